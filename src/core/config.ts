@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * The one settings schema: the CLI's --config file and the extension's `budgetml.*` settings
+ * have the same keys, meanings and defaults.
+ */
+
+const modelId = z.string().regex(/^(openai|gemini):.+$/, 'name models as provider:model, e.g. openai:gpt-4.1-mini');
+
+const provider = (defaultKeyEnv: string) =>
+  z.strictObject({
+    /** base URL of the API; unset: the provider's own endpoint */
+    baseUrl: z.string().url().optional(),
+    /** environment variable that holds the key */
+    apiKeyEnv: z.string().min(1).default(defaultKeyEnv),
+  });
+
+export const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+  output: z.number().nonnegative(),
+});
+export type Price = z.infer<typeof priceSchema>;
+
+export const configSchema = z.strictObject({
+  providers: z
+    .strictObject({
+      openai: provider('OPENAI_API_KEY').default({ apiKeyEnv: 'OPENAI_API_KEY' }),
+      gemini: provider('GEMINI_API_KEY').default({ apiKeyEnv: 'GEMINI_API_KEY' }),
+    })
+    .default({ openai: { apiKeyEnv: 'OPENAI_API_KEY' }, gemini: { apiKeyEnv: 'GEMINI_API_KEY' } }),
+  models: z
+    .strictObject({
+      planner: z.array(modelId).min(1).default(['gemini:gemini-2.5-flash', 'openai:gpt-4.1-mini']),
+      worker: z.array(modelId).min(1).default(['gemini:gemini-2.5-flash-lite', 'gemini:gemini-2.5-flash']),
+      expert: modelId.default('openai:gpt-4.1'),
+    })
+    .default({
+      planner: ['gemini:gemini-2.5-flash', 'openai:gpt-4.1-mini'],
+      worker: ['gemini:gemini-2.5-flash-lite', 'gemini:gemini-2.5-flash'],
+      expert: 'openai:gpt-4.1',
+    }),
+  /** USD per million tokens, overriding the built-in table */
+  prices: z.record(modelId, priceSchema).default({}),
+  budgetUsd: z.number().positive().default(1),
+  maxSteps: z.number().int().positive().default(30),
+  python: z.string().min(1).default('python3'),
+  /** unset: scripts run as long as they need */
+  scriptTimeoutSec: z.number().positive().optional(),
+  lifelines: z.number().int().nonnegative().default(5),
+  cascade: z
+    .strictObject({
+      maxFormatRetries: z.number().int().positive().default(3),
+      repeatLimit: z.number().int().positive().default(3),
+    })
+    .default({ maxFormatRetries: 3, repeatLimit: 3 }),
+  maxOutputTokens: z
+    .strictObject({
+      planner: z.number().int().positive().default(2000),
+      worker: z.number().int().positive().default(4000),
+    })
+    .default({ planner: 2000, worker: 4000 }),
+  /** extension only: apply edits without review */
+  autoApproveEdits: z.boolean().default(false),
+  /** extension only: run scripts without asking */
+  autoRunScripts: z.boolean().default(false),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses a config object; the error names every wrong key. */
+export function parseConfig(raw: unknown): Config {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid config: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
