@@ -1,0 +1,76 @@
+/** Parsed `budgetml run` arguments. */
+export interface RunArgs {
+  task: string;
+  workspace?: string;
+  config?: string;
+  out?: string;
+  goal?: string;
+  maxSteps?: number;
+  budget?: number;
+  python?: string;
+  json: boolean;
+  resume: boolean;
+  quiet: boolean;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `usage: budgetml run <task> [--workspace DIR] [--config FILE] [--out DIR] [--goal "…"] [--max-steps N] [--budget USD] [--python PATH] [--json] [--resume] [--quiet]
+
+  <task>        an MLAgentBench task folder (env/, scripts/), or a workspace folder
+                (with budgetml.task.json, or with --goal)
+  --workspace   where the agent works (default for a task folder: <out>/workspace)
+  --config      JSON with the keys of the budgetml.* settings
+  --out         the run folder (default .budgetml/runs/<id>)
+  --json        print summary.json on stdout
+  --resume      continue the run recorded in --out`;
+
+const VALUE_FLAGS = new Set(['workspace', 'config', 'out', 'goal', 'max-steps', 'budget', 'python']);
+const BOOLEAN_FLAGS = new Set(['json', 'resume', 'quiet']);
+
+/** Parses `run <task> [flags]`; throws UsageError with a one-line reason. */
+export function parseRunArgs(argv: readonly string[]): RunArgs {
+  const [command, ...rest] = argv;
+  if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  const values: Record<string, string> = {};
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (BOOLEAN_FLAGS.has(name)) flags.add(name);
+    else if (VALUE_FLAGS.has(name)) {
+      const value = inline ?? rest[++i];
+      if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+      values[name] = value;
+    } else throw new UsageError(`unknown option --${name}`);
+  }
+  if (positional.length !== 1) throw new UsageError(positional.length ? `one task expected, got ${positional.length}` : 'no task given');
+  return {
+    task: positional[0],
+    workspace: values.workspace,
+    config: values.config,
+    out: values.out,
+    goal: values.goal,
+    maxSteps: values['max-steps'] === undefined ? undefined : positiveNumber('max-steps', values['max-steps'], true),
+    budget: values.budget === undefined ? undefined : positiveNumber('budget', values.budget, false),
+    python: values.python,
+    json: flags.has('json'),
+    resume: flags.has('resume'),
+    quiet: flags.has('quiet'),
+  };
+}
+
+function positiveNumber(name: string, text: string, integer: boolean): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} must be a positive ${integer ? 'whole number' : 'number'}, got "${text}"`);
+  }
+  return value;
+}

@@ -1,0 +1,118 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, parseConfig, type Config } from '../core/config';
+import type { RunEvent } from '../core/events';
+import { keysFromEnv, requireKey } from '../core/llm/providers';
+import { parseModelRef } from '../core/llm/types';
+import { runAgent } from '../core/run';
+import { isBenchmarkTask, loadBenchmarkTask, loadWorkspaceTask, TaskError } from '../core/task/loadTask';
+import type { Task } from '../core/task/task';
+import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args';
+import { NodeHost } from './nodeHost';
+
+/** Exit code for bad arguments, config or task. */
+const EXIT_USAGE = 2;
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return argv.length === 0 ? EXIT_USAGE : 0;
+  }
+  let prepared: { config: Config; task: Task; runDir: string; args: RunArgs };
+  try {
+    prepared = prepare(parseRunArgs(argv));
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof TaskError) {
+      process.stderr.write(`budgetml: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  const { config, task, runDir, args } = prepared;
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  const say = (line: string) => args.quiet || process.stderr.write(line + '\n');
+  const summary = await runAgent({
+    task,
+    config,
+    host: new NodeHost((level, message) => say(`[${level}] ${message}`)),
+    keys: keysFromEnv(config),
+    runDir,
+    resume: args.resume,
+    signal: controller.signal,
+    onEvent: (event) => describe(event, say),
+  });
+  if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else say(`${summary.status}: ${summary.steps} steps, $${summary.cost.usd.toFixed(4)}; summary in ${join(runDir, 'summary.json')}`);
+  return 0;
+}
+
+/** Reads config and task; everything wrong here is the user's to fix and ends with exit 2. */
+function prepare(args: RunArgs): { config: Config; task: Task; runDir: string; args: RunArgs } {
+  const config = withFlags(readConfig(args.config), args);
+  const keys = keysFromEnv(config);
+  const ids = [...config.models.planner, ...config.models.worker, config.models.expert];
+  for (const provider of new Set(ids.map((id) => parseModelRef(id).provider))) requireKey(provider, config, keys);
+  const taskFolder = resolve(args.task);
+  if (!existsSync(taskFolder)) throw new TaskError(`task folder ${args.task} does not exist`);
+  const benchmark = isBenchmarkTask(taskFolder);
+  const baseForRuns = benchmark ? process.cwd() : resolve(args.workspace ?? taskFolder);
+  const runDir = resolve(args.out ?? join(baseForRuns, '.budgetml', 'runs', newRunId()));
+  if (args.resume && !existsSync(join(runDir, 'log.jsonl'))) throw new UsageError(`--resume needs --out pointing to a run folder with log.jsonl`);
+  const task = benchmark
+    ? loadBenchmarkTask(taskFolder, resolve(args.workspace ?? join(runDir, 'workspace')), config.python)
+    : loadWorkspaceTask(args.workspace ?? taskFolder, config.python, args.goal);
+  return { config, task, runDir, args };
+}
+
+function readConfig(path: string | undefined): Config {
+  if (!path) return parseConfig({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read config ${path}: ${(error as Error).message}`);
+  }
+  return parseConfig(raw);
+}
+
+function withFlags(config: Config, args: RunArgs): Config {
+  return {
+    ...config,
+    ...(args.maxSteps !== undefined ? { maxSteps: args.maxSteps } : {}),
+    ...(args.budget !== undefined ? { budgetUsd: args.budget } : {}),
+    ...(args.python !== undefined ? { python: args.python } : {}),
+  };
+}
+
+function newRunId(): string {
+  return `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+function describe(event: RunEvent, say: (line: string) => void): void {
+  switch (event.type) {
+    case 'run-started':
+      return say(`run ${event.runId}${event.resumedFromStep ? ` resumed after step ${event.resumedFromStep}` : ''}: budget $${event.budgetUsd}`);
+    case 'planned':
+      return say(`step ${event.step}: ${event.action} ${JSON.stringify(event.actionInput)} [${event.model}]`);
+    case 'escalation':
+      return say(`  escalated ${event.role} ${event.from} → ${event.to}: ${event.reason}`);
+    case 'budget-warning':
+      return say(`  warning: $${event.usd.toFixed(4)} of $${event.budgetUsd} spent (80 %)`);
+    case 'score':
+      return say(`${event.label} ${event.metric}: ${event.score ?? 'not measured'}`);
+    case 'run-ended':
+      return say(`ended: ${event.status}${event.message ? ` (${event.message})` : ''}`);
+    default:
+      return;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`budgetml: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,91 @@
+import type { Price } from '../config';
+import type { Role, Usage } from '../llm/types';
+import { callCost, priceFor } from './prices';
+
+/** One model call as the ledger records it (and as the research log stores it, for resuming). */
+export interface LedgerCall {
+  role: Role;
+  /** `provider:model` */
+  model: string;
+  usage: Usage;
+  usd: number;
+  /** false when no price was known for the model: `usd` is 0 */
+  priced: boolean;
+}
+
+export interface TokenTotals {
+  input: number;
+  cachedInput: number;
+  output: number;
+}
+
+/** The cost part of summary.json. */
+export interface LedgerSummary {
+  usd: number;
+  byModel: Record<string, number>;
+  byRole: Record<string, number>;
+}
+
+/** Prices a call with the user's overrides and the built-in table. */
+export function costedCall(role: Role, model: string, usage: Usage, overrides: Record<string, Price>): LedgerCall {
+  const price = priceFor(model, overrides);
+  return { role, model, usage, usd: callCost(price, usage), priced: price !== undefined };
+}
+
+/** Every model call of a run, with running totals. */
+export class Ledger {
+  private readonly _calls: LedgerCall[] = [];
+  private _totalUsd = 0;
+  private readonly _byModel: Record<string, number> = {};
+  private readonly _byRole: Record<string, number> = {};
+  private readonly _tokens: TokenTotals = { input: 0, cachedInput: 0, output: 0 };
+  private readonly _unpriced = new Set<string>();
+
+  /** Rebuilds the ledger of a run from its recorded calls (to resume it). */
+  static fromCalls(calls: Iterable<LedgerCall>): Ledger {
+    const ledger = new Ledger();
+    for (const call of calls) ledger.record(call);
+    return ledger;
+  }
+
+  record(call: LedgerCall): void {
+    const entry: LedgerCall = { ...call, usage: { ...call.usage } };
+    this._calls.push(entry);
+    this._totalUsd += entry.usd;
+    this._byModel[entry.model] = (this._byModel[entry.model] ?? 0) + entry.usd;
+    this._byRole[entry.role] = (this._byRole[entry.role] ?? 0) + entry.usd;
+    this._tokens.input += entry.usage.input;
+    this._tokens.cachedInput += entry.usage.cachedInput;
+    this._tokens.output += entry.usage.output;
+    if (!entry.priced) this._unpriced.add(entry.model);
+  }
+
+  get calls(): readonly LedgerCall[] {
+    return this._calls;
+  }
+
+  get totalUsd(): number {
+    return this._totalUsd;
+  }
+
+  get byModel(): Record<string, number> {
+    return { ...this._byModel };
+  }
+
+  get byRole(): Record<string, number> {
+    return { ...this._byRole };
+  }
+
+  get tokens(): TokenTotals {
+    return { ...this._tokens };
+  }
+
+  /** models that were called but have no price, in the order they first appeared */
+  get unpricedModels(): string[] {
+    return [...this._unpriced];
+  }
+
+  toJSON(): LedgerSummary {
+    return { usd: this._totalUsd, byModel: this.byModel, byRole: this.byRole };
+  }
+}

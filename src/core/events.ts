@@ -1,0 +1,18 @@
+/** What a run tells its surroundings while it works (status bar, log channel, sidebar, CLI output). */
+
+export type RunStatus = 'final_answer' | 'max_steps' | 'budget_exhausted' | 'cancelled' | 'error';
+
+export type RunEvent =
+  | { type: 'run-started'; runId: string; runDir: string; goal: string; budgetUsd: number; resumedFromStep: number }
+  | { type: 'step-started'; step: number }
+  | { type: 'planned'; step: number; model: string; reflection: string; researchPlan: string; factCheck: string; thought: string; action: string; actionInput: Record<string, unknown> }
+  | { type: 'observation'; step: number; action: string; observation: string; artifacts?: { diff?: string; output?: string } }
+  /** spend so far; `streaming` while a reply is still arriving (an estimate until it ends) */
+  | { type: 'spend'; usd: number; budgetUsd: number; streaming: boolean }
+  | { type: 'budget-warning'; usd: number; budgetUsd: number }
+  | { type: 'escalation'; role: string; from: string; to: string; reason: string; addedUsd: number }
+  | { type: 'lifeline'; used: number; left: number }
+  | { type: 'score'; label: 'baseline' | 'final'; score: number | null; metric: string }
+  | { type: 'run-ended'; status: RunStatus; message?: string };
+
+export type RunEventListener = (event: RunEvent) => void;

@@ -1,0 +1,128 @@
+import type { Config } from '../config';
+import { BudgetExhaustedError, type BudgetGuard } from '../cost/budget';
+import type { Ledger } from '../cost/ledger';
+import { callCost, priceFor, worstCaseCost } from '../cost/prices';
+import type { RunEventListener } from '../events';
+import type { ResearchLog } from '../memory/researchLog';
+import { estimateMessagesTokens, estimateTokens } from './estimate';
+import type { ProviderPool } from './providers';
+import { withRetry } from './retry';
+import { ProviderError, type ChatMessage, type ChatResult, type ModelRef, type Role, type Usage } from './types';
+
+export interface CallContext {
+  step: number;
+  role: Role;
+  purpose: string;
+}
+
+export interface ModelRequest {
+  messages: ChatMessage[];
+  maxOutputTokens: number;
+  temperature: number;
+}
+
+export interface ClientDeps {
+  config: Config;
+  providers: ProviderPool;
+  ledger: Ledger;
+  budget: BudgetGuard;
+  log: ResearchLog;
+  emit: RunEventListener;
+  /** for tests: how retries wait */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const SPEND_EVENT_INTERVAL_MS = 200;
+
+/**
+ * Sends model requests on the user's money: checks the budget before every attempt, retries what
+ * may pass, and books every token it was charged, failed and cancelled streams included.
+ */
+export class ModelClient {
+  private readonly warnedUnpriced = new Set<string>();
+
+  constructor(private readonly deps: ClientDeps) {}
+
+  async complete(model: ModelRef, request: ModelRequest, context: CallContext, signal: AbortSignal): Promise<ChatResult> {
+    const provider = await this.deps.providers.get(model.provider);
+    this.warnIfUnpriced(model.id);
+    return withRetry(
+      async (attempt) => {
+        this.checkBudget(model, request);
+        const started = Date.now();
+        const result = await provider.complete(
+          { model: model.model, ...request },
+          { signal, onDelta: this.spendReporter(model, request) },
+        );
+        this.book(model, context, attempt, result.usage, result.latencyMs || Date.now() - started);
+        return result;
+      },
+      {
+        signal,
+        sleep: this.deps.sleep,
+        onFailure: (error, attempt, willRetry, delayMs) => {
+          if (error.partial) this.book(model, context, attempt, error.partial.usage, 0, error.message);
+          else this.logFailure(model, context, attempt, error);
+          if (willRetry) this.deps.log.append({ type: 'warning', message: `${model.id}: ${error.message}; retrying in ${Math.round(delayMs)} ms` });
+        },
+      },
+    );
+  }
+
+  /** Worst case of a request: its prompt (estimated pessimistically) plus all the output it may produce. */
+  worstCase(model: ModelRef, request: ModelRequest): number {
+    const price = priceFor(model.id, this.deps.config.prices);
+    return worstCaseCost(price, estimateMessagesTokens(request.messages), request.maxOutputTokens);
+  }
+
+  private checkBudget(model: ModelRef, request: ModelRequest): void {
+    const verdict = this.deps.budget.check(this.worstCase(model, request));
+    if (!verdict.ok) throw new BudgetExhaustedError(verdict.message);
+  }
+
+  private book(model: ModelRef, context: CallContext, attempt: number, usage: Usage, latencyMs: number, error?: string): void {
+    const price = priceFor(model.id, this.deps.config.prices);
+    const usd = callCost(price, usage);
+    this.deps.ledger.record({ role: context.role, model: model.id, usage, usd, priced: price !== undefined });
+    this.deps.log.append({ type: 'call', step: context.step, role: context.role, model: model.id, purpose: context.purpose, attempt, usage, usd, priced: price !== undefined, latencyMs, ...(error ? { error } : {}) });
+    this.emitSpend(false);
+    if (this.deps.budget.warningDue()) {
+      const budgetUsd = this.deps.config.budgetUsd;
+      this.deps.log.append({ type: 'warning', message: `80 % of the budget is spent: $${this.deps.ledger.totalUsd.toFixed(4)} of $${budgetUsd.toFixed(2)}` });
+      this.deps.emit({ type: 'budget-warning', usd: this.deps.ledger.totalUsd, budgetUsd });
+    }
+  }
+
+  private logFailure(model: ModelRef, context: CallContext, attempt: number, error: ProviderError): void {
+    const usage = { input: 0, cachedInput: 0, output: 0 };
+    this.deps.log.append({ type: 'call', step: context.step, role: context.role, model: model.id, purpose: context.purpose, attempt, usage, usd: 0, priced: true, latencyMs: 0, error: error.message });
+  }
+
+  /** While a reply streams in, reports the spend including an estimate of the reply so far. */
+  private spendReporter(model: ModelRef, request: ModelRequest): (text: string) => void {
+    const price = priceFor(model.id, this.deps.config.prices);
+    const promptTokens = estimateMessagesTokens(request.messages);
+    let received = '';
+    let lastEmit = 0;
+    return (text) => {
+      received += text;
+      const now = Date.now();
+      if (now - lastEmit < SPEND_EVENT_INTERVAL_MS) return;
+      lastEmit = now;
+      const sofar = callCost(price, { input: promptTokens, cachedInput: 0, output: estimateTokens(received) });
+      this.deps.emit({ type: 'spend', usd: this.deps.ledger.totalUsd + sofar, budgetUsd: this.deps.config.budgetUsd, streaming: true });
+    };
+  }
+
+  private emitSpend(streaming: boolean): void {
+    this.deps.emit({ type: 'spend', usd: this.deps.ledger.totalUsd, budgetUsd: this.deps.config.budgetUsd, streaming });
+  }
+
+  private warnIfUnpriced(modelId: string): void {
+    if (this.warnedUnpriced.has(modelId) || priceFor(modelId, this.deps.config.prices)) return;
+    this.warnedUnpriced.add(modelId);
+    this.deps.log.append({ type: 'warning', message: `no price is known for ${modelId}: its calls are counted at $0; add it to "prices" in the config` });
+  }
+}
+
+export { ProviderError };

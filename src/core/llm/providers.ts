@@ -1,0 +1,59 @@
+import type { Config } from '../config';
+import { ConfigError } from '../config';
+import type { ChatProvider, ProviderName } from './types';
+
+export interface ApiKeys {
+  openai?: string;
+  gemini?: string;
+}
+
+/** Builds providers on first use; the SDKs are loaded only then (they are slow to load). */
+export class ProviderPool {
+  private readonly providers = new Map<ProviderName, Promise<ChatProvider>>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly keys: ApiKeys,
+  ) {}
+
+  get(name: ProviderName): Promise<ChatProvider> {
+    let provider = this.providers.get(name);
+    if (!provider) {
+      provider = this.create(name);
+      this.providers.set(name, provider);
+    }
+    return provider;
+  }
+
+  private async create(name: ProviderName): Promise<ChatProvider> {
+    const { baseUrl } = this.config.providers[name];
+    const apiKey = requireKey(name, this.config, this.keys);
+    if (name === 'openai') {
+      const { OpenAIProvider } = await import('./openai');
+      return new OpenAIProvider({ apiKey, baseUrl });
+    }
+    const { GeminiProvider } = await import('./gemini');
+    return new GeminiProvider({ apiKey, baseUrl });
+  }
+}
+
+/**
+ * The key for a provider. A local OpenAI-compatible server (a base URL is set) may need none;
+ * the provider's own endpoint always does.
+ */
+export function requireKey(name: ProviderName, config: Config, keys: ApiKeys): string {
+  const key = keys[name];
+  if (key) return key;
+  if (config.providers[name].baseUrl) return 'not-needed';
+  throw new ConfigError(
+    `no API key for ${name}: set the environment variable ${config.providers[name].apiKeyEnv} or providers.${name}.baseUrl for a local server`,
+  );
+}
+
+/** Keys from the environment, as named by the config. */
+export function keysFromEnv(config: Config, env: NodeJS.ProcessEnv = process.env): ApiKeys {
+  return {
+    openai: env[config.providers.openai.apiKeyEnv] || undefined,
+    gemini: env[config.providers.gemini.apiKeyEnv] || undefined,
+  };
+}

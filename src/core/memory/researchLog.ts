@@ -1,0 +1,91 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Usage } from '../llm/types';
+import type { ResearchLogView, StepRecord } from './types';
+
+/** One model request, as the ledger and the log keep it. */
+export interface CallRecord {
+  type: 'call';
+  time: string;
+  step: number;
+  role: 'planner' | 'worker' | 'expert';
+  model: string;
+  purpose: string;
+  attempt: number;
+  usage: Usage;
+  usd: number;
+  priced: boolean;
+  latencyMs: number;
+  /** set when the request failed; its tokens (if any) were still counted */
+  error?: string;
+}
+
+export type LogRecord =
+  | { type: 'run'; time: string; runId: string; goal: string; workspace: string; models: unknown; budgetUsd: number }
+  | CallRecord
+  | StepRecord
+  | { type: 'escalation'; time: string; step: number; role: string; from: string; to: string; reason: string; addedUsd: number }
+  | { type: 'lifeline'; time: string; step: number; used: number; reason: string }
+  | { type: 'score'; time: string; label: 'baseline' | 'final'; score: number | null; metric: string; higherIsBetter?: boolean; detail?: string }
+  | { type: 'warning'; time: string; message: string }
+  | { type: 'resume'; time: string; fromStep: number }
+  | { type: 'end'; time: string; status: string; message?: string };
+
+/** Records without their timestamp: the log adds it. */
+export type NewLogRecord = LogRecord extends infer R ? (R extends LogRecord ? Omit<R, 'time'> : never) : never;
+
+/**
+ * The research log of one run: an append-only JSONL file. Every line is written synchronously,
+ * so after a crash the file holds every finished step and every call that was paid for.
+ */
+export class ResearchLog implements ResearchLogView {
+  private readonly records: LogRecord[];
+
+  private constructor(readonly path: string, records: LogRecord[]) {
+    this.records = records;
+  }
+
+  static create(path: string): ResearchLog {
+    mkdirSync(dirname(path), { recursive: true });
+    if (!existsSync(path)) return new ResearchLog(path, []);
+    const { records, torn } = readRecords(path);
+    // drop a torn last line so the next record starts on a line of its own
+    if (torn) writeFileSync(path, records.map((r) => JSON.stringify(r) + '\n').join(''));
+    return new ResearchLog(path, records);
+  }
+
+  append(record: NewLogRecord): LogRecord {
+    const full = { ...record, time: new Date().toISOString() } as LogRecord;
+    appendFileSync(this.path, JSON.stringify(full) + '\n');
+    this.records.push(full);
+    return full;
+  }
+
+  all(): readonly LogRecord[] {
+    return this.records;
+  }
+
+  steps(): readonly StepRecord[] {
+    return this.records.filter((r): r is StepRecord => r.type === 'step');
+  }
+
+  ofType<T extends LogRecord['type']>(type: T): Extract<LogRecord, { type: T }>[] {
+    return this.records.filter((r) => r.type === type) as Extract<LogRecord, { type: T }>[];
+  }
+}
+
+/** Reads a log; a torn last line (a crash mid-write) is dropped, any other bad line is an error. */
+function readRecords(path: string): { records: LogRecord[]; torn: boolean } {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const records: LogRecord[] = [];
+  let torn = false;
+  lines.forEach((line, index) => {
+    try {
+      records.push(JSON.parse(line) as LogRecord);
+    } catch {
+      if (index !== lines.length - 1) throw new Error(`the research log ${path} is damaged at line ${index + 1}`);
+      torn = true;
+    }
+  });
+  return { records, torn };
+}

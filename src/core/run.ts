@@ -1,0 +1,91 @@
+import type { Config } from './config';
+import { BudgetExhaustedError } from './cost/budget';
+import { CascadeFailure } from './llm/cascade';
+import { ProviderError } from './llm/types';
+import { openRun, type RunContext } from './run/runContext';
+import { measureBaseline, measureFinal } from './run/scoring';
+import { runSteps } from './run/stepLoop';
+import { writeSummary } from './run/summary';
+import type { Score } from './task/evaluate';
+import type { RunEventListener, RunStatus } from './events';
+import type { Host } from './host';
+import type { Task } from './task/task';
+
+import type { ApiKeys } from './llm/providers';
+export type { ApiKeys } from './llm/providers';
+
+export interface RunOptions {
+  task: Task;
+  config: Config;
+  host: Host;
+  keys: ApiKeys;
+  /** the run folder: log.jsonl, summary.json, outputs/, backup/ */
+  runDir: string;
+  /** continue the run recorded in runDir/log.jsonl */
+  resume?: boolean;
+  signal: AbortSignal;
+  onEvent?: RunEventListener;
+}
+
+export interface RunSummary {
+  status: RunStatus;
+  message?: string;
+  steps: number;
+  finalAnswer: string | null;
+  baseline: number | null;
+  score: number | null;
+  improvement: number | null;
+  success: boolean | null;
+  cost: { usd: number; byModel: Record<string, number>; byRole: Record<string, number> };
+  tokens: { input: number; cachedInput: number; output: number };
+  escalations: number;
+  lifelinesUsed: number;
+  unpricedModels: string[];
+  /** budget warnings, unpriced models, retries: what the user should know */
+  warnings: string[];
+  runDir: string;
+}
+
+/**
+ * Runs the agent on a task until a final answer, the step limit, the budget or cancellation:
+ * baseline, steps, final score, summary. Errors that end the run end it cleanly with a status.
+ */
+export async function runAgent(options: RunOptions): Promise<RunSummary> {
+  const ctx = await openRun(options);
+  const resumedFrom = ctx.log.steps().length;
+  ctx.log.append(resumedFrom > 0 || options.resume ? { type: 'resume', fromStep: resumedFrom + 1 } : { type: 'run', runId: ctx.runId, goal: options.task.goal, workspace: options.task.workspace, models: options.config.models, budgetUsd: options.config.budgetUsd });
+  ctx.emit({ type: 'run-started', runId: ctx.runId, runDir: options.runDir, goal: options.task.goal, budgetUsd: options.config.budgetUsd, resumedFromStep: resumedFrom });
+  let baseline: Score | null = null;
+  let final: Score | null = null;
+  let status: RunStatus;
+  let message: string | undefined;
+  try {
+    baseline = await measureBaseline(ctx);
+    status = await runSteps(ctx);
+  } catch (error) {
+    ({ status, message } = endingOf(error, options.signal));
+  }
+  if (status !== 'cancelled') final = await measureFinalSafely(ctx);
+  ctx.log.append({ type: 'end', status, ...(message ? { message } : {}) });
+  ctx.emit({ type: 'run-ended', status, ...(message ? { message } : {}) });
+  return writeSummary(ctx, { status, message, baseline, final });
+}
+
+async function measureFinalSafely(ctx: RunContext): Promise<Score | null> {
+  try {
+    return await measureFinal(ctx);
+  } catch (error) {
+    ctx.log.append({ type: 'warning', message: `the final score could not be measured: ${(error as Error).message}` });
+    return null;
+  }
+}
+
+/** How an error ends a run, with a message for the user. */
+function endingOf(error: unknown, signal: AbortSignal): { status: RunStatus; message: string } {
+  const text = error instanceof Error ? error.message : String(error);
+  if (signal.aborted) return { status: 'cancelled', message: 'the run was stopped' };
+  if (error instanceof BudgetExhaustedError) return { status: 'budget_exhausted', message: text };
+  if (error instanceof ProviderError && error.kind === 'auth') return { status: 'error', message: `the provider refused the API key: ${text}` };
+  if (error instanceof CascadeFailure) return { status: 'error', message: text };
+  return { status: 'error', message: text };
+}

@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { RunDirs, WorkerLlm } from '../actions/action';
+import { createWorker } from '../agents/worker';
+import type { PlannerSetup } from '../agents/planner';
+import type { Config } from '../config';
+import { BudgetGuard } from '../cost/budget';
+import { Ledger, type LedgerCall } from '../cost/ledger';
+import type { RunEventListener } from '../events';
+import { chainFor, type CascadeDeps } from '../llm/cascade';
+import { ModelClient } from '../llm/client';
+import { Lifelines } from '../llm/lifelines';
+import { ProviderPool, requireKey } from '../llm/providers';
+import { parseModelRef, type ModelRef } from '../llm/types';
+import { ResearchLog } from '../memory/researchLog';
+import type { RunOptions } from '../run';
+import type { Task } from '../task/task';
+import { Workspace } from '../workspace';
+
+/** Everything one run works with, built once at its start (or rebuilt from its log to resume it). */
+export interface RunContext {
+  runId: string;
+  task: Task;
+  config: Config;
+  options: RunOptions;
+  dirs: RunDirs;
+  log: ResearchLog;
+  ledger: Ledger;
+  budget: BudgetGuard;
+  lifelines: Lifelines;
+  workspace: Workspace;
+  planner: PlannerSetup;
+  worker: WorkerLlm;
+  emit: RunEventListener;
+  /** the step being run */
+  step: number;
+}
+
+export async function openRun(options: RunOptions): Promise<RunContext> {
+  const { config, runDir } = options;
+  checkKeys(options);
+  const dirs: RunDirs = { run: runDir, outputs: join(runDir, 'outputs'), backup: join(runDir, 'backup') };
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  const log = ResearchLog.create(join(runDir, 'log.jsonl'));
+  if (!options.resume && log.all().length > 0) throw new Error(`${runDir} already holds a run; resume it or choose another folder`);
+  const ledger = Ledger.fromCalls(log.ofType('call').map(toLedgerCall));
+  const lifelines = new Lifelines(config.lifelines, log.ofType('lifeline').length);
+  const emit: RunEventListener = (event) => options.onEvent?.(event);
+  const budget = new BudgetGuard(config.budgetUsd, ledger);
+  const client = new ModelClient({ config, providers: new ProviderPool(config, options.keys), ledger, budget, log, emit });
+  const expert = parseModelRef(config.models.expert);
+  const deps: CascadeDeps = { client, ledger, lifelines, log, emit, expertId: expert.id, maxFormatRetries: config.cascade.maxFormatRetries };
+  const context: RunContext = {
+    runId: basename(runDir),
+    task: options.task,
+    config,
+    options,
+    dirs,
+    log,
+    ledger,
+    budget,
+    lifelines,
+    workspace: await Workspace.open(options.task.workspace, options.task.readOnlyGlobs),
+    planner: plannerSetup(config, deps, expert),
+    worker: undefined as unknown as WorkerLlm,
+    emit,
+    step: log.steps().length + 1,
+  };
+  const workers = config.models.worker.map(parseModelRef);
+  context.worker = createWorker({ deps, chain: chainFor(workers, expert), listLength: workers.length, maxOutputTokens: config.maxOutputTokens.worker, step: () => context.step });
+  return context;
+}
+
+function plannerSetup(config: Config, deps: CascadeDeps, expert: ModelRef): PlannerSetup {
+  const planners = config.models.planner.map(parseModelRef);
+  return {
+    deps,
+    chain: chainFor(planners, expert),
+    listLength: planners.length,
+    expert,
+    maxOutputTokens: config.maxOutputTokens.planner,
+    repeatLimit: config.cascade.repeatLimit,
+  };
+}
+
+/** Fails before anything is spent when a configured model's provider has no key and no local server. */
+function checkKeys({ config, keys }: RunOptions): void {
+  const ids = [...config.models.planner, ...config.models.worker, config.models.expert];
+  for (const provider of new Set(ids.map((id) => parseModelRef(id).provider))) requireKey(provider, config, keys);
+}
+
+function toLedgerCall(call: { role: LedgerCall['role']; model: string; usage: LedgerCall['usage']; usd: number; priced: boolean }): LedgerCall {
+  return { role: call.role, model: call.model, usage: call.usage, usd: call.usd, priced: call.priced };
+}

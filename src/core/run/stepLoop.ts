@@ -1,0 +1,72 @@
+import type { ActionContext, ActionDef, ActionOutcome } from '../actions/action';
+import { ALL_ACTIONS, findAction } from '../actions/index';
+import { requestExpertHelp } from '../agents/expertHelp';
+import { planStep } from '../agents/planner';
+import { buildPlannerMessages, DEFAULT_LIMITS } from '../agents/plannerContext';
+import { BudgetExhaustedError } from '../cost/budget';
+import type { RunStatus } from '../events';
+import { ProviderError } from '../llm/types';
+import { headAndTail } from '../text/outputCapture';
+import type { RunContext } from './runContext';
+
+/** Runs steps until a final answer or the step limit; errors that end the run propagate. */
+export async function runSteps(ctx: RunContext): Promise<RunStatus> {
+  if (ctx.log.steps().some((s) => s.response.action === 'Final Answer')) return 'final_answer';
+  for (ctx.step = ctx.log.steps().length + 1; ctx.step <= ctx.config.maxSteps; ctx.step++) {
+    ctx.options.signal.throwIfAborted();
+    if (await runOneStep(ctx)) return 'final_answer';
+  }
+  ctx.step = ctx.config.maxSteps;
+  return 'max_steps';
+}
+
+/** Plans, acts and records one step; true when it was the final answer. */
+async function runOneStep(ctx: RunContext): Promise<boolean> {
+  const { signal } = ctx.options;
+  ctx.emit({ type: 'step-started', step: ctx.step });
+  const history = ctx.log.steps();
+  const cut = (text: string) => headAndTail(text, DEFAULT_LIMITS.maxObservationChars);
+  const build = (menu: readonly ActionDef[]) => buildPlannerMessages(ctx.task.goal, history, menu, cut);
+  const planned = await planStep(ctx.planner, build, menuFor(ctx), history, ctx.step, signal);
+  const { response } = planned;
+  ctx.emit({ type: 'planned', step: ctx.step, model: planned.model, ...response });
+  const outcome = await act(ctx, response.action, response.actionInput);
+  const observation = cut(outcome.observation);
+  ctx.log.append({ type: 'step', step: ctx.step, response, observation, model: planned.model, ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}) });
+  ctx.emit({ type: 'observation', step: ctx.step, action: response.action, observation, artifacts: outcome.artifacts });
+  ctx.options.host.log('info', `step ${ctx.step}: ${response.action} ${JSON.stringify(response.actionInput)} (${planned.model})`);
+  return outcome.finalAnswer !== undefined;
+}
+
+/** The actions the planner may choose now: the expert lifeline only while one is left. */
+export function menuFor(ctx: RunContext): ActionDef[] {
+  return ctx.lifelines.left > 0 ? [...ALL_ACTIONS, requestExpertHelp] : [...ALL_ACTIONS];
+}
+
+/** Runs an action; any failure that does not end the run becomes an observation the planner can act on. */
+async function act(ctx: RunContext, name: string, input: Record<string, unknown>): Promise<ActionOutcome> {
+  const action = findAction(name);
+  if (!action) return { observation: `EnvError: there is no action named ${name}` };
+  const actionContext: ActionContext = {
+    workspace: ctx.workspace,
+    host: ctx.options.host,
+    worker: ctx.worker,
+    dirs: ctx.dirs,
+    python: ctx.config.python,
+    scriptTimeoutSec: ctx.config.scriptTimeoutSec,
+    step: ctx.step,
+    log: ctx.log,
+    signal: ctx.options.signal,
+  };
+  try {
+    return await action.run(action.input.parse(input), actionContext);
+  } catch (error) {
+    if (endsTheRun(error, ctx.options.signal)) throw error;
+    return { observation: `The action ${name} failed: ${(error as Error).message}` };
+  }
+}
+
+function endsTheRun(error: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted || error instanceof BudgetExhaustedError) return true;
+  return error instanceof ProviderError && (error.kind === 'auth' || error.kind === 'cancelled');
+}

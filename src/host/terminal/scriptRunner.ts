@@ -1,0 +1,36 @@
+import type { ScriptRequest } from '../../core/host';
+import { Disposable } from '../disposable';
+import { PtyPath } from './ptyRunner';
+import { ShellIntegrationPath } from './shellRunner';
+import type { ScriptRun } from './types';
+
+export interface ScriptRunnerOptions {
+  /** how long to wait for shell integration before falling back (ms) */
+  shellIntegrationWaitMs: number;
+  log: (message: string) => void;
+}
+
+/**
+ * Runs scripts in the integrated terminal: through shell integration when the shell offers it,
+ * otherwise in a pseudo-terminal over a child process. Either way output and exit code are captured.
+ */
+export class ScriptRunner extends Disposable {
+  /** skip shell integration and always use the pseudo-terminal */
+  forcePseudoterminal = false;
+  private readonly shell: ShellIntegrationPath;
+  private readonly pty: PtyPath;
+
+  constructor(options: ScriptRunnerOptions) {
+    super();
+    this.shell = this._register(new ShellIntegrationPath(options.shellIntegrationWaitMs, options.log));
+    this.pty = this._register(new PtyPath());
+  }
+
+  async run(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun> {
+    if (!this.forcePseudoterminal) {
+      const result = await this.shell.run(request, onOutput, signal);
+      if (result) return result;
+    }
+    return this.pty.run(request, onOutput, signal);
+  }
+}

@@ -1,0 +1,135 @@
+import * as vscode from 'vscode';
+import type { ScriptRequest } from '../../core/host';
+import { EscapeStripper } from './ansi';
+import { TERMINAL_NAME, type ScriptRun, type TerminalPath } from './types';
+
+/** How long Ctrl+C gets to end a command before the terminal (and its process group) is closed. */
+const INTERRUPT_GRACE_MS = 5000;
+/** `execution.read()` may stay open after the command ended: wait this long for the rest, then stop reading. */
+const READ_DRAIN_MS = 300;
+
+/**
+ * Runs a script in the "BudgetML" integrated terminal through shell integration. Returns undefined when
+ * shell integration does not become active in time, so the caller can fall back to a pseudo-terminal;
+ * after that first failure this path stays off for the session.
+ */
+export class ShellIntegrationPath implements TerminalPath {
+  private terminal: vscode.Terminal | undefined;
+  private unavailable = false;
+
+  constructor(
+    private readonly waitMs: number,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  async run(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun | undefined> {
+    if (this.unavailable) return undefined;
+    const terminal = this.terminalFor(request.cwd);
+    terminal.show(true);
+    const shell = await waitForShellIntegration(terminal, this.waitMs, signal);
+    if (signal.aborted) return { exitCode: null, timedOut: false, cancelled: true, via: 'shell-integration' };
+    if (!shell) {
+      this.log(`shell integration did not start within ${this.waitMs / 1000}s; scripts run in BudgetML's own terminal from now on`);
+      this.unavailable = true;
+      terminal.dispose();
+      this.terminal = undefined;
+      return undefined;
+    }
+    if (shell.cwd?.fsPath !== request.cwd) {
+      await execute(terminal, shell.executeCommand('cd', [request.cwd]), () => undefined, signal, undefined);
+    }
+    return execute(terminal, shell.executeCommand(request.command, request.args), onOutput, signal, request.timeoutSec);
+  }
+
+  dispose(): void {
+    this.terminal?.dispose();
+  }
+
+  private terminalFor(cwd: string): vscode.Terminal {
+    if (this.terminal && this.terminal.exitStatus === undefined) return this.terminal;
+    this.terminal = vscode.window.createTerminal({ name: TERMINAL_NAME, cwd, iconPath: new vscode.ThemeIcon('beaker') });
+    return this.terminal;
+  }
+}
+
+function waitForShellIntegration(
+  terminal: vscode.Terminal,
+  waitMs: number,
+  signal: AbortSignal,
+): Promise<vscode.TerminalShellIntegration | undefined> {
+  if (terminal.shellIntegration) return Promise.resolve(terminal.shellIntegration);
+  return new Promise((resolve) => {
+    const done = (value: vscode.TerminalShellIntegration | undefined) => {
+      sub.dispose();
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    const sub = vscode.window.onDidChangeTerminalShellIntegration((e) => {
+      if (e.terminal === terminal) done(e.shellIntegration);
+    });
+    const timer = setTimeout(() => done(terminal.shellIntegration), waitMs);
+    const onAbort = () => done(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Follows one command to its end: streams its output, stops it on abort or time limit. */
+async function execute(
+  terminal: vscode.Terminal,
+  execution: vscode.TerminalShellExecution,
+  onOutput: (chunk: string) => void,
+  signal: AbortSignal,
+  timeoutSec: number | undefined,
+): Promise<ScriptRun> {
+  const stream = execution.read();
+  const subs: vscode.Disposable[] = [];
+  let stopReason: 'cancelled' | 'timedOut' | undefined;
+  const ended = new Promise<number | undefined>((resolve) => {
+    subs.push(
+      vscode.window.onDidEndTerminalShellExecution((e) => {
+        if (e.execution === execution) resolve(e.exitCode);
+      }),
+      vscode.window.onDidCloseTerminal((t) => {
+        if (t !== terminal) return;
+        stopReason ??= 'cancelled';
+        resolve(undefined);
+      }),
+    );
+  });
+  const stripper = new EscapeStripper();
+  const reading = (async () => {
+    for await (const chunk of stream) {
+      const plain = stripper.push(chunk);
+      if (plain) onOutput(plain);
+    }
+  })().catch(() => undefined);
+
+  const stop = (reason: 'cancelled' | 'timedOut') => {
+    if (stopReason) return;
+    stopReason = reason;
+    terminal.sendText('\x03', false);
+    const force = setTimeout(() => terminal.dispose(), INTERRUPT_GRACE_MS);
+    void ended.then(() => clearTimeout(force));
+  };
+  const onAbort = () => stop('cancelled');
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  const timer = timeoutSec ? setTimeout(() => stop('timedOut'), timeoutSec * 1000) : undefined;
+  try {
+    const exitCode = await ended;
+    await Promise.race([reading, new Promise((r) => setTimeout(r, READ_DRAIN_MS))]);
+    const rest = stripper.flush();
+    if (rest) onOutput(rest);
+    return {
+      exitCode: stopReason ? null : exitCode ?? null,
+      timedOut: stopReason === 'timedOut',
+      cancelled: stopReason === 'cancelled',
+      via: 'shell-integration',
+    };
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (timer) clearTimeout(timer);
+    for (const s of subs) s.dispose();
+  }
+}
