@@ -38,21 +38,15 @@ export const editScriptSegment: ActionDef<typeof input> = {
       const saveRel = ctx.workspace.relative(await ctx.workspace.resolve(save_name, 'write'));
       const baseRel = ctx.workspace.relative(await ctx.workspace.resolve(script_name, 'read'));
       const baseText = await ctx.workspace.readText(baseRel);
-      const { lines, trailingNewline } = splitLines(baseText);
-      if (lines.length === 0) throw new EnvError(`${baseRel} is empty; use Edit Script (AI) to write it whole.`);
-      if (start > lines.length) throw new EnvError(`${baseRel} has only ${lines.length} lines; start_line_number ${start} is past the end.`);
-      const last = Math.min(end, lines.length);
-      const segment = lines.slice(start - 1, last).join('\n');
-      const build = (code: string) =>
-        joinLines({ lines: [...lines.slice(0, start - 1), ...splitLines(code).lines, ...lines.slice(last)], trailingNewline });
+      const { segment, last, build, before, after } = cutSegment(baseRel, baseText, start, end);
       const prompt = editSegmentPrompt({
         fileName: baseRel,
         segment,
         instruction: edit_instruction,
         firstLine: start,
         lastLine: last,
-        before: lines.slice(Math.max(0, start - 1 - CONTEXT_LINES), start - 1).join('\n'),
-        after: lines.slice(last, last + CONTEXT_LINES).join('\n'),
+        before,
+        after,
       });
       const verify = editVerifier(ctx, { saveRel, build, replaced: segment, allowEmpty: true });
       const purpose = `Edit Script Segment (AI) ${baseRel} lines ${start}-${last} → ${saveRel}`;
@@ -69,3 +63,20 @@ export const editScriptSegment: ActionDef<typeof input> = {
       });
     }),
 };
+
+/** The segment start..end (the end clamped to the file), its surroundings, and how to splice a new one in. */
+function cutSegment(rel: string, text: string, start: number, end: number) {
+  const { lines, trailingNewline } = splitLines(text);
+  if (lines.length === 0) throw new EnvError(`${rel} is empty; use Edit Script (AI) to write it whole.`);
+  if (start > lines.length) throw new EnvError(`${rel} has only ${lines.length} lines; start_line_number ${start} is past the end.`);
+  const last = Math.min(end, lines.length);
+  const build = (code: string) =>
+    joinLines({ lines: [...lines.slice(0, start - 1), ...splitLines(code).lines, ...lines.slice(last)], trailingNewline });
+  return {
+    segment: lines.slice(start - 1, last).join('\n'),
+    last,
+    build,
+    before: lines.slice(Math.max(0, start - 1 - CONTEXT_LINES), start - 1).join('\n'),
+    after: lines.slice(last, last + CONTEXT_LINES).join('\n'),
+  };
+}

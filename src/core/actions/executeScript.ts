@@ -71,7 +71,7 @@ async function runCaptured(ctx: ActionContext, rel: string, capture: OutputCaptu
 function describeExit(exit: ScriptExit, rel: string, timeoutSec: number | undefined): string {
   if (exit.cancelled) return `The run of ${rel} was cancelled before it finished. Here is the output so far:`;
   if (exit.timedOut) {
-    const limit = timeoutSec !== undefined ? ` of ${timeoutSec} seconds` : '';
+    const limit = timeoutSec !== undefined ? ` of ${timeoutSec} second${timeoutSec === 1 ? '' : 's'}` : '';
     return `${rel} was stopped because it ran past the time limit${limit}. Make it faster (smaller data, fewer epochs) or save progress as it goes. Here is the output before it stopped:`;
   }
   if (exit.exitCode === null) return `${rel} was killed or could not be started. Here is the output:`;

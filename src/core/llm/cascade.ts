@@ -61,7 +61,7 @@ export async function askCascade<T>(req: CascadeRequest<T>, deps: CascadeDeps, s
     for (let index = 0; index < req.chain.length; index++) {
       const model = req.chain[index];
       if (index > 0 && !enterModel(model, escalations, lastProblem, req, deps)) break;
-      const attempts = index >= req.listLength - 1 ? 1 : deps.maxFormatRetries;
+      const attempts = isLastResort(index, req) ? 1 : deps.maxFormatRetries;
       const outcome = await tryModel(model, attempts, req, deps, signal);
       if (outcome.ok) return { value: outcome.value, model, escalations: escalations.length };
       lastProblem = `${outcome.reason}: ${outcome.error}`;
@@ -70,6 +70,14 @@ export async function askCascade<T>(req: CascadeRequest<T>, deps: CascadeDeps, s
     recordEscalations(escalations, req, deps);
   }
   throw new CascadeFailure(`every ${req.role} model failed (${req.chain.map((m) => m.id).join(' → ')}); the last problem was ${lastProblem}`);
+}
+
+/**
+ * The expensive end of the chain gets one attempt (the paper's m = 1 for GPT-4): the expert, and the
+ * last model of a list that has cheaper ones before it.
+ */
+function isLastResort(index: number, req: CascadeRequest<unknown>): boolean {
+  return index === req.chain.length - 1 || (req.listLength > 1 && index === req.listLength - 1);
 }
 
 function enterModel(model: ModelRef, escalations: PendingEscalation[], problem: string, req: CascadeRequest<unknown>, deps: CascadeDeps): boolean {
@@ -95,7 +103,7 @@ async function tryModel<T>(model: ModelRef, attempts: number, req: CascadeReques
     try {
       text = (await deps.client.complete(model, { ...req.request, messages }, context, signal)).text;
     } catch (error) {
-      if (error instanceof ProviderError && error.retryable) return { ok: false, error: error.message, reason: 'provider' };
+      if (error instanceof ProviderError && (error.retryable || error.kind === 'bad_request')) return { ok: false, error: error.message, reason: 'provider' };
       throw error;
     }
     verdict = await req.validate(text);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ScriptRequest } from '../../core/host';
 import { EscapeStripper } from './ansi';
+import { commandLineFor } from './shellQuote';
 import { TERMINAL_NAME, type ScriptRun, type TerminalPath } from './types';
 
 /** How long Ctrl+C gets to end a command before the terminal (and its process group) is closed. */
@@ -35,10 +36,12 @@ export class ShellIntegrationPath implements TerminalPath {
       this.terminal = undefined;
       return undefined;
     }
+    const shellType = terminal.state.shell ?? vscode.env.shell;
     if (shell.cwd?.fsPath !== request.cwd) {
-      await execute(terminal, shell.executeCommand('cd', [request.cwd]), () => undefined, signal, undefined);
+      await execute(terminal, shell.executeCommand(commandLineFor(shellType, 'cd', [request.cwd])), () => undefined, signal, undefined);
     }
-    return execute(terminal, shell.executeCommand(request.command, request.args), onOutput, signal, request.timeoutSec);
+    const line = commandLineFor(shellType, request.command, request.args);
+    return execute(terminal, shell.executeCommand(line), onOutput, signal, request.timeoutSec);
   }
 
   dispose(): void {

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import type { BudgetmlApi } from './host/api';
+import { registerCommands } from './host/commands';
+import { EditReview } from './host/editReview/editReview';
+import { HunkCodeLens } from './host/editReview/hunkLens';
+import { RunController } from './host/runController';
+import { KeyStore } from './host/secrets';
+import { declaredSettingKeys } from './host/settings';
+import { SpendMeter } from './host/spendMeter';
+import { ScriptRunner } from './host/terminal/scriptRunner';
+import { VsCodeHost } from './host/vscodeHost';
+
+/** How long a new terminal gets to report shell integration before scripts use the pseudo-terminal. */
+const SHELL_INTEGRATION_WAIT_MS = 5000;
+
+export function activate(context: vscode.ExtensionContext): BudgetmlApi {
+  const own = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  const channel = own(vscode.window.createOutputChannel('BudgetML', { log: true }));
+  const review: EditReview = own(new EditReview(() => host.prompts));
+  own(new HunkCodeLens(review));
+  const scripts = own(new ScriptRunner({ shellIntegrationWaitMs: SHELL_INTEGRATION_WAIT_MS, log: (m) => channel.warn(m) }));
+  const host: VsCodeHost = new VsCodeHost(review, scripts, channel);
+  const meter = own(new SpendMeter('budgetml.showSpend'));
+  const keys = new KeyStore(context.secrets);
+  const runs = own(new RunController({ host, meter, channel, keys, settingKeys: declaredSettingKeys(context.extension) }));
+  registerCommands(context.subscriptions, { runs, review, keys });
+  return { host, review, scripts, meter, runs };
+}
+
+export function deactivate(): void {
+  // everything is in context.subscriptions; disposing the run controller stops a running run
+}

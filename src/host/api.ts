@@ -1,0 +1,17 @@
+import type { EditReview } from './editReview/editReview';
+import type { RunController } from './runController';
+import type { SpendMeter } from './spendMeter';
+import type { ScriptRunner } from './terminal/scriptRunner';
+import type { VsCodeHost } from './vscodeHost';
+
+/**
+ * What activate() returns. Meant for the integration tests, which drive edits and script runs
+ * through the same objects a run uses; not a stable API for other extensions.
+ */
+export interface BudgetmlApi {
+  readonly host: VsCodeHost;
+  readonly review: EditReview;
+  readonly scripts: ScriptRunner;
+  readonly meter: SpendMeter;
+  readonly runs: RunController;
+}

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { EditReview } from './editReview/editReview';
+import { selectModels } from './modelPicker';
+import { openInEditor, type RunController } from './runController';
+import type { StartArgs } from './runInputs';
+import type { KeyStore } from './secrets';
+
+export interface CommandDeps {
+  runs: RunController;
+  review: EditReview;
+  keys: KeyStore;
+}
+
+/** Every command of the extension; ids match `contributes.commands` in package.json. */
+export function registerCommands(subscriptions: vscode.Disposable[], { runs, review, keys }: CommandDeps): void {
+  const commands: Record<string, (...args: unknown[]) => unknown> = {
+    'budgetml.startTask': (args) => runs.start(isStartArgs(args) ? args : undefined),
+    'budgetml.stopTask': () => runs.stop(),
+    'budgetml.resumeRun': () => runs.resume(),
+    'budgetml.acceptEdit': async (target) => (await review.accept(target)) || nothingWaiting(),
+    'budgetml.rejectEdit': async (target, reason) =>
+      (await review.reject(target, typeof reason === 'string' ? reason : undefined)) || nothingWaiting(),
+    'budgetml.acceptHunk': (target, index, fingerprint) => review.acceptHunk(target, Number(index), asString(fingerprint)),
+    'budgetml.rejectHunk': (target, index, fingerprint) => review.rejectHunk(target, Number(index), asString(fingerprint)),
+    'budgetml.setApiKey': (provider) => keys.setInteractively(asString(provider)),
+    'budgetml.selectModels': () => selectModels(),
+    'budgetml.openRunLog': () => openRunFile(runs, 'log.jsonl'),
+    'budgetml.showSpend': () => openRunFile(runs, 'summary.json', 'log.jsonl'),
+  };
+  for (const [id, handler] of Object.entries(commands)) {
+    subscriptions.push(vscode.commands.registerCommand(id, handler));
+  }
+}
+
+async function openRunFile(runs: RunController, ...names: string[]): Promise<boolean> {
+  const runDir = await runs.currentRunDir();
+  if (!runDir) {
+    void vscode.window.showInformationMessage('BudgetML: no run yet in this workspace. Start one with "BudgetML: Start Task".');
+    return false;
+  }
+  const { existsSync } = await import('node:fs');
+  const file = names.map((name) => join(runDir, name)).find((f) => existsSync(f)) ?? join(runDir, names[names.length - 1]);
+  return openInEditor(file);
+}
+
+function nothingWaiting(): false {
+  void vscode.window.showInformationMessage('BudgetML: no edit is waiting for review.');
+  return false;
+}
+
+function isStartArgs(value: unknown): value is StartArgs {
+  return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri);
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

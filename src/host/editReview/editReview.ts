@@ -1,0 +1,235 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EditDecision, EditProposal } from '../../core/host';
+import { Disposable } from '../disposable';
+import { computeHunks, type Hunk } from './hunks';
+import { PROPOSAL_SCHEME, ProposalFileSystem } from './proposalFs';
+import { currentText, exists, replaceRange, writeThroughEditor } from './workspaceText';
+
+/** Left side of the diff for a file that does not exist yet: always empty. */
+const EMPTY_SCHEME = 'budgetml-empty';
+
+export interface ReviewPrompts {
+  /** Optional reason for a rejection; undefined when the user gives none. */
+  rejectReason(relPath: string): Promise<string | undefined>;
+  /** The diff of a waiting proposal was closed: remind the user it still needs a decision. */
+  stillWaiting(relPath: string): Promise<'show' | 'accept' | 'reject' | undefined>;
+}
+
+interface Pending {
+  proposal: EditProposal;
+  fileUri: vscode.Uri;
+  proposalUri: vscode.Uri;
+  leftUri: vscode.Uri;
+  settled: boolean;
+  resolve(decision: EditDecision): void;
+}
+
+/**
+ * Shows edit proposals as diffs (file ↔ editable proposal) and turns the user's review into an
+ * EditDecision. Whole edits are accepted or rejected with the title buttons or commands, single
+ * hunks with CodeLens; accepting goes through a WorkspaceEdit, so the editor can undo it.
+ */
+export class EditReview extends Disposable {
+  private readonly fs = this._register(new ProposalFileSystem());
+  private readonly pending = new Map<string, Pending>();
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+  /** fires when a proposal arrives or is settled, and when one of the reviewed documents changes */
+  readonly onDidChange = this._onDidChange.event;
+  private nextId = 1;
+
+  constructor(private readonly prompts: () => ReviewPrompts) {
+    super();
+    this._register(vscode.workspace.registerFileSystemProvider(PROPOSAL_SCHEME, this.fs, { isCaseSensitive: true }));
+    this._register(vscode.workspace.registerTextDocumentContentProvider(EMPTY_SCHEME, { provideTextDocumentContent: () => '' }));
+    this._register(vscode.window.tabGroups.onDidChangeTabs((e) => this.onTabsClosed(e.closed)));
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.findByDocument(e.document.uri)) this._onDidChange.fire();
+      }),
+    );
+  }
+
+  /** Opens the diff without taking keyboard focus and resolves once the user has decided. */
+  async review(proposal: EditProposal, signal: AbortSignal): Promise<EditDecision> {
+    const id = this.nextId++;
+    const fileUri = vscode.Uri.file(proposal.path);
+    const proposalUri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${id}/${proposal.relPath}` });
+    const leftUri = (await exists(fileUri)) ? fileUri : vscode.Uri.from({ scheme: EMPTY_SCHEME, path: `/${id}/${proposal.relPath}` });
+    this.fs.set(proposalUri, proposal.proposed);
+    const decision = new Promise<EditDecision>((resolve) => {
+      this.pending.set(proposalUri.toString(), { proposal, fileUri, proposalUri, leftUri, settled: false, resolve });
+    });
+    this.changed();
+    const onAbort = () => {
+      const p = this.pending.get(proposalUri.toString());
+      if (p) void this.finish(p, { accepted: false, reason: 'the run was stopped before the edit was reviewed' });
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    else await this.show(this.pending.get(proposalUri.toString()));
+    try {
+      return await decision;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Writes the proposal (with the user's changes to it) to the file. False when nothing is waiting. */
+  async accept(target?: unknown): Promise<boolean> {
+    const p = this.find(target);
+    if (!p) return false;
+    const doc = await vscode.workspace.openTextDocument(p.proposalUri);
+    const text = doc.getText();
+    await writeThroughEditor(p.fileUri, text);
+    await this.finish(p, { accepted: true, text, userModified: text !== p.proposal.proposed });
+    return true;
+  }
+
+  /** Leaves the file as it was before the proposal. `reason` undefined: ask the user for one. */
+  async reject(target?: unknown, reason?: string | null): Promise<boolean> {
+    const p = this.find(target);
+    if (!p) return false;
+    const why = reason === undefined ? await this.prompts().rejectReason(p.proposal.relPath) : reason ?? undefined;
+    if (p.settled) return true;
+    if ((await currentText(p.fileUri)) !== p.proposal.original) {
+      // hunks accepted earlier are taken back
+      await writeThroughEditor(p.fileUri, p.proposal.original);
+    }
+    await this.finish(p, why ? { accepted: false, reason: why } : { accepted: false });
+    return true;
+  }
+
+  /** Applies one hunk of the proposal to the file. */
+  async acceptHunk(target: unknown, index: number, fingerprint?: string): Promise<void> {
+    const found = await this.hunkAt(target, index, fingerprint);
+    if (!found) return;
+    const { p, hunk } = found;
+    if (!(await exists(p.fileUri))) {
+      await this.accept(p.proposalUri);
+      return;
+    }
+    await replaceRange(p.fileUri, hunk.left.offset, hunk.left.text.length, hunk.right.text);
+    await this.settleIfReviewed(p);
+  }
+
+  /** Takes one hunk out of the proposal (the proposal side goes back to the file's text there). */
+  async rejectHunk(target: unknown, index: number, fingerprint?: string): Promise<void> {
+    const found = await this.hunkAt(target, index, fingerprint);
+    if (!found) return;
+    const { p, hunk } = found;
+    await replaceRange(p.proposalUri, hunk.right.offset, hunk.right.text.length, hunk.left.text);
+    await this.settleIfReviewed(p);
+  }
+
+  /** The hunks still open for the proposal shown in `uri` (empty when it is not a waiting proposal). */
+  async hunks(uri: vscode.Uri): Promise<Hunk[]> {
+    const p = this.findByDocument(uri);
+    if (!p) return [];
+    const [left, right] = await this.texts(p);
+    return computeHunks(left, right);
+  }
+
+  /** Waiting proposals, newest last. */
+  waiting(): readonly { relPath: string; proposalUri: vscode.Uri }[] {
+    return [...this.pending.values()].map((p) => ({ relPath: p.proposal.relPath, proposalUri: p.proposalUri }));
+  }
+
+  private async show(p: Pending | undefined): Promise<void> {
+    if (!p) return;
+    const title = `${path.basename(p.proposal.relPath)} ↔ BudgetML proposal`;
+    const options: vscode.TextDocumentShowOptions = { preview: true, preserveFocus: true };
+    await vscode.commands.executeCommand('vscode.diff', p.leftUri, p.proposalUri, title, options);
+  }
+
+  private async hunkAt(target: unknown, index: number, fingerprint?: string): Promise<{ p: Pending; hunk: Hunk } | undefined> {
+    const p = this.find(target);
+    if (!p) return undefined;
+    const [left, right] = await this.texts(p);
+    const hunk = computeHunks(left, right)[index];
+    if (!hunk || (fingerprint !== undefined && fingerprint !== hunkFingerprint(hunk))) {
+      void vscode.window.showWarningMessage('BudgetML: that change moved while you were reviewing; use the updated CodeLens.');
+      return undefined;
+    }
+    return { p, hunk };
+  }
+
+  private async settleIfReviewed(p: Pending): Promise<void> {
+    const [left, right] = await this.texts(p);
+    if (left !== right) return;
+    if (left === p.proposal.original && (await exists(p.fileUri)) === (p.leftUri.scheme === 'file')) {
+      await this.finish(p, { accepted: false, reason: 'the user rejected every change of the edit' });
+    } else {
+      await this.finish(p, { accepted: true, text: left, userModified: left !== p.proposal.proposed });
+    }
+  }
+
+  private async texts(p: Pending): Promise<[string, string]> {
+    const right = (await vscode.workspace.openTextDocument(p.proposalUri)).getText();
+    return [await currentText(p.fileUri), right];
+  }
+
+  private async finish(p: Pending, decision: EditDecision): Promise<void> {
+    if (p.settled) return;
+    p.settled = true;
+    this.pending.delete(p.proposalUri.toString());
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.proposalUri.toString());
+    if (doc?.isDirty) await doc.save();
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => isReviewTab(t, p.proposalUri));
+    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+    this.fs.remove(p.proposalUri);
+    this.changed();
+    p.resolve(decision);
+  }
+
+  private find(target: unknown): Pending | undefined {
+    const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.parse(target) : undefined;
+    if (uri) {
+      const p = this.findByDocument(uri);
+      if (p) return p;
+    }
+    const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    const activeUri = active instanceof vscode.TabInputTextDiff ? active.modified : active instanceof vscode.TabInputText ? active.uri : undefined;
+    const fromTab = activeUri && this.findByDocument(activeUri);
+    return fromTab || [...this.pending.values()].pop();
+  }
+
+  private findByDocument(uri: vscode.Uri): Pending | undefined {
+    const key = uri.toString();
+    return this.pending.get(key) ?? [...this.pending.values()].find((p) => p.fileUri.toString() === key || p.leftUri.toString() === key);
+  }
+
+  private onTabsClosed(closed: readonly vscode.Tab[]): void {
+    for (const tab of closed) {
+      const input = tab.input;
+      if (!(input instanceof vscode.TabInputTextDiff) || input.modified.scheme !== PROPOSAL_SCHEME) continue;
+      const p = this.pending.get(input.modified.toString());
+      if (p && !p.settled) void this.remind(p);
+    }
+  }
+
+  private async remind(p: Pending): Promise<void> {
+    const choice = await this.prompts().stillWaiting(p.proposal.relPath);
+    if (p.settled) return;
+    if (choice === 'show') await this.show(p);
+    else if (choice === 'accept') await this.accept(p.proposalUri);
+    else if (choice === 'reject') await this.reject(p.proposalUri);
+  }
+
+  private changed(): void {
+    void vscode.commands.executeCommand('setContext', 'budgetml.reviewingEdit', this.pending.size > 0);
+    this._onDidChange.fire();
+  }
+}
+
+/** Identifies a hunk's content, so a CodeLens click on an outdated hunk is noticed. */
+export function hunkFingerprint(hunk: Hunk): string {
+  return `${hunk.left.offset}:${hunk.left.text.length}:${hunk.right.offset}:${hunk.right.text}`;
+}
+
+function isReviewTab(tab: vscode.Tab, proposalUri: vscode.Uri): boolean {
+  const input = tab.input;
+  const key = proposalUri.toString();
+  if (input instanceof vscode.TabInputTextDiff) return input.modified.toString() === key;
+  return input instanceof vscode.TabInputText && input.uri.toString() === key;
+}

@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { computeHunks } from './hunks';
+
+/** The text of a file as the editor sees it (unsaved changes included); '' when it does not exist. */
+export async function currentText(uri: vscode.Uri): Promise<string> {
+  if (!(await exists(uri))) return '';
+  return (await vscode.workspace.openTextDocument(uri)).getText();
+}
+
+export async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `uri` contain `text` through a WorkspaceEdit (one replacement per changed block, so Ctrl+Z
+ * undoes it in the editor) and saves the document, so the change is on disk for the agent.
+ */
+export async function writeThroughEditor(uri: vscode.Uri, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  if (!(await exists(uri))) {
+    edit.createFile(uri, { ignoreIfExists: true });
+    edit.insert(uri, new vscode.Position(0, 0), text);
+  } else {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    for (const hunk of computeHunks(doc.getText(), text)) {
+      edit.replace(uri, rangeOf(doc, hunk.left.offset, hunk.left.text.length), hunk.right.text);
+    }
+    if (edit.size === 0) {
+      if (doc.isDirty) await doc.save();
+      return;
+    }
+  }
+  await applyAndSave(edit, uri);
+}
+
+/** Replaces `length` characters at `offset` of the document at `uri`; saves it when it is a file on disk. */
+export async function replaceRange(uri: vscode.Uri, offset: number, length: number, text: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, rangeOf(doc, offset, length), text);
+  await applyAndSave(edit, uri);
+}
+
+async function applyAndSave(edit: vscode.WorkspaceEdit, uri: vscode.Uri): Promise<void> {
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    throw new Error(`VS Code refused the edit to ${vscode.workspace.asRelativePath(uri)}`);
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.isDirty && !(await doc.save())) {
+    throw new Error(`could not save ${vscode.workspace.asRelativePath(uri)}`);
+  }
+}
+
+function rangeOf(doc: vscode.TextDocument, offset: number, length: number): vscode.Range {
+  return new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + length));
+}

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Task } from '../core/task/task';
+
+/** Runs live under `.budgetml/runs/<id>/` in the workspace. */
+export function runsRoot(workspace: string): string {
+  return join(workspace, '.budgetml', 'runs');
+}
+
+export function newRunId(): string {
+  return `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** The host keeps the exact task of a run next to its log, so Resume Run continues the same task. */
+const TASK_RECORD = 'task.json';
+
+export async function saveRunTask(runDir: string, task: Task): Promise<void> {
+  await writeFile(join(runDir, TASK_RECORD), JSON.stringify(task, null, 2) + '\n');
+}
+
+/** The task saved at start, else goal and workspace from the log's first record. */
+export async function readRunTask(runDir: string): Promise<Task | { goal: string; workspace: string } | undefined> {
+  try {
+    return JSON.parse(await readFile(join(runDir, TASK_RECORD), 'utf8')) as Task;
+  } catch {
+    // a run started elsewhere (the CLI): fall back to the log header
+  }
+  try {
+    const first = JSON.parse((await readFile(join(runDir, 'log.jsonl'), 'utf8')).split('\n', 1)[0]) as Record<string, unknown>;
+    if (first.type === 'run' && typeof first.goal === 'string' && typeof first.workspace === 'string') {
+      return { goal: first.goal, workspace: first.workspace };
+    }
+  } catch {
+    // no readable log
+  }
+  return undefined;
+}
+
+/** Statuses after which a run can be continued (a reload leaves no summary at all). */
+const RESUMABLE = new Set(['cancelled', 'error', 'budget_exhausted']);
+
+/** The run folder with the newest log that did not finish, if any. */
+export async function newestUnfinishedRun(workspace: string): Promise<string | undefined> {
+  const root = runsRoot(workspace);
+  if (!existsSync(root)) return undefined;
+  const candidates: { dir: string; mtime: number }[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const dir = join(root, entry.name);
+    const log = join(dir, 'log.jsonl');
+    if (!existsSync(log) || !(await isUnfinished(dir))) continue;
+    candidates.push({ dir, mtime: (await stat(log)).mtimeMs });
+  }
+  candidates.sort((a, b) => b.mtime - a.mtime);
+  return candidates[0]?.dir;
+}
+
+/** The run folder with the newest log, finished or not. */
+export async function newestRun(workspace: string): Promise<string | undefined> {
+  const root = runsRoot(workspace);
+  if (!existsSync(root)) return undefined;
+  let best: { dir: string; mtime: number } | undefined;
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const log = join(root, entry.name, 'log.jsonl');
+    if (!entry.isDirectory() || !existsSync(log)) continue;
+    const mtime = (await stat(log)).mtimeMs;
+    if (!best || mtime > best.mtime) best = { dir: join(root, entry.name), mtime };
+  }
+  return best?.dir;
+}
+
+async function isUnfinished(dir: string): Promise<boolean> {
+  try {
+    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { status?: string };
+    return RESUMABLE.has(String(summary.status));
+  } catch {
+    return true;
+  }
+}

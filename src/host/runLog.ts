@@ -1,0 +1,56 @@
+import type * as vscode from 'vscode';
+import type { RunEvent } from '../core/events';
+
+const PREVIEW = 400;
+
+/** Writes each run event to the "BudgetML" log channel: one line per step, details at trace level. */
+export function logRunEvent(channel: vscode.LogOutputChannel, event: RunEvent): void {
+  switch (event.type) {
+    case 'run-started':
+      channel.info(
+        `Run ${event.runId} ${event.resumedFromStep ? `resumed after step ${event.resumedFromStep}` : 'started'} ` +
+          `(budget $${event.budgetUsd.toFixed(2)}, folder ${event.runDir}): ${event.goal}`,
+      );
+      break;
+    case 'step-started':
+      channel.info(`Step ${event.step}`);
+      break;
+    case 'planned':
+      channel.info(`Step ${event.step} · ${event.model} → ${event.action} ${preview(JSON.stringify(event.actionInput))}`);
+      channel.trace(`Thought: ${event.thought}`);
+      channel.trace(`Research plan: ${event.researchPlan}`);
+      break;
+    case 'observation':
+      channel.info(`Step ${event.step} · ${event.action} observation (${event.observation.length} characters)`);
+      channel.debug(preview(event.observation));
+      break;
+    case 'spend':
+      channel.trace(`spend $${event.usd.toFixed(4)} of $${event.budgetUsd.toFixed(2)}${event.streaming ? ' (streaming)' : ''}`);
+      break;
+    case 'budget-warning':
+      channel.warn(`Spend $${event.usd.toFixed(4)} has reached ${Math.round((event.usd / event.budgetUsd) * 100)} % of the $${event.budgetUsd.toFixed(2)} budget`);
+      break;
+    case 'escalation':
+      channel.warn(`${event.role}: ${event.from} → ${event.to} (${event.reason}; +$${event.addedUsd.toFixed(4)})`);
+      break;
+    case 'lifeline':
+      channel.info(`Expert help requested: ${event.used} lifeline(s) used, ${event.left} left`);
+      break;
+    case 'score':
+      channel.info(`${event.label === 'baseline' ? 'Baseline' : 'Final'} ${event.metric}: ${event.score ?? 'not measured'}`);
+      break;
+    case 'run-ended':
+      (event.status === 'error' ? channel.error : channel.info).call(channel, `Run ended: ${event.status}${event.message ? ` — ${event.message}` : ''}`);
+      break;
+    default:
+      assertNever(event);
+  }
+}
+
+function preview(text: string): string {
+  return text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text;
+}
+
+function assertNever(value: never): void {
+  void value;
+}

@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import type { RunEvent, RunStatus } from '../core/events';
+import { Disposable } from './disposable';
+
+const WARN_AT = 0.8;
+
+/** Status-bar item: spend against budget, live while replies stream in; warns at 80 % of the budget. */
+export class SpendMeter extends Disposable {
+  readonly item: vscode.StatusBarItem;
+  private usd = 0;
+  private budgetUsd = 0;
+  private streaming = false;
+  private step = 0;
+  private status: RunStatus | 'running' = 'running';
+
+  constructor(command: string) {
+    super();
+    this.item = this._register(vscode.window.createStatusBarItem('budgetml.spend', vscode.StatusBarAlignment.Right, 100));
+    this.item.name = 'BudgetML Spend';
+    this.item.command = command;
+  }
+
+  handle(event: RunEvent): void {
+    switch (event.type) {
+      case 'run-started':
+        this.budgetUsd = event.budgetUsd;
+        this.step = event.resumedFromStep;
+        this.status = 'running';
+        this.streaming = false;
+        break;
+      case 'step-started':
+        this.step = event.step;
+        break;
+      case 'spend':
+      case 'budget-warning':
+        this.usd = event.usd;
+        this.budgetUsd = event.budgetUsd;
+        this.streaming = event.type === 'spend' && event.streaming;
+        break;
+      case 'run-ended':
+        this.status = event.status;
+        this.streaming = false;
+        break;
+      default:
+        return;
+    }
+    this.render();
+  }
+
+  /** Starts a fresh meter for a run (before its first event arrives). */
+  reset(budgetUsd: number, usd = 0): void {
+    this.usd = usd;
+    this.budgetUsd = budgetUsd;
+    this.step = 0;
+    this.status = 'running';
+    this.streaming = false;
+    this.render();
+  }
+
+  private render(): void {
+    const ratio = this.budgetUsd > 0 ? this.usd / this.budgetUsd : 0;
+    this.item.text = `$(credit-card) ${this.streaming ? '~' : ''}${formatUsd(this.usd)} / $${this.budgetUsd.toFixed(2)}`;
+    this.item.backgroundColor =
+      ratio >= 1
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : ratio >= WARN_AT
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
+    const state = this.status === 'running' ? `step ${this.step}, running` : `ended: ${this.status.replace('_', ' ')}`;
+    const tooltip = new vscode.MarkdownString(
+      `**BudgetML spend** ${formatUsd(this.usd)} of $${this.budgetUsd.toFixed(2)} (${(ratio * 100).toFixed(1)} %)` +
+        `${this.streaming ? ', estimate while a reply streams' : ''}\n\n${state}. Click for the run summary.`,
+    );
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label: `BudgetML spend ${formatUsd(this.usd)} of ${this.budgetUsd.toFixed(2)} dollars` };
+    this.item.show();
+  }
+}
+
+export function formatUsd(usd: number): string {
+  return `$${usd.toFixed(4)}`;
+}

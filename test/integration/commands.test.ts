@@ -1,0 +1,48 @@
+/// <reference types="mocha" />
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { budgetml, EXTENSION_ID, setSetting } from './helpers';
+
+const PALETTE = ['startTask', 'stopTask', 'acceptEdit', 'rejectEdit', 'setApiKey', 'selectModels', 'openRunLog', 'resumeRun'];
+
+describe('activation and commands', () => {
+  it('activates quickly, without loading the agent core', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, 'extension present');
+    const t0 = performance.now();
+    await budgetml();
+    const ms = performance.now() - t0;
+    console.log(`      activation took ${ms.toFixed(1)} ms`);
+    assert.ok(ms < 1000, `activation took ${ms} ms`);
+    const loaded = Object.keys(require.cache).filter((f) => /agentCore\.js$|[\\/]openai[\\/]|@google[\\/]genai/.test(f));
+    assert.deepEqual(loaded, [], 'the agent core and the SDKs load only when a run starts');
+  });
+
+  it('registers every command, the palette ones in the BudgetML category', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const id of [...PALETTE, 'acceptHunk', 'rejectHunk', 'showSpend']) assert.ok(registered.has(`budgetml.${id}`), `budgetml.${id}`);
+    const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string; category: string }[];
+    for (const id of PALETTE) assert.equal(contributed.find((c) => c.command === `budgetml.${id}`)?.category, 'BudgetML');
+  });
+
+  it('says so, and does nothing, when Accept Edit finds no proposal', async () => {
+    assert.equal(await vscode.commands.executeCommand('budgetml.acceptEdit'), false);
+  });
+
+  it('Start Task says what to do when a provider has neither a key nor a base URL', async () => {
+    const api = await budgetml();
+    const saved = api.host.prompts;
+    let missing: string[] | undefined;
+    api.host.prompts = { ...saved, missingKeys: (providers) => (missing = providers) };
+    await setSetting('providers.openai.apiKeyEnv', 'BUDGETML_TEST_UNSET_KEY');
+    await setSetting('providers.gemini.apiKeyEnv', 'BUDGETML_TEST_UNSET_KEY');
+    try {
+      assert.equal(await vscode.commands.executeCommand('budgetml.startTask', { goal: 'improve the score' }), undefined);
+      assert.deepEqual(missing?.sort(), ['gemini', 'openai']);
+    } finally {
+      api.host.prompts = saved;
+      await setSetting('providers.openai.apiKeyEnv', undefined);
+      await setSetting('providers.gemini.apiKeyEnv', undefined);
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BudgetmlApi } from '../../src/host/api';
+
+export const EXTENSION_ID = 'budgetml.budgetml';
+
+/** The extension's API (activating it when needed) and how long activation took. */
+export async function budgetml(): Promise<BudgetmlApi> {
+  const extension = vscode.extensions.getExtension<BudgetmlApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  return extension.isActive ? extension.exports : extension.activate();
+}
+
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the suite needs a workspace folder');
+  return folder.uri.fsPath;
+}
+
+export function inWorkspace(...parts: string[]): string {
+  return path.join(workspaceDir(), ...parts);
+}
+
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Sets a `budgetml.*` user setting for the test; `undefined` removes it. */
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('budgetml').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * Asks the code-server runner for a screenshot of the workbench and waits until it is written.
+ * Does nothing when no screenshot folder is configured (e.g. with desktop VS Code).
+ */
+export async function screenshot(name: string): Promise<void> {
+  const dir = process.env.BUDGETML_SCREENSHOT_DIR;
+  if (!dir) return;
+  const file = path.join(dir, `${name}.png`);
+  fs.rmSync(file, { force: true });
+  console.log(`BUDGETML_SCREENSHOT ${name}`);
+  await waitFor(() => fs.existsSync(file), `screenshot ${name}`, 15000).catch(() => undefined);
+}
+
+/** Closes every editor without saving prompts (documents the suite touched are saved or reverted first). */
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
