@@ -50,10 +50,11 @@ export class ModelClient {
       async (attempt) => {
         this.checkBudget(model, request);
         const started = Date.now();
+        const call = linkedController(signal);
         const result = await provider.complete(
           { model: model.model, ...request },
-          { signal, onDelta: this.spendReporter(model, request) },
-        );
+          { signal: call.signal, onDelta: this.spendReporter(model, request) },
+        ).finally(call.dispose);
         this.book(model, context, attempt, result.usage, result.latencyMs || Date.now() - started);
         return result;
       },
@@ -123,6 +124,18 @@ export class ModelClient {
     this.warnedUnpriced.add(modelId);
     this.deps.log.append({ type: 'warning', message: `no price is known for ${modelId}: its calls are counted at $0; add it to "prices" in the config` });
   }
+}
+
+/**
+ * A signal for one request that follows the run's signal. The SDKs attach listeners to the signal
+ * they are given; a per-request signal keeps those from piling up on the run's.
+ */
+function linkedController(parent: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const forward = () => controller.abort(parent.reason);
+  if (parent.aborted) forward();
+  else parent.addEventListener('abort', forward, { once: true });
+  return { signal: controller.signal, dispose: () => parent.removeEventListener('abort', forward) };
 }
 
 export { ProviderError };

@@ -89,10 +89,13 @@ export class EditReview extends Disposable {
   /** Leaves the file as it was before the proposal. `reason` undefined: ask the user for one. */
   async reject(target?: unknown, reason?: string | null): Promise<boolean> {
     const p = this.find(target);
+    console.log('DBG reject found', !!p);
     if (!p) return false;
     const why = reason === undefined ? await this.prompts().rejectReason(p.proposal.relPath) : reason ?? undefined;
     if (p.settled) return true;
+    console.log('DBG reject why', why);
     if ((await currentText(p.fileUri)) !== p.proposal.original) {
+      console.log('DBG reject restoring');
       // hunks accepted earlier are taken back
       await writeThroughEditor(p.fileUri, p.proposal.original);
     }
@@ -174,9 +177,12 @@ export class EditReview extends Disposable {
     p.settled = true;
     this.pending.delete(p.proposalUri.toString());
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.proposalUri.toString());
+    console.log('DBG finish dirty', doc?.isDirty);
     if (doc?.isDirty) await doc.save();
+    console.log('DBG finish closing');
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => isReviewTab(t, p.proposalUri));
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+    console.log('DBG finish closed');
     this.fs.remove(p.proposalUri);
     this.changed();
     p.resolve(decision);
