@@ -132,6 +132,8 @@ function writeTestSettings(file) {
         'terminal.integrated.enablePersistentSessions': false,
         'terminal.integrated.defaultProfile.linux': 'bash',
         'window.commandCenter': false,
+        'git.openRepositoryInParentFolders': 'never',
+        'git.enabled': false,
       },
       null,
       2,

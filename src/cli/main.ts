@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   const summary = await runAgent({
     task,
     config,
-    host: new NodeHost((level, message) => say(`[${level}] ${message}`)),
+    host: new NodeHost((level, message) => level !== 'info' && say(`[${level}] ${message}`)),
     keys: keysFromEnv(config),
     runDir,
     resume: args.resume,

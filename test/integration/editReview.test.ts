@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { EditDecision, EditProposal } from '../../src/core/host';
 import type { BudgetmlApi } from '../../src/host/api';
-import { budgetml, closeAllEditors, inWorkspace, screenshot, setSetting, waitFor } from './helpers';
+import { budgetml, closeAllEditors, inWorkspace, screenshot, setSetting, sleep, waitFor } from './helpers';
 
 const ORIGINAL = fs.readFileSync(inWorkspace('train.py'), 'utf8');
 const PROPOSED = ORIGINAL.replace('learning_rate = 0.01', 'learning_rate = 0.003').replace('epochs = 10', 'epochs = 20');
@@ -65,17 +65,12 @@ describe('edit review', function () {
   it('accepts a whole edit through a WorkspaceEdit: the file changes on disk and Ctrl+Z takes it back', async () => {
     const decision = api.host.proposeEdit(proposal('train.py', ORIGINAL, PROPOSED), new AbortController().signal);
     await waitForReviewTab();
-    console.log('DEBUG accept');
     assert.equal(await vscode.commands.executeCommand('budgetml.acceptEdit'), true);
-    console.log('DEBUG accepted');
     assert.deepEqual(await decision, { accepted: true, text: PROPOSED, userModified: false });
     assert.equal(onDisk('train.py'), PROPOSED);
     assert.equal(reviewTab(), undefined, 'the diff closes');
-    console.log('DEBUG before show');
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(inWorkspace('train.py')));
-    console.log('DEBUG before undo', editor.document.isDirty);
     await vscode.commands.executeCommand('undo');
-    console.log('DEBUG after undo', editor.document.isDirty);
     assert.equal(editor.document.getText(), ORIGINAL, 'undo restores the text');
     await editor.document.save();
   });
@@ -98,6 +93,10 @@ describe('edit review', function () {
       return found?.length === 4 ? found : undefined;
     }, 'four CodeLenses (accept/reject for two hunks)');
     assert.deepEqual(lenses.map((l) => l.command?.title), ['$(check) Accept change', '$(discard) Reject change', '$(check) Accept change', '$(discard) Reject change']);
+    assert.equal(vscode.workspace.getConfiguration('diffEditor').get('codeLens'), true, 'CodeLens shows in diff editors');
+    api.meter.handle({ type: 'run-started', runId: 'shot', runDir: '/tmp/shot', goal: 'g', budgetUsd: 1, resumedFromStep: 0 });
+    api.meter.handle({ type: 'spend', usd: 0.0123, budgetUsd: 1, streaming: false });
+    await sleep(1500); // let the CodeLenses render
     await screenshot('diff-review');
     const acceptFirst = lenses[0].command!;
     await vscode.commands.executeCommand(acceptFirst.command, ...(acceptFirst.arguments ?? []));

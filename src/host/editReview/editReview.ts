@@ -54,8 +54,8 @@ export class EditReview extends Disposable {
   async review(proposal: EditProposal, signal: AbortSignal): Promise<EditDecision> {
     const id = this.nextId++;
     const fileUri = vscode.Uri.file(proposal.path);
-    const proposalUri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${id}/${proposal.relPath}` });
-    const leftUri = (await exists(fileUri)) ? fileUri : vscode.Uri.from({ scheme: EMPTY_SCHEME, path: `/${id}/${proposal.relPath}` });
+    const proposalUri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${proposal.relPath}`, query: String(id) });
+    const leftUri = (await exists(fileUri)) ? fileUri : vscode.Uri.from({ scheme: EMPTY_SCHEME, path: `/${proposal.relPath}`, query: String(id) });
     this.fs.set(proposalUri, proposal.proposed);
     const decision = new Promise<EditDecision>((resolve) => {
       this.pending.set(proposalUri.toString(), { proposal, fileUri, proposalUri, leftUri, settled: false, resolve });
@@ -67,7 +67,8 @@ export class EditReview extends Disposable {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
-    else await this.show(this.pending.get(proposalUri.toString()));
+    // not awaited: opening the diff can take long to report back, and the decision does not depend on it
+    else void this.show(this.pending.get(proposalUri.toString())).catch((error) => this.onShowFailed(error));
     try {
       return await decision;
     } finally {
@@ -89,13 +90,10 @@ export class EditReview extends Disposable {
   /** Leaves the file as it was before the proposal. `reason` undefined: ask the user for one. */
   async reject(target?: unknown, reason?: string | null): Promise<boolean> {
     const p = this.find(target);
-    console.log('DBG reject found', !!p);
     if (!p) return false;
     const why = reason === undefined ? await this.prompts().rejectReason(p.proposal.relPath) : reason ?? undefined;
     if (p.settled) return true;
-    console.log('DBG reject why', why);
     if ((await currentText(p.fileUri)) !== p.proposal.original) {
-      console.log('DBG reject restoring');
       // hunks accepted earlier are taken back
       await writeThroughEditor(p.fileUri, p.proposal.original);
     }
@@ -139,10 +137,16 @@ export class EditReview extends Disposable {
   }
 
   private async show(p: Pending | undefined): Promise<void> {
-    if (!p) return;
+    if (!p || p.settled) return;
     const title = `${path.basename(p.proposal.relPath)} ↔ BudgetML proposal`;
     const options: vscode.TextDocumentShowOptions = { preview: true, preserveFocus: true };
     await vscode.commands.executeCommand('vscode.diff', p.leftUri, p.proposalUri, title, options);
+    // decided while the diff was opening: do not leave it behind
+    if (p.settled) await closeReviewTabs(p.proposalUri);
+  }
+
+  private onShowFailed(error: unknown): void {
+    void vscode.window.showErrorMessage(`BudgetML could not open the proposed edit: ${error instanceof Error ? error.message : error}`);
   }
 
   private async hunkAt(target: unknown, index: number, fingerprint?: string): Promise<{ p: Pending; hunk: Hunk } | undefined> {
@@ -177,12 +181,8 @@ export class EditReview extends Disposable {
     p.settled = true;
     this.pending.delete(p.proposalUri.toString());
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.proposalUri.toString());
-    console.log('DBG finish dirty', doc?.isDirty);
     if (doc?.isDirty) await doc.save();
-    console.log('DBG finish closing');
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => isReviewTab(t, p.proposalUri));
-    if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
-    console.log('DBG finish closed');
+    await closeReviewTabs(p.proposalUri);
     this.fs.remove(p.proposalUri);
     this.changed();
     p.resolve(decision);
@@ -231,6 +231,11 @@ export class EditReview extends Disposable {
 /** Identifies a hunk's content, so a CodeLens click on an outdated hunk is noticed. */
 export function hunkFingerprint(hunk: Hunk): string {
   return `${hunk.left.offset}:${hunk.left.text.length}:${hunk.right.offset}:${hunk.right.text}`;
+}
+
+async function closeReviewTabs(proposalUri: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => isReviewTab(t, proposalUri));
+  if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
 }
 
 function isReviewTab(tab: vscode.Tab, proposalUri: vscode.Uri): boolean {
