@@ -6,12 +6,14 @@
 //
 // Options: --no-build (use the current dist/), --grep=PATTERN (only matching tests).
 // Environment: CODE_SERVER_BIN (use this code-server), BUDGETML_VSCODE_VERSION (electron: default 1.100.3),
+//   BUDGETML_VSCODE_CACHE (electron downloads; default ~/.cache/budgetml-vscode/vscode-test),
 //   BUDGETML_SCREENSHOT_DIR (where the suite's screenshots go; default test/integration/screenshots).
 // The last line is "N passed, N failed".
 import { runTests } from '@vscode/test-electron';
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,7 +38,17 @@ try {
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(out, 'index.js'),
     ...(codeServer ? { vscodeExecutablePath: path.join(root, 'scripts', 'code-server-shim.mjs') } : { version: process.env.BUDGETML_VSCODE_VERSION || '1.100.3' }),
-    launchArgs: [workspace, '--disable-extensions', '--skip-welcome', '--skip-release-notes', '--disable-workspace-trust'],
+    // a fresh profile inside .test-tmp for every run: settings the suite changes never leak into the next run
+    launchArgs: [
+      workspace,
+      `--user-data-dir=${path.join(work, 'user-data')}`,
+      `--extensions-dir=${path.join(work, 'extensions')}`,
+      '--disable-extensions',
+      '--skip-welcome',
+      '--skip-release-notes',
+      '--disable-workspace-trust',
+    ],
+    cachePath: process.env.BUDGETML_VSCODE_CACHE || path.join(os.homedir(), '.cache', 'budgetml-vscode', 'vscode-test'),
     extensionTestsEnv: {
       BUDGETML_TEST_RESULTS: results,
       BUDGETML_TEST_GREP: grep ?? '',

@@ -8,7 +8,7 @@ import type { Task } from '../core/task/task';
 import { loadAgentCore, type AgentCore } from './agentCoreLoader';
 import { Disposable } from './disposable';
 import { logRunEvent } from './runLog';
-import { newestRun, newestUnfinishedRun, newRunId, readRunTask, runsRoot, saveRunTask } from './runFolders';
+import { newestRun, newestUnfinishedRun, newRunId, readRunTask, runsRoot, saveRunTask, spentSoFar } from './runFolders';
 import { buildTask, gatherInputs, type RunInputs, type StartArgs } from './runInputs';
 import type { KeyStore } from './secrets';
 import { formatUsd, type SpendMeter } from './spendMeter';
@@ -26,6 +26,8 @@ export interface RunControllerDeps {
 /** Starts, stops and resumes runs; their events drive the spend meter and the log channel. */
 export class RunController extends Disposable {
   private active: { controller: AbortController; runDir: string } | undefined;
+  /** a Start Task / Resume Run is under way (asking for the goal, or running) */
+  private busy = false;
   private lastRunDir: string | undefined;
 
   constructor(private readonly deps: RunControllerDeps) {
@@ -92,11 +94,12 @@ export class RunController extends Disposable {
   }
 
   private async launch(core: AgentCore, inputs: RunInputs, task: Task, runDir: string, resume: boolean): Promise<RunSummary> {
+    const spent = resume ? await spentSoFar(runDir) : 0;
     const controller = new AbortController();
     this.active = { controller, runDir };
     this.lastRunDir = runDir;
     void vscode.commands.executeCommand('setContext', 'budgetml.running', true);
-    this.deps.meter.reset(inputs.config.budgetUsd);
+    this.deps.meter.reset(inputs.config.budgetUsd, spent);
     this.deps.channel.info(`${resume ? 'Resuming' : 'Starting'} a run in ${runDir} (python: ${inputs.config.python})`);
     try {
       const summary = await core.runAgent({
@@ -135,13 +138,14 @@ export class RunController extends Disposable {
   }
 
   private refuseSecondRun(): boolean {
-    if (!this.active) return false;
+    if (!this.busy) return false;
     void vscode.window.showWarningMessage('BudgetML: a run is already going. Stop it first (BudgetML: Stop Task).');
     return true;
   }
 
   /** Errors surface here, at the command boundary, with a way to the log. */
   private async guard<T>(work: () => Promise<T | undefined>): Promise<T | undefined> {
+    this.busy = true;
     try {
       return await work();
     } catch (error) {
@@ -151,6 +155,8 @@ export class RunController extends Disposable {
         if (choice) this.deps.channel.show();
       });
       return undefined;
+    } finally {
+      this.busy = false;
     }
   }
 }

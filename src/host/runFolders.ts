@@ -78,3 +78,23 @@ async function isUnfinished(dir: string): Promise<boolean> {
     return true;
   }
 }
+
+/** What the calls recorded in a run's log cost so far (for the meter of a resumed run). */
+export async function spentSoFar(runDir: string): Promise<number> {
+  try {
+    const lines = (await readFile(join(runDir, 'log.jsonl'), 'utf8')).split('\n');
+    let usd = 0;
+    for (const line of lines) {
+      if (!line.includes('"type":"call"')) continue;
+      try {
+        const record = JSON.parse(line) as { type?: string; usd?: unknown };
+        if (record.type === 'call' && typeof record.usd === 'number') usd += record.usd;
+      } catch {
+        // a torn last line
+      }
+    }
+    return usd;
+  } catch {
+    return 0;
+  }
+}

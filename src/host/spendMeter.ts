@@ -23,6 +23,8 @@ export class SpendMeter extends Disposable {
   handle(event: RunEvent): void {
     switch (event.type) {
       case 'run-started':
+        // a resumed run keeps what its earlier life spent (set by reset())
+        if (event.resumedFromStep === 0) this.usd = 0;
         this.budgetUsd = event.budgetUsd;
         this.step = event.resumedFromStep;
         this.status = 'running';

@@ -190,22 +190,18 @@ describe('verification escalation: a worker edit that cannot be used', () => {
   const EDIT = { action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Add the comment "# tuned" as the first line.', save_name: 'train.py' } };
   const workerModels = models(['openai:cheap'], ['openai:cheap', 'openai:mid']);
   const worker = (model: string, text: string, repeat?: number): Reply => ({ match: 'Edit instruction', model, text, ...(repeat ? { repeat } : {}) });
-  const original = (workspace: string) => readFileSync(join(workspace, 'train.py'), 'utf8');
+  const EDITED = '# tuned\nprint("ok")\n';
 
   /** Planner replies first: a planner prompt that quotes the edit instruction must not take a worker reply. */
   async function editRun(cheapReplies: Reply[], midReplies: Reply[]) {
     const openai = await serve([planner('cheap', plannerReply(EDIT, 1)), planner('cheap', plannerReply(FINAL, 2)), ...cheapReplies, ...midReplies]);
-    const task = (await import('../fixtures/runHarness')).unscoredTask();
-    const before = original(task.workspace);
-    const run = await runScripted({ openai, task, config: workerModels });
-    return { openai, run, before };
+    const run = await runScripted({ openai, config: workerModels });
+    return { openai, run };
   }
 
   test('replies without a code block: cheap gets three attempts, then mid edits the file', async () => {
     const prose = 'I would add a comment saying tuned at the very top of the file.';
-    const { openai, run, before } = await editRun([worker('cheap', prose, 3)], [worker('mid', fenced(`# tuned\n${'__BEFORE__'}`))]);
-    // mid's reply is fixed below once the original is known; see the next assertion block
-    void before;
+    const { openai, run } = await editRun([worker('cheap', prose, 3)], [worker('mid', fenced(EDITED))]);
     assert.equal(run.summary.status, 'final_answer', run.summary.message);
     assert.deepEqual(modelsAsked(openai, isEditor), ['cheap', 'cheap', 'cheap', 'mid']);
     for (const retry of openai.requests.filter(isEditor).slice(1, 3)) {
@@ -219,13 +215,13 @@ describe('verification escalation: a worker edit that cannot be used', () => {
     assert.match(escalation.reason, /^verification: .*no fenced code block/);
     assertAddedUsd(run, escalation);
     assert.equal(run.summary.escalations, 1);
-    assert.ok(readFileSync(join(run.workspace, 'train.py'), 'utf8').startsWith('# tuned\n'), 'mid’s edit is saved');
+    assert.equal(readFileSync(join(run.workspace, 'train.py'), 'utf8'), EDITED, 'mid’s edit is saved');
     assert.match(ofType(run, 'step')[0].observation, /The edited file is saved to train\.py/);
   });
 
   test('a .py that does not compile: the compiler error goes back to cheap, then mid edits the file', async () => {
     const broken = fenced('def train(:\n    return 1\n');
-    const { openai, run } = await editRun([worker('cheap', broken, 3)], [worker('mid', fenced('# tuned\nprint("ok")\n'))]);
+    const { openai, run } = await editRun([worker('cheap', broken, 3)], [worker('mid', fenced(EDITED))]);
 
     assert.equal(run.summary.status, 'final_answer', run.summary.message);
     assert.deepEqual(modelsAsked(openai, isEditor), ['cheap', 'cheap', 'cheap', 'mid']);
@@ -237,7 +233,7 @@ describe('verification escalation: a worker edit that cannot be used', () => {
     assert.equal(escalation.role, 'worker');
     assert.match(escalation.reason, /^verification: .*does not compile/s);
     assertAddedUsd(run, escalation);
-    assert.equal(readFileSync(join(run.workspace, 'train.py'), 'utf8'), '# tuned\nprint("ok")\n');
+    assert.equal(readFileSync(join(run.workspace, 'train.py'), 'utf8'), EDITED);
   });
 });
 

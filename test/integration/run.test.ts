@@ -1,0 +1,170 @@
+/// <reference types="mocha" />
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunSummary } from '../../src/core/run';
+import type { BudgetmlApi } from '../../src/host/api';
+import type { FakeServer } from '../fixtures/fakeLlmScript';
+import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
+import { fenced, plannerReply, PLANNER_MATCH, type PlannerStep } from '../fixtures/plannerReplies';
+import { budgetml, closeAllEditors, inWorkspace, screenshot, setSetting, sleep, waitFor } from './helpers';
+
+/** USD per million tokens for the fake models. */
+const PRICES = { 'openai:cheap': { input: 0.1, cachedInput: 0.025, output: 0.4 }, 'openai:expert': { input: 2, cachedInput: 0.5, output: 8 } };
+
+type LogRecord = Record<string, unknown> & { type: string };
+
+function readLog(runDir: string): LogRecord[] {
+  return fs
+    .readFileSync(path.join(runDir, 'log.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LogRecord);
+}
+
+function runDirs(): string[] {
+  const root = inWorkspace('.budgetml', 'runs');
+  return fs.existsSync(root) ? fs.readdirSync(root).map((name) => path.join(root, name)) : [];
+}
+
+function planner(steps: PlannerStep[], first = 1) {
+  return steps.map((step, i) => ({ match: PLANNER_MATCH, text: plannerReply(step, first + i) }));
+}
+
+/** Points the extension at a fake OpenAI server with cheap models, scripts running without a prompt. */
+async function useFakeModels(server: FakeServer): Promise<void> {
+  await setSetting('providers.openai.baseUrl', server.url);
+  await setSetting('models.planner', ['openai:cheap']);
+  await setSetting('models.worker', ['openai:cheap']);
+  await setSetting('models.expert', 'openai:expert');
+  await setSetting('prices', PRICES);
+  await setSetting('maxSteps', 10);
+  await setSetting('autoRunScripts', true);
+}
+
+async function resetSettings(): Promise<void> {
+  for (const key of ['providers.openai.baseUrl', 'models.planner', 'models.worker', 'models.expert', 'prices', 'maxSteps', 'autoRunScripts']) {
+    await setSetting(key, undefined);
+  }
+}
+
+describe('a scripted run against a fake model server', function () {
+  this.timeout(120000);
+  let api: BudgetmlApi;
+  let server: FakeServer | undefined;
+  const original = fs.readFileSync(inWorkspace('train.py'), 'utf8');
+
+  before(async () => {
+    api = await budgetml();
+    await closeAllEditors();
+  });
+
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    await resetSettings();
+    await closeAllEditors();
+    fs.rmSync(inWorkspace('budgetml.task.json'), { force: true });
+    fs.writeFileSync(inWorkspace('train.py'), original);
+  });
+
+  it('Start Task: goal from budgetml.task.json, reviewed edit with the user’s change, script in the terminal, scores, spend', async () => {
+    fs.writeFileSync(
+      inWorkspace('budgetml.task.json'),
+      JSON.stringify({ goal: 'Raise the accuracy printed by train.py.', script: 'train.py', evalCommand: 'python3 train.py', metric: 'accuracy', direction: 'higher' }),
+    );
+    const edited = original.replace('epochs = 10', 'epochs = 20');
+    server = await startFakeOpenAI({
+      replies: [
+        ...planner([
+          { action: 'List Files', input: { dir_path: '.' } },
+          { action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Double the number of epochs.', save_name: 'train.py' } },
+          { action: 'Execute Script', input: { script_name: 'train.py' } },
+          { action: 'Final Answer', input: { final_answer: 'Training longer raised the accuracy.' } },
+        ]),
+        { match: 'Double the number of epochs', text: fenced(edited) },
+      ],
+    });
+    await useFakeModels(server);
+    const before = new Set(runDirs());
+    const running = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask');
+    // the goal input box opens prefilled from the task file: accept it as it is
+    const runDir = await waitFor(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await sleep(200);
+      return runDirs().find((d) => !before.has(d));
+    }, 'the run folder');
+
+    const tab = await waitFor(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'budgetml-proposal'),
+      'the proposed edit',
+      60000,
+    );
+    const proposalUri = (tab.input as vscode.TabInputTextDiff).modified;
+    const doc = await vscode.workspace.openTextDocument(proposalUri);
+    const line = doc.getText().split('\n').findIndex((l) => l.startsWith('epochs = '));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(proposalUri, doc.lineAt(line).range, 'epochs = 30');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await sleep(1000); // let the diff render
+    await screenshot('run-review');
+    await vscode.commands.executeCommand('budgetml.acceptEdit');
+
+    const summary = await running;
+    assert.ok(summary, 'the command returns the summary');
+    assert.equal(summary.status, 'final_answer', summary.message);
+    assert.equal(summary.steps, 4);
+    assert.equal(summary.runDir, runDir);
+    assert.ok(Math.abs((summary.baseline ?? NaN) - 0.6) < 1e-9, `baseline ${summary.baseline}`);
+    assert.ok(Math.abs((summary.score ?? NaN) - 0.8) < 1e-9, `score ${summary.score}: the user's 30 epochs count`);
+    assert.equal(summary.success, true);
+    assert.ok(summary.cost.usd > 0);
+    assert.match(fs.readFileSync(inWorkspace('train.py'), 'utf8'), /^epochs = 30$/m);
+
+    const steps = readLog(runDir).filter((r) => r.type === 'step');
+    assert.deepEqual(steps.map((s) => (s.response as { action: string }).action), ['List Files', 'Edit Script (AI)', 'Execute Script', 'Final Answer']);
+    assert.match(String(steps[1].observation), /epochs = 30/, 'the planner sees the user’s version of the edit');
+    assert.match(String(steps[2].observation), /"score": 0\.8/, 'the script output from the terminal');
+    assert.ok(fs.existsSync(path.join(runDir, 'summary.json')));
+    assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'task.json'), 'utf8')).goal, 'Raise the accuracy printed by train.py.');
+    assert.equal(api.meter.item.text, `$(credit-card) $${summary.cost.usd.toFixed(4)} / $1.00`);
+    await screenshot('run-finished');
+  });
+
+  it('Stop Task, then Resume Run continues the same run folder from the last finished step', async () => {
+    const steps: PlannerStep[] = [
+      { action: 'List Files', input: { dir_path: '.' } },
+      { action: 'Copy File', input: { source: 'train.py', destination: 'train_copy.py' } },
+      { action: 'Final Answer', input: { final_answer: 'done' } },
+    ];
+    // first life: step 1 finishes, the reply for step 2 does not come before Stop Task
+    server = await startFakeOpenAI({ replies: [...planner(steps.slice(0, 1)), { match: PLANNER_MATCH, text: plannerReply(steps[1], 2), delayMs: 60000 }] });
+    await useFakeModels(server);
+    const before = new Set(runDirs());
+    const first = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask', { goal: 'Look around, then stop.' });
+    const runDir = await waitFor(() => runDirs().find((d) => !before.has(d)), 'the run folder');
+    await waitFor(() => fs.existsSync(path.join(runDir, 'log.jsonl')) && readLog(runDir).some((r) => r.type === 'step'), 'step 1', 30000);
+    assert.equal(await vscode.commands.executeCommand('budgetml.stopTask'), true);
+    assert.equal((await first)?.status, 'cancelled');
+    await server.close();
+
+    // a reload leaves no summary; the run is found by its log
+    fs.rmSync(path.join(runDir, 'summary.json'), { force: true });
+    server = await startFakeOpenAI({ replies: planner(steps.slice(1), 2) });
+    await setSetting('providers.openai.baseUrl', server.url);
+    api.meter.reset(1); // as after a reload
+    const resuming = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.resumeRun');
+    await waitFor(() => api.runs.running, 'the resumed run');
+    assert.notEqual(api.meter.item.text, '$(credit-card) $0.0000 / $1.00', 'the meter keeps the first life’s spend');
+    const resumed = await resuming;
+    assert.equal(resumed?.status, 'final_answer', resumed?.message);
+    assert.equal(resumed?.runDir, runDir);
+    const log = readLog(runDir);
+    assert.deepEqual(log.filter((r) => r.type === 'step').map((r) => r.step), [1, 2, 3]);
+    assert.equal(log.filter((r) => r.type === 'resume').length, 1);
+    assert.equal(server.requests.length, 2, 'only the unfinished steps are asked for');
+    assert.ok(fs.existsSync(inWorkspace('train_copy.py')));
+    fs.rmSync(inWorkspace('train_copy.py'));
+  });
+});
