@@ -7,7 +7,7 @@
 // Options: --no-build (use the current dist/), --grep=PATTERN (only matching tests).
 // Environment: CODE_SERVER_BIN (use this code-server), BUDGETML_VSCODE_VERSION (electron: default 1.100.3),
 //   BUDGETML_VSCODE_CACHE (electron downloads; default ~/.cache/budgetml-vscode/vscode-test),
-//   BUDGETML_SCREENSHOT_DIR (where the suite's screenshots go; default test/integration/screenshots).
+//   BUDGETML_SCREENSHOT_DIR (where the suite's screenshots go; default .test-tmp/screenshots).
 // The last line is "N passed, N failed".
 import { runTests } from '@vscode/test-electron';
 import { build } from 'esbuild';
@@ -52,7 +52,7 @@ try {
     extensionTestsEnv: {
       BUDGETML_TEST_RESULTS: results,
       BUDGETML_TEST_GREP: grep ?? '',
-      BUDGETML_SCREENSHOT_DIR: codeServer ? process.env.BUDGETML_SCREENSHOT_DIR || path.join(root, 'test', 'integration', 'screenshots') : '',
+      BUDGETML_SCREENSHOT_DIR: codeServer ? process.env.BUDGETML_SCREENSHOT_DIR || path.join(root, '.test-tmp', 'screenshots') : '',
       ...(codeServer ? { CODE_SERVER_BIN: codeServer } : {}),
     },
   });

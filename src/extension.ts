@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): BudgetmlApi {
   const keys = new KeyStore(context.secrets);
   const runs = own(new RunController({ host, meter, channel, keys, settingKeys: declaredSettingKeys(context.extension) }));
   registerCommands(context.subscriptions, { runs, review, keys });
-  return { host, review, scripts, meter, runs };
+  return { host, review, scripts, meter, runs, keys };
 }
 
 export function deactivate(): void {

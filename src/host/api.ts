@@ -1,5 +1,6 @@
 import type { EditReview } from './editReview/editReview';
 import type { RunController } from './runController';
+import type { KeyStore } from './secrets';
 import type { SpendMeter } from './spendMeter';
 import type { ScriptRunner } from './terminal/scriptRunner';
 import type { VsCodeHost } from './vscodeHost';
@@ -14,4 +15,5 @@ export interface BudgetmlApi {
   readonly scripts: ScriptRunner;
   readonly meter: SpendMeter;
   readonly runs: RunController;
+  readonly keys: KeyStore;
 }

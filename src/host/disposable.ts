@@ -27,26 +27,3 @@ export abstract class Disposable implements vscode.Disposable {
     }
   }
 }
-
-/** Resolves when `signal` aborts; the returned disposable removes the listener. */
-export function onAbort(signal: AbortSignal, listener: () => void): vscode.Disposable {
-  if (signal.aborted) {
-    queueMicrotask(listener);
-    return new vscode.Disposable(() => undefined);
-  }
-  signal.addEventListener('abort', listener, { once: true });
-  return new vscode.Disposable(() => signal.removeEventListener('abort', listener));
-}
-
-/** A CancellationToken that cancels when the signal aborts (for VS Code APIs that take a token). */
-export function tokenFor(signal: AbortSignal): { token: vscode.CancellationToken; dispose(): void } {
-  const source = new vscode.CancellationTokenSource();
-  const sub = onAbort(signal, () => source.cancel());
-  return {
-    token: source.token,
-    dispose: () => {
-      sub.dispose();
-      source.dispose();
-    },
-  };
-}

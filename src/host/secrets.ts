@@ -23,6 +23,12 @@ export class KeyStore {
     return keys;
   }
 
+  /** Stores a key; an empty one removes the stored key. */
+  async store(provider: Provider, key: string): Promise<void> {
+    if (key.trim()) await this.secrets.store(KeyStore.secretName(provider), key.trim());
+    else await this.secrets.delete(KeyStore.secretName(provider));
+  }
+
   /** Quick pick of the provider, then a password box; an empty answer removes a stored key. */
   async setInteractively(preselect?: string): Promise<void> {
     const provider = isProvider(preselect) ? preselect : await this.pickProvider();
@@ -38,7 +44,7 @@ export class KeyStore {
     });
     if (key === undefined) return;
     if (key.trim()) {
-      await this.secrets.store(KeyStore.secretName(provider), key.trim());
+      await this.store(provider, key);
       void vscode.window.showInformationMessage(`BudgetML: the ${name} key is stored.`);
     } else if (stored) {
       await this.secrets.delete(KeyStore.secretName(provider));

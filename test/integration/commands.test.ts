@@ -45,4 +45,20 @@ describe('activation and commands', () => {
       await setSetting('providers.gemini.apiKeyEnv', undefined);
     }
   });
+
+  it('takes API keys from SecretStorage first, then from the environment variable the settings name', async () => {
+    const { keys } = await budgetml();
+    const config = { providers: { openai: { apiKeyEnv: 'BUDGETML_TEST_OPENAI' }, gemini: { apiKeyEnv: 'BUDGETML_TEST_GEMINI' } } } as Parameters<typeof keys.keys>[0];
+    process.env.BUDGETML_TEST_OPENAI = 'sk-from-env';
+    process.env.BUDGETML_TEST_GEMINI = 'gm-from-env';
+    try {
+      await keys.store('openai', 'sk-from-secret-storage');
+      assert.deepEqual(await keys.keys(config), { openai: 'sk-from-secret-storage', gemini: 'gm-from-env' });
+      await keys.store('openai', '');
+      assert.deepEqual(await keys.keys(config), { openai: 'sk-from-env', gemini: 'gm-from-env' });
+    } finally {
+      delete process.env.BUDGETML_TEST_OPENAI;
+      delete process.env.BUDGETML_TEST_GEMINI;
+    }
+  });
 });

@@ -85,8 +85,9 @@ describe('a scripted run against a fake model server', function () {
         ]),
         { match: 'Double the number of epochs', text: fenced(edited) },
       ],
-    });
+    }, { apiKey: 'sk-stored-for-the-test' });
     await useFakeModels(server);
+    await api.keys.store('openai', 'sk-stored-for-the-test'); // the server refuses any other key
     const before = new Set(runDirs());
     const running = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask');
     // the goal input box opens prefilled from the task file: accept it as it is
@@ -130,6 +131,12 @@ describe('a scripted run against a fake model server', function () {
     assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'task.json'), 'utf8')).goal, 'Raise the accuracy printed by train.py.');
     assert.equal(api.meter.item.text, `$(credit-card) $${summary.cost.usd.toFixed(4)} / $1.00`);
     await screenshot('run-finished');
+    await api.keys.store('openai', '');
+
+    await vscode.commands.executeCommand('budgetml.showSpend');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, path.join(runDir, 'summary.json'), 'the meter opens the summary');
+    await vscode.commands.executeCommand('budgetml.openRunLog');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, path.join(runDir, 'log.jsonl'));
   });
 
   it('Stop Task, then Resume Run continues the same run folder from the last finished step', async () => {

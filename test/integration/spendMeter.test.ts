@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { budgetml } from './helpers';
+import { budgetml, screenshot } from './helpers';
 
 describe('spend meter', () => {
   it('shows spend against budget, live while a reply streams, and warns at 80 %', async () => {
@@ -16,6 +16,7 @@ describe('spend meter', () => {
     assert.equal(meter.item.text, '$(credit-card) ~$0.0456 / $1.00');
     meter.handle({ type: 'spend', usd: 0.85, budgetUsd: 1, streaming: false });
     assert.equal((meter.item.backgroundColor as vscode.ThemeColor | undefined)?.id, 'statusBarItem.warningBackground');
+    await screenshot('spend-warning');
     meter.handle({ type: 'spend', usd: 1.01, budgetUsd: 1, streaming: false });
     assert.equal((meter.item.backgroundColor as vscode.ThemeColor | undefined)?.id, 'statusBarItem.errorBackground');
     meter.handle({ type: 'run-ended', status: 'budget_exhausted' });

@@ -189,7 +189,6 @@ describe('escalations into the expert spend the same lifelines', () => {
 
   test(
     'the expert reached by an escalation is not offered the lifeline (it would ask itself)',
-    { todo: 'askCascade passes the planner’s full menu to the escalated expert; see the report' },
     async () => {
       const openai = await serve([planner('cheap', GARBAGE, 3), planner('expert', plannerReply(FINAL, 1))]);
       const run = await runScripted({ openai, config: config(2) });

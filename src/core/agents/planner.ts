@@ -1,7 +1,7 @@
 import type { ActionDef } from '../actions/action';
 import type { PlannerResponse } from '../format/response';
 import { parsePlannerResponse } from '../format/parse';
-import { askCascade, type CascadeDeps, type Verdict } from '../llm/cascade';
+import { appendNote, askCascade, type CascadeDeps, type ModelQuestion, type Verdict } from '../llm/cascade';
 import type { ChatMessage, ModelRef } from '../llm/types';
 import type { StepRecord } from '../memory/types';
 import { EXPERT_HELP_ACTION, expertRequestMessage } from './expertHelp';
@@ -27,7 +27,8 @@ const PLANNER_TEMPERATURE = 0.2;
 
 /**
  * Asks the planner cascade for the next step. When the planner spends a lifeline, the expert is
- * asked the same question (with the planner's note) and its answer is the step.
+ * asked the same question (with the planner's note) and its answer is the step. The expert never
+ * sees the lifeline action itself, whether it was asked for or reached by escalation.
  */
 export async function planStep(
   setup: PlannerSetup,
@@ -37,20 +38,20 @@ export async function planStep(
   step: number,
   signal: AbortSignal,
 ): Promise<PlannedStep> {
-  const messages = build(menu);
-  const answer = await askCascade(
-    { role: 'planner', chain: setup.chain, listLength: setup.listLength, request: request(messages, setup), validate: validator(menu, history, setup.repeatLimit), step, purpose: 'plan' },
-    setup.deps,
-    signal,
-  );
+  const expertMenu = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
+  const question = (model: ModelRef, isLast: boolean): ModelQuestion<PlannerResponse> => {
+    const theMenu = model.id === setup.expert.id ? expertMenu : menu;
+    return { request: request(build(theMenu), setup), validate: validator(theMenu, history, setup.repeatLimit, isLast) };
+  };
+  const answer = await askCascade({ role: 'planner', chain: setup.chain, listLength: setup.listLength, ask: question, step, purpose: 'plan' }, setup.deps, signal);
   if (answer.value.action !== EXPERT_HELP_ACTION) return { response: answer.value, model: answer.model.id, expertHelped: false };
-  return askExpert(setup, build, menu, history, step, String(answer.value.actionInput.problem), signal);
+  return askExpert(setup, build(expertMenu), expertMenu, history, step, String(answer.value.actionInput.problem), signal);
 }
 
 async function askExpert(
   setup: PlannerSetup,
-  build: (menu: readonly ActionDef[]) => ChatMessage[],
-  menu: readonly ActionDef[],
+  messages: ChatMessage[],
+  expertMenu: readonly ActionDef[],
   history: readonly StepRecord[],
   step: number,
   problem: string,
@@ -60,13 +61,11 @@ async function askExpert(
   if (!deps.lifelines.spend()) throw new Error('no lifeline is left for the planning expert');
   deps.log.append({ type: 'lifeline', step, used: deps.lifelines.used, reason: `requested: ${problem}` });
   deps.emit({ type: 'lifeline', used: deps.lifelines.used, left: deps.lifelines.left });
-  const expertMenu = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
-  const messages = withNote(build(expertMenu), expertRequestMessage(problem));
-  const answer = await askCascade(
-    { role: 'planner', chain: [setup.expert], listLength: 1, request: request(messages, setup), validate: validator(expertMenu, history, setup.repeatLimit), step, purpose: 'expert plan' },
-    deps,
-    signal,
-  );
+  const question: ModelQuestion<PlannerResponse> = {
+    request: request(appendNote(messages, expertRequestMessage(problem)), setup),
+    validate: validator(expertMenu, history, setup.repeatLimit, true),
+  };
+  const answer = await askCascade({ role: 'planner', chain: [setup.expert], listLength: 1, ask: () => question, step, purpose: 'expert plan' }, deps, signal);
   return { response: answer.value, model: answer.model.id, expertHelped: true };
 }
 
@@ -74,18 +73,17 @@ function request(messages: ChatMessage[], setup: PlannerSetup) {
   return { messages, maxOutputTokens: setup.maxOutputTokens, temperature: PLANNER_TEMPERATURE };
 }
 
-/** Appends a note to the last user message (keeps the user/assistant alternation). */
-function withNote(messages: ChatMessage[], note: string): ChatMessage[] {
-  const last = messages[messages.length - 1];
-  return [...messages.slice(0, -1), { ...last, content: `${last.content}\n\n${note}` }];
-}
-
-function validator(menu: readonly ActionDef[], history: readonly StepRecord[], repeatLimit: number) {
+/**
+ * Checks a planner answer. A repeated action escalates to the next model; the last model of the
+ * chain may repeat (with a warning in the log) rather than end the run.
+ */
+function validator(menu: readonly ActionDef[], history: readonly StepRecord[], repeatLimit: number, isLast: boolean) {
   return async (text: string): Promise<Verdict<PlannerResponse>> => {
     const parsed = parsePlannerResponse(text, menu);
     if (!parsed.ok) return { ok: false, error: parsed.error, reason: 'format' };
     if (repeatsRecentSteps(parsed.value, history, repeatLimit)) {
       const error = `You chose ${parsed.value.action} with the same input as in each of the last ${repeatLimit} steps. Choose a different action or input.`;
+      if (isLast) return { ok: true, value: parsed.value, warning: `the last planner model repeated ${parsed.value.action} a ${repeatLimit + 1}th time; the step runs anyway` };
       return { ok: false, error, reason: 'repeat', escalateNow: true };
     }
     return parsed;

@@ -23,18 +23,20 @@ export function createWorker(setup: WorkerSetup): WorkerLlm {
           role: 'worker',
           chain: setup.chain,
           listLength: setup.listLength,
-          request: {
-            messages: [
-              { role: 'system', content: request.system },
-              { role: 'user', content: request.user },
-            ],
-            maxOutputTokens: request.maxOutputTokens ?? setup.maxOutputTokens,
-            temperature: WORKER_TEMPERATURE,
-          },
-          validate: async (text) => {
-            const problem = request.verify ? await request.verify(text) : undefined;
-            return problem ? { ok: false, error: problem, reason: 'verification' } : { ok: true, value: text };
-          },
+          ask: () => ({
+            request: {
+              messages: [
+                { role: 'system', content: request.system },
+                { role: 'user', content: request.user },
+              ],
+              maxOutputTokens: request.maxOutputTokens ?? setup.maxOutputTokens,
+              temperature: WORKER_TEMPERATURE,
+            },
+            validate: async (text) => {
+              const problem = request.verify ? await request.verify(text) : undefined;
+              return problem ? { ok: false, error: problem, reason: 'verification' } : { ok: true, value: text };
+            },
+          }),
           step: setup.step(),
           purpose: request.purpose,
         },

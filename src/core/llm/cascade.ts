@@ -7,7 +7,16 @@ import { ProviderError, type ChatMessage, type ModelRef } from './types';
 
 export type EscalationReason = 'format' | 'repeat' | 'verification' | 'provider';
 
-export type Verdict<T> = { ok: true; value: T } | { ok: false; error: string; reason: EscalationReason; escalateNow?: boolean };
+export type Verdict<T> =
+  | { ok: true; value: T; warning?: string }
+  /** `escalateNow`: no point asking the same model again; the error goes to the next model as a note */
+  | { ok: false; error: string; reason: EscalationReason; escalateNow?: boolean };
+
+/** What one model of the chain is asked, and how its reply is checked. */
+export interface ModelQuestion<T> {
+  request: ModelRequest;
+  validate: (text: string) => Promise<Verdict<T>>;
+}
 
 export interface CascadeRequest<T> {
   role: 'planner' | 'worker';
@@ -15,8 +24,8 @@ export interface CascadeRequest<T> {
   chain: readonly ModelRef[];
   /** how many models of the chain are the configured list (the rest is the expert) */
   listLength: number;
-  request: ModelRequest;
-  validate: (text: string) => Promise<Verdict<T>>;
+  /** the question for a model; `isLast`: no model comes after it */
+  ask: (model: ModelRef, isLast: boolean) => ModelQuestion<T>;
   step: number;
   purpose: string;
 }
@@ -56,20 +65,37 @@ interface PendingEscalation {
  */
 export async function askCascade<T>(req: CascadeRequest<T>, deps: CascadeDeps, signal: AbortSignal): Promise<CascadeAnswer<T>> {
   const escalations: PendingEscalation[] = [];
+  const asked: string[] = [];
   let lastProblem = 'no model was asked';
+  let note: string | undefined;
   try {
     for (let index = 0; index < req.chain.length; index++) {
       const model = req.chain[index];
-      if (index > 0 && !enterModel(model, escalations, lastProblem, req, deps)) break;
-      const attempts = isLastResort(index, req) ? 1 : deps.maxFormatRetries;
-      const outcome = await tryModel(model, attempts, req, deps, signal);
-      if (outcome.ok) return { value: outcome.value, model, escalations: escalations.length };
+      if (index > 0 && !enterModel(model, escalations, lastProblem, req, deps)) {
+        lastProblem += `; ${model.id} was not asked: no lifeline is left`;
+        break;
+      }
+      asked.push(model.id);
+      const question = req.ask(model, index === req.chain.length - 1);
+      const request = note ? { ...question.request, messages: appendNote(question.request.messages, note) } : question.request;
+      const outcome = await tryModel(model, isLastResort(index, req) ? 1 : deps.maxFormatRetries, { ...question, request }, req, deps, signal);
+      if (outcome.ok) {
+        if (outcome.warning) deps.log.append({ type: 'warning', message: outcome.warning });
+        return { value: outcome.value, model, escalations: escalations.length };
+      }
       lastProblem = `${outcome.reason}: ${outcome.error}`;
+      note = outcome.escalateNow ? outcome.error : undefined;
     }
   } finally {
     recordEscalations(escalations, req, deps);
   }
-  throw new CascadeFailure(`every ${req.role} model failed (${req.chain.map((m) => m.id).join(' → ')}); the last problem was ${lastProblem}`);
+  throw new CascadeFailure(`every ${req.role} model asked failed (${asked.join(' → ')}); the last problem was ${lastProblem}`);
+}
+
+/** Appends a note to the last user message (keeps the user/assistant alternation). */
+export function appendNote(messages: readonly ChatMessage[], note: string): ChatMessage[] {
+  const last = messages[messages.length - 1];
+  return [...messages.slice(0, -1), { ...last, content: `${last.content}\n\n${note}` }];
 }
 
 /**
@@ -94,21 +120,21 @@ function enterModel(model: ModelRef, escalations: PendingEscalation[], problem: 
   return true;
 }
 
-async function tryModel<T>(model: ModelRef, attempts: number, req: CascadeRequest<T>, deps: CascadeDeps, signal: AbortSignal): Promise<Verdict<T>> {
+async function tryModel<T>(model: ModelRef, attempts: number, question: ModelQuestion<T>, req: CascadeRequest<T>, deps: CascadeDeps, signal: AbortSignal): Promise<Verdict<T>> {
   const context: CallContext = { step: req.step, role: model.id === deps.expertId ? 'expert' : req.role, purpose: req.purpose };
-  let messages: ChatMessage[] = req.request.messages;
+  let messages: ChatMessage[] = question.request.messages;
   let verdict: Verdict<T> = { ok: false, error: 'not asked', reason: 'format' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     let text: string;
     try {
-      text = (await deps.client.complete(model, { ...req.request, messages }, context, signal)).text;
+      text = (await deps.client.complete(model, { ...question.request, messages }, context, signal)).text;
     } catch (error) {
       if (error instanceof ProviderError && (error.retryable || error.kind === 'bad_request')) return { ok: false, error: error.message, reason: 'provider' };
       throw error;
     }
-    verdict = await req.validate(text);
+    verdict = await question.validate(text);
     if (verdict.ok || verdict.escalateNow) return verdict;
-    messages = [...req.request.messages, { role: 'assistant', content: text }, { role: 'user', content: verdict.error }];
+    messages = [...question.request.messages, { role: 'assistant', content: text }, { role: 'user', content: verdict.error }];
   }
   return verdict;
 }

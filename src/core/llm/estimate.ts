@@ -17,12 +17,15 @@ export function estimateMessagesTokens(messages: readonly Pick<ChatMessage, 'con
   return messages.reduce((sum, message) => sum + estimateTokens(message.content) + TOKENS_PER_MESSAGE, 0);
 }
 
-/** Usage of a request whose provider reported nothing: the prompt sent plus the text received. */
-export function estimateUsage(messages: readonly Pick<ChatMessage, 'content'>[], outputText: string): Usage {
+/**
+ * Usage of a request whose provider reported nothing: the prompt sent plus the text received,
+ * never more output than the request allowed (so it never passes the worst case the budget checked).
+ */
+export function estimateUsage(messages: readonly Pick<ChatMessage, 'content'>[], outputText: string, maxOutputTokens = Infinity): Usage {
   return {
     input: estimateMessagesTokens(messages),
     cachedInput: 0,
-    output: estimateTokens(outputText),
+    output: Math.min(estimateTokens(outputText), maxOutputTokens),
     estimated: true,
   };
 }

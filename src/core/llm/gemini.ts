@@ -81,7 +81,7 @@ export class GeminiProvider implements ChatProvider {
       progress.responded = true;
       for await (const chunk of stream) readChunk(chunk, progress, options.onDelta);
       if (options.signal?.aborted) throw this.cancelled(request, progress);
-      const usage = progress.usage ?? estimateUsage(request.messages, progress.text);
+      const usage = progress.usage ?? estimateUsage(request.messages, progress.text, request.maxOutputTokens);
       return { text: progress.text, usage, latencyMs: Date.now() - started };
     } catch (error) {
       if (error instanceof DeltaCallbackError) throw error.cause;
@@ -100,7 +100,7 @@ export class GeminiProvider implements ChatProvider {
       return this.cancelled(request, progress);
     }
     const prefix = `gemini ${request.model}`;
-    const partial = progress.responded ? partialResult(request.messages, progress) : undefined;
+    const partial = progress.responded ? partialResult(request, progress) : undefined;
     const status = httpStatusOf(error);
     if (status !== undefined) {
       // an HTTP error, or an error event inside the stream (then `partial` is set)
@@ -108,7 +108,7 @@ export class GeminiProvider implements ChatProvider {
       // Google answers a wrong key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID
       const kind = body.reason === 'API_KEY_INVALID' ? 'auth' : kindForStatus(status);
       const detail = [status, body.status, body.message ?? (error as Error).message].filter(Boolean).join(' ');
-      const retryAfterMs = kind === 'rate_limit' ? body.retryDelayMs : undefined;
+      const retryAfterMs = kind === 'rate_limit' || kind === 'server' ? body.retryDelayMs : undefined;
       return new ProviderError(`${prefix}: ${this.redact(detail)}`, kind, status, retryAfterMs, partial);
     }
     // connection failures, a stream that broke mid-way, unreadable chunks
@@ -118,7 +118,7 @@ export class GeminiProvider implements ChatProvider {
 
   /** Cancelled after the request was sent: the prompt may be billed, so report it. */
   private cancelled(request: ChatRequest, progress: StreamProgress): ProviderError {
-    const partial = partialResult(request.messages, progress);
+    const partial = partialResult(request, progress);
     return new ProviderError(`gemini ${request.model}: the request was cancelled`, 'cancelled', undefined, undefined, partial);
   }
 
@@ -170,8 +170,8 @@ function readChunk(chunk: GenerateContentResponse, progress: StreamProgress, onD
 }
 
 /** What was delivered before a failure; usage is estimated unless the final chunk had already come. */
-function partialResult(messages: ChatMessage[], progress: StreamProgress): { text: string; usage: Usage } {
-  return { text: progress.text, usage: progress.usage ?? estimateUsage(messages, progress.text) };
+function partialResult(request: ChatRequest, progress: StreamProgress): { text: string; usage: Usage } {
+  return { text: progress.text, usage: progress.usage ?? estimateUsage(request.messages, progress.text, request.maxOutputTokens) };
 }
 
 /** The SDK's ApiError carries the HTTP status as `.status` and the response body as its message. */

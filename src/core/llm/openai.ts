@@ -3,7 +3,6 @@ import { estimateUsage } from './estimate';
 import { kindForStatus, retryAfterMsFromHeaders, throwIfCancelled } from './retry';
 import {
   ProviderError,
-  type ChatMessage,
   type ChatProvider,
   type ChatRequest,
   type ChatResult,
@@ -66,7 +65,7 @@ export class OpenAIProvider implements ChatProvider {
       for await (const chunk of stream) readChunk(chunk, progress, options.onDelta);
       // the SDK ends the iteration quietly when the signal aborts mid-stream
       if (options.signal?.aborted) throw this.cancelled(request, progress);
-      const usage = progress.usage ?? estimateUsage(request.messages, progress.text);
+      const usage = progress.usage ?? estimateUsage(request.messages, progress.text, request.maxOutputTokens);
       return { text: progress.text, usage, latencyMs: Date.now() - started };
     } catch (error) {
       if (error instanceof DeltaCallbackError) throw error.cause;
@@ -107,10 +106,11 @@ export class OpenAIProvider implements ChatProvider {
     const prefix = `openai ${request.model}`;
     if (error instanceof APIError && error.status !== undefined) {
       const kind = error.code === 'insufficient_quota' ? 'auth' : kindForStatus(error.status);
-      const retryAfterMs = kind === 'rate_limit' ? retryAfterMsFromHeaders((name) => error.headers?.get(name)) : undefined;
+      // honoured for every retryable status: 503s and 500s may carry one too
+      const retryAfterMs = kind === 'rate_limit' || kind === 'server' ? retryAfterMsFromHeaders((name) => error.headers?.get(name)) : undefined;
       return new ProviderError(`${prefix}: ${this.redact(error.message)}`, kind, error.status, retryAfterMs);
     }
-    const partial = progress.responded ? partialResult(request.messages, progress) : undefined;
+    const partial = progress.responded ? partialResult(request, progress) : undefined;
     if (error instanceof APIError && !(error instanceof APIConnectionError) && progress.responded) {
       // an error event inside the stream
       return new ProviderError(`${prefix}: error in stream: ${this.redact(error.message)}`, 'server', undefined, undefined, partial);
@@ -122,7 +122,7 @@ export class OpenAIProvider implements ChatProvider {
 
   /** Cancelled after the request was sent: the prompt may be billed, so report it. */
   private cancelled(request: ChatRequest, progress: StreamProgress): ProviderError {
-    const partial = partialResult(request.messages, progress);
+    const partial = partialResult(request, progress);
     return new ProviderError(`openai ${request.model}: the request was cancelled`, 'cancelled', undefined, undefined, partial);
   }
 
@@ -153,8 +153,8 @@ function readChunk(chunk: Chunk, progress: StreamProgress, onDelta: CompleteOpti
 }
 
 /** What was delivered before a failure; usage is estimated unless the usage chunk had already come. */
-function partialResult(messages: ChatMessage[], progress: StreamProgress): { text: string; usage: Usage } {
-  return { text: progress.text, usage: progress.usage ?? estimateUsage(messages, progress.text) };
+function partialResult(request: ChatRequest, progress: StreamProgress): { text: string; usage: Usage } {
+  return { text: progress.text, usage: progress.usage ?? estimateUsage(request.messages, progress.text, request.maxOutputTokens) };
 }
 
 /** Carries an exception thrown by the caller's onDelta past the error mapping, unchanged. */

@@ -16,6 +16,8 @@ const READ_DRAIN_MS = 300;
  */
 export class ShellIntegrationPath implements TerminalPath {
   private terminal: vscode.Terminal | undefined;
+  /** the folder the terminal was opened in (until shell integration reports its own cwd) */
+  private openedIn: string | undefined;
   private unavailable = false;
 
   constructor(
@@ -37,7 +39,7 @@ export class ShellIntegrationPath implements TerminalPath {
       return undefined;
     }
     const shellType = terminal.state.shell ?? vscode.env.shell;
-    if (shell.cwd?.fsPath !== request.cwd) {
+    if ((shell.cwd?.fsPath ?? this.openedIn) !== request.cwd) {
       await execute(terminal, shell.executeCommand(commandLineFor(shellType, 'cd', [request.cwd])), () => undefined, signal, undefined);
     }
     const line = commandLineFor(shellType, request.command, request.args);
@@ -51,6 +53,7 @@ export class ShellIntegrationPath implements TerminalPath {
   private terminalFor(cwd: string): vscode.Terminal {
     if (this.terminal && this.terminal.exitStatus === undefined) return this.terminal;
     this.terminal = vscode.window.createTerminal({ name: TERMINAL_NAME, cwd, iconPath: new vscode.ThemeIcon('beaker') });
+    this.openedIn = cwd;
     return this.terminal;
   }
 }

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { SidebarView } from './viewModels';
+
+/**
+ * Messages between the sidebar webview and the host. The host validates every message from the
+ * webview with `fromWebviewSchema` before acting on it; the webview trusts the host.
+ */
+
+/** host → webview */
+export type ToWebview =
+  /** the whole view; sent on `ready` and whenever most of it changed */
+  | { type: 'state'; view: SidebarView }
+  /** only the top-level parts of the view that changed */
+  | { type: 'patch'; view: Partial<SidebarView> };
+
+const MAX_STEP = 100_000;
+const step = z.number().int().min(0).max(MAX_STEP);
+const empty = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
+
+/** webview → host */
+export const fromWebviewSchema = z.discriminatedUnion('type', [
+  /** the webview is listening: the host answers with `state` */
+  empty('ready'),
+  /** the first render with data is on screen, `ms` after the script started */
+  z.strictObject({ type: z.literal('rendered'), ms: z.number().finite().min(0).max(600_000), source: z.enum(['restored', 'host']) }),
+  empty('start'),
+  empty('stop'),
+  empty('acceptEdit'),
+  empty('rejectEdit'),
+  empty('askExpert'),
+  /** open what a step produced; `cite`: reveal the first line that holds this text */
+  z.strictObject({ type: z.literal('openArtifact'), step, kind: z.enum(['diff', 'output', 'observation']), cite: z.string().min(1).max(200).optional() }),
+  /** open every version of the research plan */
+  empty('showHistory'),
+]);
+
+export type FromWebview = z.infer<typeof fromWebviewSchema>;
+
+/** What the user asked for; `ready` and `rendered` are the sidebar's own business. */
+export type SidebarIntent = Exclude<FromWebview, { type: 'ready' } | { type: 'rendered' }>;
+
+export type ParsedMessage = { ok: true; message: FromWebview } | { ok: false; error: string };
+
+/** Validates a message from the webview; never throws. */
+export function parseFromWebview(raw: unknown): ParsedMessage {
+  const result = fromWebviewSchema.safeParse(raw);
+  if (result.success) return { ok: true, message: result.data };
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
+  return { ok: false, error: problems.join('; ') };
+}
+
+export function isIntent(message: FromWebview): message is SidebarIntent {
+  return message.type !== 'ready' && message.type !== 'rendered';
+}
