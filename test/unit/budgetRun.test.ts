@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RecordedRequest } from '../fixtures/fakeLlmScript';
 import { plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
-import { runScripted, startFakeOpenAI, TEST_PRICES, type FakeServer, type Reply, type ScriptedRun } from '../fixtures/runHarness';
+import { runScripted, TEST_PRICES, type Reply, type ScriptedRun } from '../fixtures/runHarness';
+import { useFakeOpenAI } from '../fixtures/servers';
 
 /**
  * The budget is never exceeded: a request whose worst case does not fit is never sent, the 80 %
@@ -22,14 +23,7 @@ interface Price {
   output: number;
 }
 
-const servers: FakeServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-async function serve(replies: Reply[]): Promise<FakeServer> {
-  const server = await startFakeOpenAI({ replies });
-  servers.push(server);
-  return server;
-}
+const serve = useFakeOpenAI();
 
 const body = (request: RecordedRequest) => request.body as Body;
 const ofType = (run: ScriptedRun, type: string) => run.log.filter((record) => record.type === type);

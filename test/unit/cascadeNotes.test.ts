@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { RecordedRequest } from '../fixtures/fakeLlmScript';
 import { plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
-import { runScripted, startFakeOpenAI, type FakeServer, type Reply } from '../fixtures/runHarness';
+import { runScripted, type Reply } from '../fixtures/runHarness';
+import { useFakeOpenAI } from '../fixtures/servers';
 
-const servers: FakeServer[] = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-async function serve(replies: Reply[]): Promise<FakeServer> {
-  const server = await startFakeOpenAI({ replies });
-  servers.push(server);
-  return server;
-}
+const serve = useFakeOpenAI();
 
 const LIST = { action: 'List Files', input: { dir_path: '.' } };
 const FINAL = { action: 'Final Answer', input: { final_answer: 'done' } };

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
-import { runScripted, startFakeOpenAI, type FakeServer, type Reply, type ScriptedRun } from '../fixtures/runHarness';
+import { describe, test } from 'node:test';
+import { runScripted, type FakeServer, type Reply, type ScriptedRun } from '../fixtures/runHarness';
+import { useFakeOpenAI } from '../fixtures/servers';
 import type { RecordedRequest } from '../fixtures/fakeLlmScript';
 import { fenced, plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
 
@@ -16,14 +17,7 @@ interface Body {
   messages: { role: string; content: string }[];
 }
 
-const servers: FakeServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-async function serve(replies: Reply[]): Promise<FakeServer> {
-  const server = await startFakeOpenAI({ replies });
-  servers.push(server);
-  return server;
-}
+const serve = useFakeOpenAI();
 
 const body = (request: RecordedRequest) => request.body as Body;
 const systemOf = (request: RecordedRequest) => body(request).messages.find((m) => m.role === 'system')?.content ?? '';

@@ -1,50 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { estimateMessagesTokens, estimateTokens } from '../../src/core/llm/estimate';
 import { GeminiProvider } from '../../src/core/llm/gemini';
-import { ProviderError, type ChatMessage, type ChatRequest } from '../../src/core/llm/types';
+import type { ChatMessage } from '../../src/core/llm/types';
 import { startFakeGemini } from '../fixtures/fakeGemini';
-import type { FakeServer, Script } from '../fixtures/fakeLlmScript';
+import { assertStreamsExactly, failure, useProviderServers } from '../fixtures/servers';
 
 const KEY = 'AIzaTestKey0123456789abcdefghij';
-const servers: FakeServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-async function serve(script: Script, apiKey?: string) {
-  const server = await startFakeGemini(script, { apiKey });
-  servers.push(server);
-  return { server, provider: new GeminiProvider({ apiKey: KEY, baseUrl: server.url }) };
-}
-
-function ask(content: string, extra: Partial<ChatRequest> = {}): ChatRequest {
-  const messages: ChatMessage[] = [
-    { role: 'system', content: 'You plan ML experiments.' },
-    { role: 'user', content },
-  ];
-  return { model: 'gemini-test', messages, maxOutputTokens: 500, temperature: 0.2, ...extra };
-}
-
-async function failure(call: Promise<unknown>): Promise<ProviderError> {
-  const error = await call.then(
-    () => assert.fail('expected the call to fail'),
-    (caught: unknown) => caught,
-  );
-  assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
-  return error;
-}
+const { serve, ask } = useProviderServers(startFakeGemini, (baseUrl) => new GeminiProvider({ apiKey: KEY, baseUrl }), 'gemini-test');
 
 describe('GeminiProvider against the fake Gemini server', () => {
   it('streams deltas in order and reports exactly the usage the server counted', async () => {
-    const text = 'Reflection: none yet. Action: List Files';
-    const { server, provider } = await serve({ replies: [{ text }] });
-    const deltas: string[] = [];
-    const result = await provider.complete(ask('Improve the model.'), { onDelta: (piece) => deltas.push(piece) });
-
-    assert.equal(result.text, text);
-    assert.ok(deltas.length > 1);
-    assert.equal(deltas.join(''), text);
-    assert.deepEqual(result.usage, server.totals);
-    assert.equal(result.usage.estimated, undefined);
+    const server = await assertStreamsExactly(serve, ask, 'Reflection: none yet. Action: List Files');
     const recorded = server.requests[0];
     assert.match(recorded.path, /^\/v1beta\/models\/gemini-test:streamGenerateContent\?alt=sse$/);
     assert.equal(recorded.headers['x-goog-api-key'], KEY);

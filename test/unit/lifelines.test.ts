@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RecordedRequest } from '../fixtures/fakeLlmScript';
 import { plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
-import { runScripted, startFakeOpenAI, type FakeServer, type Reply, type ScriptedRun } from '../fixtures/runHarness';
+import { runScripted, type FakeServer, type Reply, type ScriptedRun } from '../fixtures/runHarness';
+import { useFakeOpenAI } from '../fixtures/servers';
 
 /**
  * The ask-the-expert lifelines through runAgent: "Request Planning Expert Help" has the expert plan
@@ -18,14 +19,7 @@ const HELP = 'Request Planning Expert Help';
 /** how the action is listed in the planner's menu */
 const HELP_IN_MENU = `- ${HELP}:`;
 
-const servers: FakeServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-async function serve(replies: Reply[]): Promise<FakeServer> {
-  const server = await startFakeOpenAI({ replies });
-  servers.push(server);
-  return server;
-}
+const serve = useFakeOpenAI();
 
 const body = (request: RecordedRequest) => request.body as Body;
 const systemOf = (request: RecordedRequest) => body(request).messages.find((m) => m.role === 'system')?.content ?? '';

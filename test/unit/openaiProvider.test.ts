@@ -1,51 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { estimateTokens, estimateMessagesTokens } from '../../src/core/llm/estimate';
 import { OpenAIProvider } from '../../src/core/llm/openai';
-import { ProviderError, type ChatMessage, type ChatRequest } from '../../src/core/llm/types';
 import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import type { FakeServer, Script } from '../fixtures/fakeLlmScript';
+import { assertStreamsExactly, failure, useProviderServers } from '../fixtures/servers';
 
 const KEY = 'sk-test-0123456789abcdef';
-const servers: FakeServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-async function serve(script: Script, apiKey?: string) {
-  const server = await startFakeOpenAI(script, { apiKey });
-  servers.push(server);
-  return { server, provider: new OpenAIProvider({ apiKey: KEY, baseUrl: server.url }) };
-}
-
-function ask(content: string, extra: Partial<ChatRequest> = {}): ChatRequest {
-  const messages: ChatMessage[] = [
-    { role: 'system', content: 'You plan ML experiments.' },
-    { role: 'user', content },
-  ];
-  return { model: 'gpt-test', messages, maxOutputTokens: 500, temperature: 0.2, ...extra };
-}
-
-/** Runs the call and returns the ProviderError it must fail with. */
-async function failure(call: Promise<unknown>): Promise<ProviderError> {
-  const error = await call.then(
-    () => assert.fail('expected the call to fail'),
-    (caught: unknown) => caught,
-  );
-  assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${String(error)}`);
-  return error;
-}
+const { serve, ask } = useProviderServers(startFakeOpenAI, (baseUrl) => new OpenAIProvider({ apiKey: KEY, baseUrl }), 'gpt-test');
 
 describe('OpenAIProvider against the fake OpenAI server', () => {
   it('streams deltas in order and reports exactly the usage the server counted', async () => {
-    const text = 'Reflection: the baseline is weak. Action: List Files';
-    const { server, provider } = await serve({ replies: [{ text }] });
-    const deltas: string[] = [];
-    const result = await provider.complete(ask('Improve the model.'), { onDelta: (piece) => deltas.push(piece) });
-
-    assert.equal(result.text, text);
-    assert.ok(deltas.length > 1);
-    assert.equal(deltas.join(''), text);
-    assert.deepEqual(result.usage, server.totals);
-    assert.equal(result.usage.estimated, undefined);
+    const server = await assertStreamsExactly(serve, ask, 'Reflection: the baseline is weak. Action: List Files');
     const body = server.requests[0].body as Record<string, unknown>;
     assert.equal(body.stream, true);
     assert.deepEqual(body.stream_options, { include_usage: true });

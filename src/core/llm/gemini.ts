@@ -5,17 +5,9 @@ import type {
   GenerateContentResponse,
   GoogleGenAI,
 } from '@google/genai' with { 'resolution-mode': 'import' };
-import { estimateUsage } from './estimate';
-import { kindForStatus, throwIfCancelled } from './retry';
-import {
-  ProviderError,
-  type ChatMessage,
-  type ChatProvider,
-  type ChatRequest,
-  type ChatResult,
-  type CompleteOptions,
-  type Usage,
-} from './types';
+import { redactKey, streamCompletion, type ChunkContent, type PartialResult } from './providerSupport';
+import { kindForStatus } from './retry';
+import { ProviderError, type ChatMessage, type ChatProvider, type ChatRequest, type ChatResult, type CompleteOptions } from './types';
 
 /**
  * Gemini through @google/genai, always streaming. The SDK retries nothing unless
@@ -34,14 +26,6 @@ export interface GeminiProviderOptions {
   baseUrl?: string;
 }
 
-/** What a stream delivered so far: kept outside the try so a failure can still report it. */
-interface StreamProgress {
-  text: string;
-  usage?: Usage;
-  /** the response started: a later failure broke the stream mid-way */
-  responded: boolean;
-}
-
 /** The parts of Google's error JSON (`{error:{code,message,status,details}}`) that matter here. */
 interface GoogleErrorBody {
   message?: string;
@@ -53,78 +37,50 @@ interface GoogleErrorBody {
 export class GeminiProvider implements ChatProvider {
   readonly name = 'gemini' as const;
   private readonly client: GoogleGenAI;
-  private readonly apiKey: string;
-  private readonly hasBaseUrl: boolean;
 
-  constructor(options: GeminiProviderOptions) {
-    this.apiKey = options.apiKey;
-    this.hasBaseUrl = Boolean(options.baseUrl);
+  constructor(private readonly config: GeminiProviderOptions) {
     this.client = new genai.GoogleGenAI({
-      apiKey: options.apiKey || 'no-key',
+      apiKey: config.apiKey || 'no-key',
       // explicit, so neither Vertex AI nor GOOGLE_GEMINI_BASE_URL can be picked up from the environment
       vertexai: false,
-      httpOptions: { baseUrl: options.baseUrl ?? GEMINI_URL },
+      httpOptions: { baseUrl: config.baseUrl ?? GEMINI_URL },
     });
   }
 
   async complete(request: ChatRequest, options: CompleteOptions = {}): Promise<ChatResult> {
-    throwIfCancelled(options.signal);
-    if (!this.apiKey && !this.hasBaseUrl) throw new ProviderError('gemini: no API key is set', 'auth');
-    const started = Date.now();
-    const progress: StreamProgress = { text: '', responded: false };
-    try {
-      const stream = await this.client.models.generateContentStream({
-        model: request.model,
-        contents: toContents(request.messages),
-        config: toConfig(request, options.signal),
-      });
-      progress.responded = true;
-      for await (const chunk of stream) readChunk(chunk, progress, options.onDelta);
-      if (options.signal?.aborted) throw this.cancelled(request, progress);
-      const usage = progress.usage ?? estimateUsage(request.messages, progress.text, request.maxOutputTokens);
-      return { text: progress.text, usage, latencyMs: Date.now() - started };
-    } catch (error) {
-      if (error instanceof DeltaCallbackError) throw error.cause;
-      throw this.toProviderError(error, request, progress, options.signal);
-    }
+    return streamCompletion(
+      {
+        provider: this.name,
+        missingKey: !this.config.apiKey && !this.config.baseUrl,
+        open: () =>
+          this.client.models.generateContentStream({
+            model: request.model,
+            contents: toContents(request.messages),
+            config: toConfig(request, options.signal),
+          }),
+        read: readChunk,
+        knownError: (error, prefix, partial) => this.httpError(error, prefix, partial),
+        redact: (text) => this.redact(text),
+      },
+      request,
+      options,
+    );
   }
 
-  private toProviderError(
-    error: unknown,
-    request: ChatRequest,
-    progress: StreamProgress,
-    signal: AbortSignal | undefined,
-  ): ProviderError {
-    if (error instanceof ProviderError) return error;
-    if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) {
-      return this.cancelled(request, progress);
-    }
-    const prefix = `gemini ${request.model}`;
-    const partial = progress.responded ? partialResult(request, progress) : undefined;
+  /** An HTTP error, or an error event inside the stream (then `partial` is set). */
+  private httpError(error: unknown, prefix: string, partial: PartialResult | undefined): ProviderError | undefined {
     const status = httpStatusOf(error);
-    if (status !== undefined) {
-      // an HTTP error, or an error event inside the stream (then `partial` is set)
-      const body = parseGoogleError((error as Error).message);
-      // Google answers a wrong key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID
-      const kind = body.reason === 'API_KEY_INVALID' ? 'auth' : kindForStatus(status);
-      const detail = [status, body.status, body.message ?? (error as Error).message].filter(Boolean).join(' ');
-      const retryAfterMs = kind === 'rate_limit' || kind === 'server' ? body.retryDelayMs : undefined;
-      return new ProviderError(`${prefix}: ${this.redact(detail)}`, kind, status, retryAfterMs, partial);
-    }
-    // connection failures, a stream that broke mid-way, unreadable chunks
-    const where = progress.responded ? 'the stream broke' : 'connection failed';
-    return new ProviderError(`${prefix}: ${where}: ${this.redact(describe(error))}`, 'network', undefined, undefined, partial);
-  }
-
-  /** Cancelled after the request was sent: the prompt may be billed, so report it. */
-  private cancelled(request: ChatRequest, progress: StreamProgress): ProviderError {
-    const partial = partialResult(request, progress);
-    return new ProviderError(`gemini ${request.model}: the request was cancelled`, 'cancelled', undefined, undefined, partial);
+    if (status === undefined) return undefined;
+    const body = parseGoogleError((error as Error).message);
+    // Google answers a wrong key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID
+    const kind = body.reason === 'API_KEY_INVALID' ? 'auth' : kindForStatus(status);
+    const detail = [status, body.status, body.message ?? (error as Error).message].filter(Boolean).join(' ');
+    const retryAfterMs = kind === 'rate_limit' || kind === 'server' ? body.retryDelayMs : undefined;
+    return new ProviderError(`${prefix}: ${this.redact(detail)}`, kind, status, retryAfterMs, partial);
   }
 
   private redact(text: string): string {
-    const withoutKey = this.apiKey.length >= 4 ? text.split(this.apiKey).join('***') : text;
-    return withoutKey.replace(/AIza[0-9A-Za-z_-]{10,}/g, 'AIza***');
+    return redactKey(text, this.config.apiKey, /AIza[0-9A-Za-z_-]{10,}/g, 'AIza***');
   }
 }
 
@@ -145,33 +101,20 @@ function toConfig(request: ChatRequest, signal: AbortSignal | undefined): Genera
   };
 }
 
-function readChunk(chunk: GenerateContentResponse, progress: StreamProgress, onDelta: CompleteOptions['onDelta']): void {
+function readChunk(chunk: GenerateContentResponse): ChunkContent {
   const parts = chunk.candidates?.[0]?.content?.parts ?? [];
   // thought summaries are not part of the answer
   const piece = parts.map((part) => (part.thought ? '' : (part.text ?? ''))).join('');
-  if (piece) {
-    progress.text += piece;
-    try {
-      onDelta?.(piece);
-    } catch (error) {
-      throw new DeltaCallbackError(error);
-    }
-  }
   const metadata = chunk.usageMetadata;
-  if (metadata?.promptTokenCount !== undefined) {
-    progress.usage = {
-      // tool-use prompts are billed as input too (none are sent today)
-      input: metadata.promptTokenCount + (metadata.toolUsePromptTokenCount ?? 0),
-      cachedInput: metadata.cachedContentTokenCount ?? 0,
-      // thinking is billed as output
-      output: (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0),
-    };
-  }
-}
-
-/** What was delivered before a failure; usage is estimated unless the final chunk had already come. */
-function partialResult(request: ChatRequest, progress: StreamProgress): { text: string; usage: Usage } {
-  return { text: progress.text, usage: progress.usage ?? estimateUsage(request.messages, progress.text, request.maxOutputTokens) };
+  if (metadata?.promptTokenCount === undefined) return { piece };
+  const usage = {
+    // tool-use prompts are billed as input too (none are sent today)
+    input: metadata.promptTokenCount + (metadata.toolUsePromptTokenCount ?? 0),
+    cachedInput: metadata.cachedContentTokenCount ?? 0,
+    // thinking is billed as output
+    output: (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0),
+  };
+  return { piece, usage };
 }
 
 /** The SDK's ApiError carries the HTTP status as `.status` and the response body as its message. */
@@ -205,22 +148,4 @@ function parseGoogleError(message: string): GoogleErrorBody {
 function parseDuration(text: string | undefined): number | undefined {
   const match = text ? /^(\d+(?:\.\d+)?)s$/.exec(text.trim()) : null;
   return match ? Math.round(Number(match[1]) * 1000) : undefined;
-}
-
-/** Carries an exception thrown by the caller's onDelta past the error mapping, unchanged. */
-class DeltaCallbackError extends Error {
-  constructor(override readonly cause: unknown) {
-    super('onDelta failed');
-  }
-}
-
-function describe(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  while (current instanceof Error && parts.length < 3) {
-    parts.push(current.message);
-    current = current.cause;
-  }
-  if (parts.length === 0) return String(error);
-  return parts.length === 1 ? parts[0] : `${parts[0]} (${parts.slice(1).join('; ')})`;
 }
