@@ -8,6 +8,8 @@ export interface RunArgs {
   maxSteps?: number;
   budget?: number;
   python?: string;
+  /** a recorded run whose model answers are played back */
+  replay?: string;
   json: boolean;
   resume: boolean;
   quiet: boolean;
@@ -17,7 +19,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: budgetml run <task> [--workspace DIR] [--config FILE] [--out DIR] [--goal "…"] [--max-steps N] [--budget USD] [--python PATH] [--json] [--resume] [--quiet]
+export const USAGE = `usage: budgetml run <task> [--workspace DIR] [--config FILE] [--out DIR] [--goal "…"] [--max-steps N] [--budget USD] [--python PATH] [--json] [--resume] [--quiet] [--replay FILE]
 
   <task>        an MLAgentBench task folder (env/, scripts/), or a workspace folder
                 (with budgetml.task.json, or with --goal)
@@ -25,9 +27,10 @@ export const USAGE = `usage: budgetml run <task> [--workspace DIR] [--config FIL
   --config      JSON with the keys of the budgetml.* settings
   --out         the run folder (default .budgetml/runs/<id>)
   --json        print summary.json on stdout
-  --resume      continue the run recorded in --out`;
+  --resume      continue the run recorded in --out
+  --replay      answer from a recorded run (no API is called); everything else is real`;
 
-const VALUE_FLAGS = new Set(['workspace', 'config', 'out', 'goal', 'max-steps', 'budget', 'python']);
+const VALUE_FLAGS = new Set(['workspace', 'config', 'out', 'goal', 'max-steps', 'budget', 'python', 'replay']);
 const BOOLEAN_FLAGS = new Set(['json', 'resume', 'quiet']);
 
 /** Parses `run <task> [flags]`; throws UsageError with a one-line reason. */
@@ -61,6 +64,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     maxSteps: values['max-steps'] === undefined ? undefined : positiveNumber('max-steps', values['max-steps'], true),
     budget: values.budget === undefined ? undefined : positiveNumber('budget', values.budget, false),
     python: values.python,
+    replay: values.replay,
     json: flags.has('json'),
     resume: flags.has('resume'),
     quiet: flags.has('quiet'),

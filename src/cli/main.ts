@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, parseConfig, type Config } from '../core/config';
 import type { RunEvent } from '../core/events';
 import { keysFromEnv, requireKey } from '../core/llm/providers';
+import { recordingSchema, type Recording } from '../core/llm/replay';
 import { parseModelRef } from '../core/llm/types';
 import { runAgent } from '../core/run';
 import { isBenchmarkTask, loadBenchmarkTask, loadWorkspaceTask, TaskError } from '../core/task/loadTask';
@@ -18,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return argv.length === 0 ? EXIT_USAGE : 0;
   }
-  let prepared: { config: Config; task: Task; runDir: string; args: RunArgs };
+  let prepared: Prepared;
   try {
     prepared = prepare(parseRunArgs(argv));
   } catch (error) {
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const { config, task, runDir, args } = prepared;
+  const { config, task, runDir, args, replay } = prepared;
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     keys: keysFromEnv(config),
     runDir,
     resume: args.resume,
+    replay,
     signal: controller.signal,
     onEvent: (event) => describe(event, say),
   });
@@ -48,12 +50,21 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+interface Prepared {
+  config: Config;
+  task: Task;
+  runDir: string;
+  args: RunArgs;
+  replay?: Recording;
+}
+
 /** Reads config and task; everything wrong here is the user's to fix and ends with exit 2. */
-function prepare(args: RunArgs): { config: Config; task: Task; runDir: string; args: RunArgs } {
+function prepare(args: RunArgs): Prepared {
   const config = withFlags(readConfig(args.config), args);
+  const replay = args.replay ? readRecording(args.replay) : undefined;
   const keys = keysFromEnv(config);
   const ids = [...config.models.planner, ...config.models.worker, config.models.expert];
-  for (const provider of new Set(ids.map((id) => parseModelRef(id).provider))) requireKey(provider, config, keys);
+  if (!replay) for (const provider of new Set(ids.map((id) => parseModelRef(id).provider))) requireKey(provider, config, keys);
   const taskFolder = resolve(args.task);
   if (!existsSync(taskFolder)) throw new TaskError(`task folder ${args.task} does not exist`);
   const benchmark = isBenchmarkTask(taskFolder);
@@ -63,7 +74,19 @@ function prepare(args: RunArgs): { config: Config; task: Task; runDir: string; a
   const task = benchmark
     ? loadBenchmarkTask(taskFolder, resolve(args.workspace ?? join(runDir, 'workspace')), config.python)
     : loadWorkspaceTask(args.workspace ?? taskFolder, config.python, args.goal);
-  return { config, task, runDir, args };
+  return { config, task, runDir, args, replay };
+}
+
+function readRecording(path: string): Recording {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read the recording ${path}: ${(error as Error).message}`);
+  }
+  const parsed = recordingSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`${path} is not a recording: ${parsed.error.issues[0].message}`);
+  return parsed.data;
 }
 
 function readConfig(path: string | undefined): Config {
@@ -93,7 +116,7 @@ function newRunId(): string {
 function describe(event: RunEvent, say: (line: string) => void): void {
   switch (event.type) {
     case 'run-started':
-      return say(`run ${event.runId}${event.resumedFromStep ? ` resumed after step ${event.resumedFromStep}` : ''}: budget $${event.budgetUsd}`);
+      return say(`${event.replay ? 'REPLAY of recorded model answers, no API is called: ' : ''}run ${event.runId}${event.resumedFromStep ? ` resumed after step ${event.resumedFromStep}` : ''}: budget $${event.budgetUsd}`);
     case 'planned':
       return say(`step ${event.step}: ${event.action} ${JSON.stringify(event.actionInput)} [${event.model}]`);
     case 'escalation':

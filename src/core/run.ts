@@ -6,6 +6,7 @@ import { openRun, type RunContext } from './run/runContext';
 import { measureBaseline, measureFinal } from './run/scoring';
 import { runSteps } from './run/stepLoop';
 import { writeSummary } from './run/summary';
+import type { Recording } from './llm/replay';
 import type { Score } from './task/evaluate';
 import type { RunEventListener, RunStatus } from './events';
 import type { Host } from './host';
@@ -25,6 +26,8 @@ export interface RunOptions {
   resume?: boolean;
   signal: AbortSignal;
   onEvent?: RunEventListener;
+  /** answer from a recorded run instead of calling any model API */
+  replay?: Recording;
 }
 
 export interface RunSummary {
@@ -41,6 +44,8 @@ export interface RunSummary {
   escalations: number;
   lifelinesUsed: number;
   unpricedModels: string[];
+  /** true when the model answers came from a recording */
+  replay: boolean;
   /** budget warnings, unpriced models, retries: what the user should know */
   warnings: string[];
   runDir: string;
@@ -54,7 +59,7 @@ export async function runAgent(options: RunOptions): Promise<RunSummary> {
   const ctx = await openRun(options);
   const resumedFrom = ctx.log.steps().length;
   ctx.log.append(resumedFrom > 0 || options.resume ? { type: 'resume', fromStep: resumedFrom + 1 } : { type: 'run', runId: ctx.runId, goal: options.task.goal, workspace: options.task.workspace, models: options.config.models, budgetUsd: options.config.budgetUsd });
-  ctx.emit({ type: 'run-started', runId: ctx.runId, runDir: options.runDir, goal: options.task.goal, budgetUsd: options.config.budgetUsd, resumedFromStep: resumedFrom });
+  ctx.emit({ type: 'run-started', runId: ctx.runId, runDir: options.runDir, goal: options.task.goal, budgetUsd: options.config.budgetUsd, resumedFromStep: resumedFrom, replay: options.replay !== undefined });
   let baseline: Score | null = null;
   let final: Score | null = null;
   let status: RunStatus;

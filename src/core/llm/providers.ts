@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { ConfigError } from '../config';
+import type { Recording } from './replay';
 import type { ChatProvider, ProviderName } from './types';
 
 export interface ApiKeys {
@@ -14,6 +15,8 @@ export class ProviderPool {
   constructor(
     private readonly config: Config,
     private readonly keys: ApiKeys,
+    /** when set, every model answers from this recording and no API is called */
+    private readonly replay?: Recording,
   ) {}
 
   get(name: ProviderName): Promise<ChatProvider> {
@@ -26,6 +29,10 @@ export class ProviderPool {
   }
 
   private async create(name: ProviderName): Promise<ChatProvider> {
+    if (this.replay) {
+      const { ReplayProvider } = await import('./replay');
+      return new ReplayProvider(name, this.replay);
+    }
     const { baseUrl } = this.config.providers[name];
     const apiKey = requireKey(name, this.config, this.keys);
     if (name === 'openai') {

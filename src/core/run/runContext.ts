@@ -38,7 +38,7 @@ export interface RunContext {
 
 export async function openRun(options: RunOptions): Promise<RunContext> {
   const { config, runDir } = options;
-  checkKeys(options);
+  if (!options.replay) checkKeys(options);
   const dirs: RunDirs = { run: runDir, outputs: join(runDir, 'outputs'), backup: join(runDir, 'backup') };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   const log = ResearchLog.create(join(runDir, 'log.jsonl'));
@@ -47,7 +47,7 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
   const lifelines = new Lifelines(config.lifelines, log.ofType('lifeline').length);
   const emit: RunEventListener = (event) => options.onEvent?.(event);
   const budget = new BudgetGuard(config.budgetUsd, ledger);
-  const client = new ModelClient({ config, providers: new ProviderPool(config, options.keys), ledger, budget, log, emit });
+  const client = new ModelClient({ config, providers: new ProviderPool(config, options.keys, options.replay), ledger, budget, log, emit });
   const expert = parseModelRef(config.models.expert);
   const deps: CascadeDeps = { client, ledger, lifelines, log, emit, expertId: expert.id, maxFormatRetries: config.cascade.maxFormatRetries };
   const context: RunContext = {

@@ -34,6 +34,7 @@ export function writeSummary(ctx: RunContext, result: RunResult): RunSummary {
     escalations: ctx.log.ofType('escalation').length,
     lifelinesUsed: ctx.lifelines.used,
     unpricedModels: ctx.ledger.unpricedModels,
+    replay: ctx.options.replay !== undefined,
     warnings: ctx.log.ofType('warning').map((w) => w.message),
     runDir: ctx.dirs.run,
   };
