@@ -59,11 +59,13 @@ const browser = await chromium.launchPersistentContext(path.join(tmp, 'chromium'
 const page = browser.pages()[0] || (await browser.newPage());
 let finish;
 const exitCode = new Promise((resolve) => (finish = resolve));
-const noise = /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin|Updating additional builtin|\[reconnection-grace-time\])/;
+const noise = /^(AbstractContextKeyService has been disposed|Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin|Updating additional builtin|\[reconnection-grace-time\])/;
 await page.exposeFunction('codeAutomationLog', async (type, parts) => {
   const first = typeof parts?.[0] === 'string' ? parts[0] : '';
   const shot = /^BUDGETML_SCREENSHOT (\S+)/.exec(first);
   if (shot) return screenshot(shot[1]);
+  const focus = /^BUDGETML_FOCUS (\S+)/.exec(first);
+  if (focus) return reportFocus(focus[1]);
   if (!process.env.VERBOSE && noise.test(first)) return;
   (console[type] || console.log)(...(parts || []));
 });
@@ -177,6 +179,20 @@ async function waitUntilHealthy(p) {
   console.error(fs.readFileSync(path.join(tmp, 'server.log'), 'utf8'));
   server?.kill();
   process.exit(2);
+}
+
+/** Writes where the keyboard focus is (which part of the workbench) to <name>.json, for the suite to read. */
+async function reportFocus(name) {
+  if (!shotDir) return;
+  const where = await page.evaluate(() => {
+    const el = document.activeElement;
+    const inside = (selector) => !!el?.closest(selector);
+    return { tag: el?.tagName ?? null, diffEditor: inside('.monaco-diff-editor'), editor: inside('.monaco-editor'), terminal: inside('.terminal'), quickInput: inside('.quick-input-widget') };
+  });
+  fs.mkdirSync(shotDir, { recursive: true });
+  const file = path.join(shotDir, `${name}.json`);
+  fs.writeFileSync(`${file}.partial`, JSON.stringify(where));
+  fs.renameSync(`${file}.partial`, file);
 }
 
 /** Saves a screenshot the suite asked for; written under a temporary name, then renamed, so the suite sees a whole file. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EditReview } from './editReview/editReview';
@@ -39,7 +40,6 @@ async function openRunFile(runs: RunController, ...names: string[]): Promise<boo
     void vscode.window.showInformationMessage('BudgetML: no run yet in this workspace. Start one with "BudgetML: Start Task".');
     return false;
   }
-  const { existsSync } = await import('node:fs');
   const file = names.map((name) => join(runDir, name)).find((f) => existsSync(f)) ?? join(runDir, names[names.length - 1]);
   return openInEditor(file);
 }

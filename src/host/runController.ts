@@ -30,6 +30,10 @@ export class RunController extends Disposable {
   private busy = false;
   private lastRunDir: string | undefined;
 
+  private readonly _onDidRunEvent = this._register(new vscode.EventEmitter<RunEvent>());
+  /** every event of the current run, in order (for views that follow runs) */
+  readonly onDidRunEvent = this._onDidRunEvent.event;
+
   constructor(private readonly deps: RunControllerDeps) {
     super();
     this._register(new vscode.Disposable(() => this.active?.controller.abort()));
@@ -123,13 +127,14 @@ export class RunController extends Disposable {
   private onEvent(event: RunEvent): void {
     this.deps.meter.handle(event);
     logRunEvent(this.deps.channel, event);
+    this._onDidRunEvent.fire(event);
   }
 
   private report(summary: RunSummary): void {
     const score = summary.score !== null ? `, score ${summary.score}` : '';
-    const text =
-      `BudgetML run ended (${summary.status.replace('_', ' ')}): ${summary.steps} steps, ${formatUsd(summary.cost.usd)}${score}.` +
-      (summary.message ? ` ${summary.message}` : '');
+    const steps = `${summary.steps} step${summary.steps === 1 ? '' : 's'}`;
+    const message = summary.message ? ` ${summary.message[0].toUpperCase()}${summary.message.slice(1)}${/[.!?]$/.test(summary.message) ? '' : '.'}` : '';
+    const text = `BudgetML run ended (${summary.status.replace('_', ' ')}): ${steps}, ${formatUsd(summary.cost.usd)}${score}.${message}`;
     const show = summary.status === 'error' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
     void show(text, 'Open Summary', 'Open Run Log').then((choice) => {
       if (choice === 'Open Summary') void openInEditor(join(summary.runDir, 'summary.json'));

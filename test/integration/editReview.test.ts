@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { EditDecision, EditProposal } from '../../src/core/host';
 import type { BudgetmlApi } from '../../src/host/api';
-import { budgetml, closeAllEditors, inWorkspace, screenshot, setSetting, sleep, waitFor } from './helpers';
+import { budgetml, closeAllEditors, focusReport, inWorkspace, screenshot, setSetting, sleep, waitFor } from './helpers';
 
 const ORIGINAL = fs.readFileSync(inWorkspace('train.py'), 'utf8');
 const PROPOSED = ORIGINAL.replace('learning_rate = 0.01', 'learning_rate = 0.003').replace('epochs = 10', 'epochs = 20');
@@ -50,6 +50,8 @@ describe('edit review', function () {
   });
 
   it('opens the proposal as an editable diff titled "<file> ↔ BudgetML proposal"', async () => {
+    await vscode.window.showTextDocument(vscode.Uri.file(inWorkspace('exit_code.py')));
+    const typing = await focusReport('focus-before-proposal');
     const decision = api.host.proposeEdit(proposal('train.py', ORIGINAL, PROPOSED), new AbortController().signal);
     const { tab, proposalUri } = await waitForReviewTab();
     assert.equal(tab.label, 'train.py ↔ BudgetML proposal');
@@ -58,6 +60,14 @@ describe('edit review', function () {
     const proposed = await vscode.workspace.openTextDocument(proposalUri);
     assert.equal(proposed.getText(), PROPOSED);
     assert.equal(proposed.languageId, 'python');
+    await sleep(500);
+    const after = await focusReport('focus-after-proposal');
+    console.log('      focus before/after:', JSON.stringify(typing), JSON.stringify(after));
+    if (typing && after) {
+      assert.equal(after.diffEditor, false, 'the diff does not take the keyboard focus');
+      assert.deepEqual(after, typing, 'the editor the user was typing in keeps the focus');
+    }
+    await screenshot('diff-beside');
     await vscode.commands.executeCommand('budgetml.rejectEdit', undefined, 'not now');
     assert.deepEqual(await decision, { accepted: false, reason: 'not now' });
   });
@@ -88,8 +98,10 @@ describe('edit review', function () {
   it('accepts one hunk and rejects the other with their CodeLenses', async () => {
     const decision = api.host.proposeEdit(proposal('train.py', ORIGINAL, TWO_HUNKS), new AbortController().signal);
     const { proposalUri } = await waitForReviewTab();
+    await vscode.workspace.openTextDocument(proposalUri);
     const lenses = await waitFor(async () => {
-      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', proposalUri);
+      // "Illegal argument" until the workbench has loaded the document: try again
+      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', proposalUri).then(undefined, () => undefined);
       return found?.length === 4 ? found : undefined;
     }, 'four CodeLenses (accept/reject for two hunks)');
     assert.deepEqual(lenses.map((l) => l.command?.title), ['$(check) Accept change', '$(discard) Reject change', '$(check) Accept change', '$(discard) Reject change']);
@@ -140,6 +152,17 @@ describe('edit review', function () {
     assert.deepEqual(decision, { accepted: true, text: PROPOSED, userModified: false });
     assert.equal(onDisk('train.py'), PROPOSED);
     assert.equal(reviewTab(), undefined, 'no diff opened');
+  });
+
+  it('reminds the user of a proposal whose diff they closed, and takes the answer', async () => {
+    const asked: string[] = [];
+    api.host.prompts = { ...savedPrompts, stillWaiting: async (relPath) => (asked.push(relPath), 'accept') };
+    const decision = api.host.proposeEdit(proposal('train.py', ORIGINAL, PROPOSED), new AbortController().signal);
+    const { tab } = await waitForReviewTab();
+    await vscode.window.tabGroups.close(tab);
+    assert.deepEqual(await decision, { accepted: true, text: PROPOSED, userModified: false });
+    assert.deepEqual(asked, ['train.py']);
+    assert.equal(onDisk('train.py'), PROPOSED);
   });
 
   it('closes the review and rejects the edit when the run stops', async () => {

@@ -59,3 +59,22 @@ export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+export interface FocusReport {
+  tag: string | null;
+  diffEditor: boolean;
+  editor: boolean;
+  terminal: boolean;
+  quickInput: boolean;
+}
+
+/** Where the keyboard focus is in the workbench (code-server runner only; undefined elsewhere). */
+export async function focusReport(name: string): Promise<FocusReport | undefined> {
+  const dir = process.env.BUDGETML_SCREENSHOT_DIR;
+  if (!dir) return undefined;
+  const file = path.join(dir, `${name}.json`);
+  fs.rmSync(file, { force: true });
+  console.log(`BUDGETML_FOCUS ${name}`);
+  await waitFor(() => fs.existsSync(file), `focus report ${name}`, 15000);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as FocusReport;
+}

@@ -161,10 +161,19 @@ describe('a scripted run against a fake model server', function () {
     server = await startFakeOpenAI({ replies: planner(steps.slice(1), 2) });
     await setSetting('providers.openai.baseUrl', server.url);
     api.meter.reset(1); // as after a reload
-    const resuming = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.resumeRun');
-    await waitFor(() => api.runs.running, 'the resumed run');
-    assert.notEqual(api.meter.item.text, '$(credit-card) $0.0000 / $1.00', 'the meter keeps the first life’s spend');
-    const resumed = await resuming;
+    const handle = api.meter.handle;
+    let meterAtStart: string | undefined;
+    api.meter.handle = function (event) {
+      handle.call(this, event);
+      if (event.type === 'run-started') meterAtStart = this.item.text;
+    };
+    let resumed: RunSummary | undefined;
+    try {
+      resumed = await vscode.commands.executeCommand<RunSummary | undefined>('budgetml.resumeRun');
+    } finally {
+      api.meter.handle = handle;
+    }
+    assert.ok(meterAtStart && meterAtStart !== '$(credit-card) $0.0000 / $1.00', `the meter starts from the first life’s spend: ${meterAtStart}`);
     assert.equal(resumed?.status, 'final_answer', resumed?.message);
     assert.equal(resumed?.runDir, runDir);
     const log = readLog(runDir);

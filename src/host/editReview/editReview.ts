@@ -80,6 +80,7 @@ export class EditReview extends Disposable {
   async accept(target?: unknown): Promise<boolean> {
     const p = this.find(target);
     if (!p) return false;
+    if (p.settled) return true;
     const doc = await vscode.workspace.openTextDocument(p.proposalUri);
     const text = doc.getText();
     await writeThroughEditor(p.fileUri, text);
@@ -131,15 +132,15 @@ export class EditReview extends Disposable {
     return computeHunks(left, right);
   }
 
-  /** Waiting proposals, newest last. */
-  waiting(): readonly { relPath: string; proposalUri: vscode.Uri }[] {
-    return [...this.pending.values()].map((p) => ({ relPath: p.proposal.relPath, proposalUri: p.proposalUri }));
+  /** Files with a proposal waiting for review, oldest first (relative paths). */
+  waiting(): string[] {
+    return [...this.pending.values()].map((p) => p.proposal.relPath);
   }
 
   private async show(p: Pending | undefined): Promise<void> {
     if (!p || p.settled) return;
     const title = `${path.basename(p.proposal.relPath)} ↔ BudgetML proposal`;
-    const options: vscode.TextDocumentShowOptions = { preview: true, preserveFocus: true };
+    const options: vscode.TextDocumentShowOptions = { preview: true, preserveFocus: true, viewColumn: reviewColumn() };
     await vscode.commands.executeCommand('vscode.diff', p.leftUri, p.proposalUri, title, options);
     // decided while the diff was opening: do not leave it behind
     if (p.settled) await closeReviewTabs(p.proposalUri);
@@ -188,12 +189,10 @@ export class EditReview extends Disposable {
     p.resolve(decision);
   }
 
+  /** The proposal a command means: the one named (a stale one is not replaced by another), else the active tab's, else the newest. */
   private find(target: unknown): Pending | undefined {
     const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.parse(target) : undefined;
-    if (uri) {
-      const p = this.findByDocument(uri);
-      if (p) return p;
-    }
+    if (uri) return this.findByDocument(uri);
     const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     const activeUri = active instanceof vscode.TabInputTextDiff ? active.modified : active instanceof vscode.TabInputText ? active.uri : undefined;
     const fromTab = activeUri && this.findByDocument(activeUri);
@@ -231,6 +230,16 @@ export class EditReview extends Disposable {
 /** Identifies a hunk's content, so a CodeLens click on an outdated hunk is noticed. */
 export function hunkFingerprint(hunk: Hunk): string {
   return `${hunk.left.offset}:${hunk.left.text.length}:${hunk.right.offset}:${hunk.right.text}`;
+}
+
+/**
+ * Where a proposal opens: next to the editor the user works in, so it stays visible and keeps the
+ * keyboard (opening in the same group would hide it and drop the focus); in the active group otherwise.
+ */
+function reviewColumn(): vscode.ViewColumn {
+  const reviewing = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSAL_SCHEME));
+  if (reviewing) return reviewing.viewColumn;
+  return vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
 }
 
 async function closeReviewTabs(proposalUri: vscode.Uri): Promise<void> {
