@@ -15,14 +15,15 @@ export type ToWebview =
 
 const MAX_STEP = 100_000;
 const step = z.number().int().min(0).max(MAX_STEP);
+const duration = z.number().finite().min(0).max(600_000);
 const empty = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
 
 /** webview → host */
 export const fromWebviewSchema = z.discriminatedUnion('type', [
   /** the webview is listening: the host answers with `state` */
   empty('ready'),
-  /** the first render with data is on screen, `ms` after the script started */
-  z.strictObject({ type: z.literal('rendered'), ms: z.number().finite().min(0).max(600_000), source: z.enum(['restored', 'host']) }),
+  /** the first render with data is laid out, `ms` after the script started; drawing it took `drawMs` */
+  z.strictObject({ type: z.literal('rendered'), ms: duration, drawMs: duration, source: z.enum(['restored', 'host']) }),
   empty('start'),
   empty('stop'),
   empty('acceptEdit'),

@@ -2,7 +2,8 @@ import { emptySidebarView, type ArtifactKind, type RunPhase, type SidebarView, t
 import type { RunEvent } from '../events';
 import type { CallRecord, LogRecord } from '../memory/researchLog';
 import { parseFactCheck, type SeenStep } from './factCheck';
-import { metricFromOutput, planParts, summarizeInput, summarizeObservation } from './viewText';
+import { planParts } from '../../shared/planText';
+import { metricFromOutput, summarizeInput, summarizeObservation } from './viewText';
 
 /**
  * The sidebar's state, folded from a run's events; the same fold over the run's log.jsonl gives the
@@ -78,13 +79,13 @@ function withView(state: SidebarState, changes: Partial<SidebarView>): SidebarSt
   return { ...state, view: { ...state.view, ...changes } };
 }
 
-/** A new run starts from scratch; a resumed one keeps what its log already showed. */
+/** A new run starts from scratch; the same run, resumed, keeps what it showed. */
 function runStarted(state: SidebarState, input: Extract<RunEvent, { type: 'run-started' }>, options: SidebarOptions): SidebarState {
-  const resumed = input.resumedFromStep > 0 && state.view.run !== null;
+  const resumed = state.view.run?.id === input.runId;
   const base = resumed ? state : initialSidebar(options);
   const step = Math.max(base.view.run?.step ?? 0, input.resumedFromStep);
   const run = { id: input.runId, goal: input.goal, status: 'running' as const, step, maxSteps: options.maxSteps };
-  return withView(base, { run, cost: { ...base.view.cost, budgetUsd: input.budgetUsd, streaming: false } });
+  return withView(base, { run, replay: input.replay ?? base.view.replay, cost: { ...base.view.cost, budgetUsd: input.budgetUsd, streaming: false } });
 }
 
 function planned(state: SidebarState, input: Extract<RunEvent, { type: 'planned' }>): SidebarState {
@@ -102,7 +103,7 @@ function observed(state: SidebarState, input: Extract<RunEvent, { type: 'observa
   const { view } = state;
   const artifacts: ArtifactKind[] = (['diff', 'output'] as const).filter((kind) => input.artifacts?.[kind]);
   const known = view.timeline.find((t) => t.step === input.step);
-  const entry: TimelineEntry = { step: input.step, action: input.action, input: known?.input ?? '', model: known?.model ?? '', observation: summarizeObservation(input.observation), done: true, artifacts };
+  const entry: TimelineEntry = { step: input.step, action: input.action, input: known?.input ?? '', model: known?.model ?? '', observation: summarizeObservation(input.observation, input.action), done: true, artifacts };
   const seen = [...state.seen.filter((s) => s.step !== input.step), { step: input.step, observation: input.observation, artifacts }];
   const score = input.action === 'Execute Script' && view.metrics.metric ? metricFromOutput(input.observation, view.metrics.metric) : null;
   const metrics = score === null ? view.metrics : { ...view.metrics, points: [...view.metrics.points, { step: input.step, score, source: 'observation' as const }] };

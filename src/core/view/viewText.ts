@@ -1,24 +1,7 @@
-import type { PlanPart } from '../../shared/viewModels';
-
-/** Text helpers of the sidebar's view models: plan highlights, one-line summaries, metric reading. */
+/** Text helpers of the sidebar's view models: one-line summaries, metric reading. (Plan highlights: shared/planText.ts.) */
 
 const INPUT_SUMMARY_CHARS = 160;
 const OBSERVATION_SUMMARY_CHARS = 280;
-
-/** Splits a Research Plan and Status into plain parts and the `**bold**` (newest) parts. */
-export function planParts(plan: string): PlanPart[] {
-  const parts: PlanPart[] = [];
-  const bold = /\*\*([\s\S]+?)\*\*/g;
-  let last = 0;
-  for (const match of plan.matchAll(bold)) {
-    const start = match.index ?? 0;
-    if (start > last) parts.push({ text: plan.slice(last, start), fresh: false });
-    parts.push({ text: match[1], fresh: true });
-    last = start + match[0].length;
-  }
-  if (last < plan.length) parts.push({ text: plan.slice(last), fresh: false });
-  return parts;
-}
 
 /** An action input in one short line: `key: value, key: value`. */
 export function summarizeInput(input: Record<string, unknown>): string {
@@ -29,11 +12,29 @@ export function summarizeInput(input: Record<string, unknown>): string {
   return clip(text, INPUT_SUMMARY_CHARS);
 }
 
-/** The start of an observation; long ones keep their first line and their last two (where results print). */
-export function summarizeObservation(observation: string): string {
+const SCRIPT_RAN = 'The script has been executed. Here is the output:';
+const DIFF_INTRO = / Here is the diff, please check if the edit is correct and desirable:$/;
+
+/**
+ * An observation in at most four short lines: a script's last lines (where results print), an
+ * edit's sentence and the size of its diff, else the first line and the last two.
+ */
+export function summarizeObservation(observation: string, action = ''): string {
   const lines = observation.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
-  const kept = lines.length <= 3 ? lines : [lines[0], '…', ...lines.slice(-2)];
-  return clip(kept.join('\n'), OBSERVATION_SUMMARY_CHARS);
+  return clip(summaryLines(lines, action).join('\n'), OBSERVATION_SUMMARY_CHARS);
+}
+
+function summaryLines(lines: string[], action: string): string[] {
+  if (action === 'Execute Script' && lines[0] === SCRIPT_RAN) {
+    const output = lines.slice(1);
+    return output.length <= 3 ? output : ['…', ...output.slice(-3)];
+  }
+  if (lines.length > 0 && DIFF_INTRO.test(lines[0])) {
+    const added = lines.filter((l) => l.startsWith('+') && !l.startsWith('+++')).length;
+    const removed = lines.filter((l) => l.startsWith('-') && !l.startsWith('---')).length;
+    return [lines[0].replace(DIFF_INTRO, ''), `+${added} −${removed} lines`];
+  }
+  return lines.length <= 3 ? lines : [lines[0], '…', ...lines.slice(-2)];
 }
 
 function clip(text: string, max: number): string {

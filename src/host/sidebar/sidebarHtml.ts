@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+
+/** The sidebar page: no inline script or style, only the bundle (with a nonce) and the stylesheet. */
+
+export interface SidebarPage {
+  /** the webview's `cspSource` */
+  cspSource: string;
+  scriptUri: string;
+  styleUri: string;
+  nonce: string;
+}
+
+export function newNonce(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+export function sidebarHtml(page: SidebarPage): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(page.cspSource, page.nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${page.styleUri}">
+<title>BudgetML Agent</title>
+</head>
+<body>
+<main id="app" aria-live="polite"></main>
+<script nonce="${page.nonce}" src="${page.scriptUri}"></script>
+</body>
+</html>`;
+}

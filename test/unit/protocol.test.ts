@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { messageFor } from '../../src/host/sidebar/viewDiff';
+import { fromWebviewSchema, isIntent, parseFromWebview, type FromWebview } from '../../src/shared/protocol';
+import { emptySidebarView, type SidebarView } from '../../src/shared/viewModels';
+
+/** The host acts only on webview messages the schema accepts: everything else is ignored. It sends what changed. */
+
+const VALID: FromWebview[] = [
+  { type: 'ready' },
+  { type: 'rendered', ms: 12.5, drawMs: 3.1, source: 'host' },
+  { type: 'rendered', ms: 0, drawMs: 0, source: 'restored' },
+  { type: 'start' },
+  { type: 'stop' },
+  { type: 'acceptEdit' },
+  { type: 'rejectEdit' },
+  { type: 'askExpert' },
+  { type: 'openArtifact', step: 3, kind: 'output' },
+  { type: 'openArtifact', step: 4, kind: 'diff', cite: '46.265' },
+  { type: 'openArtifact', step: 2, kind: 'observation' },
+  { type: 'showHistory' },
+];
+
+const MALFORMED: [string, unknown][] = [
+  ['undefined', undefined],
+  ['null', null],
+  ['a string', 'start'],
+  ['a number', 7],
+  ['an array', [{ type: 'start' }]],
+  ['no type', {}],
+  ['a type that is not a string', { type: 1 }],
+  ['an unknown type', { type: 'deleteEverything' }],
+  ['a type in the wrong case', { type: 'Start' }],
+  ['an extra key on an empty message', { type: 'start', force: true }],
+  ['an extra key on ready', { type: 'ready', view: {} }],
+  ['a __proto__ key', JSON.parse('{"type":"stop","__proto__":{"polluted":true}}')],
+  ['openArtifact without step', { type: 'openArtifact', kind: 'diff' }],
+  ['openArtifact without kind', { type: 'openArtifact', step: 1 }],
+  ['openArtifact with a string step', { type: 'openArtifact', step: '3', kind: 'diff' }],
+  ['openArtifact with a negative step', { type: 'openArtifact', step: -1, kind: 'diff' }],
+  ['openArtifact with a fractional step', { type: 'openArtifact', step: 1.5, kind: 'diff' }],
+  ['openArtifact with a huge step', { type: 'openArtifact', step: 1e9, kind: 'diff' }],
+  ['openArtifact with NaN', { type: 'openArtifact', step: Number.NaN, kind: 'diff' }],
+  ['openArtifact with Infinity', { type: 'openArtifact', step: Number.POSITIVE_INFINITY, kind: 'diff' }],
+  ['openArtifact with an unknown kind', { type: 'openArtifact', step: 1, kind: 'summary' }],
+  ['openArtifact with a path for a kind', { type: 'openArtifact', step: 1, kind: '../../etc/passwd' }],
+  ['openArtifact with an extra path key', { type: 'openArtifact', step: 1, kind: 'diff', path: '/etc/passwd' }],
+  ['openArtifact with an empty cite', { type: 'openArtifact', step: 1, kind: 'output', cite: '' }],
+  ['openArtifact with a long cite', { type: 'openArtifact', step: 1, kind: 'output', cite: 'x'.repeat(201) }],
+  ['openArtifact with a cite that is not a string', { type: 'openArtifact', step: 1, kind: 'output', cite: 46.26 }],
+  ['rendered without ms', { type: 'rendered', drawMs: 1, source: 'host' }],
+  ['rendered without drawMs', { type: 'rendered', ms: 1, source: 'host' }],
+  ['rendered with negative ms', { type: 'rendered', ms: -1, drawMs: 1, source: 'host' }],
+  ['rendered with infinite ms', { type: 'rendered', ms: Number.POSITIVE_INFINITY, drawMs: 1, source: 'host' }],
+  ['rendered with ms as a string', { type: 'rendered', ms: '12', drawMs: 1, source: 'host' }],
+  ['rendered with an unknown source', { type: 'rendered', ms: 3, drawMs: 1, source: 'cache' }],
+  ['rendered without source', { type: 'rendered', ms: 3, drawMs: 1 }],
+];
+
+describe('messages from the webview', () => {
+  test('every well-formed message is accepted as it is', () => {
+    for (const message of VALID) {
+      const parsed = parseFromWebview(message);
+      assert.ok(parsed.ok, `${JSON.stringify(message)} was rejected`);
+      assert.deepEqual(parsed.message, message);
+    }
+  });
+
+  for (const [name, message] of MALFORMED) {
+    test(`rejects ${name}`, () => {
+      assert.equal(fromWebviewSchema.safeParse(message).success, false);
+      const parsed = parseFromWebview(message);
+      assert.equal(parsed.ok, false);
+      if (!parsed.ok) assert.ok(parsed.error.length > 0, 'the rejection says why');
+    });
+  }
+
+  test('parsing never throws, whatever arrives', () => {
+    const odd = [Symbol('x'), () => 1, new Date(), new Map(), Object.create(null), { type: { toString: () => 'start' } }];
+    for (const message of odd) assert.doesNotThrow(() => parseFromWebview(message));
+  });
+
+  test('ready and rendered are the sidebar’s own; everything else is a user intent', () => {
+    const intents = VALID.filter(isIntent).map((m) => m.type);
+    assert.deepEqual([...new Set(intents)].sort(), ['acceptEdit', 'askExpert', 'openArtifact', 'rejectEdit', 'showHistory', 'start', 'stop']);
+  });
+});
+
+describe('messages to the webview', () => {
+  const base = emptySidebarView(5, 1);
+
+  test('the whole state first, nothing when nothing changed', () => {
+    assert.deepEqual(messageFor(undefined, base), { type: 'state', view: base });
+    assert.equal(messageFor(base, structuredClone(base)), undefined);
+  });
+
+  test('a spend tick is a patch of the cost alone; a bigger change is the whole state', () => {
+    const tick = { ...base, cost: { ...base.cost, usd: 0.01, streaming: true } };
+    assert.deepEqual(messageFor(base, tick), { type: 'patch', view: { cost: tick.cost } });
+    const many = { ...tick, replay: true, pendingEdit: { file: 'train.py' }, factCheck: [{ statement: 'x', status: 'guessed' as const }], timeline: [] as SidebarView['timeline'] };
+    many.timeline = [{ step: 1, action: 'List Files', input: 'dir_path: .', observation: 'a', done: true, model: 'm', artifacts: [] }];
+    assert.equal(messageFor(base, many)?.type, 'state');
+  });
+});

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { sidebarHtml } from '../../src/host/sidebar/sidebarHtml';
+import type { SidebarView } from '../../src/shared/viewModels';
+import { realisticView } from './sidebarRenderFixture';
+import { THEMES, themeCss } from './sidebarThemes';
+
+/**
+ * The sidebar outside VS Code: the real bundle and stylesheet, the production page and CSP, a stub
+ * for acquireVsCodeApi, VS Code theme variables; headless Chromium at 250 and 400 px.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(__dirname, '../..');
+const SHOTS = join(__dirname, 'screenshots');
+const NONCE = 'test-nonce-0123456789';
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: the sidebar render check needs Debian's chromium package`;
+
+/**
+ * acquireVsCodeApi as VS Code gives it, plus the host's side of the handshake: `ready` is answered
+ * with the whole view (the one in sessionStorage "hostView", else the fixture). Records what the page
+ * posts and every CSP violation; setState lives in sessionStorage, so a reload restores it.
+ */
+function stub(view: SidebarView): string {
+  return `
+const HOST_VIEW = ${JSON.stringify(view)};
+window.__posted = [];
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+function answer(message) {
+  if (message.type !== 'ready') return;
+  const saved = sessionStorage.getItem('hostView');
+  const view = saved ? JSON.parse(saved) : HOST_VIEW;
+  setTimeout(() => { window.postMessage({ type: 'state', view }, '*'); window.__answered = true; }, 0);
+}
+window.acquireVsCodeApi = () => ({
+  postMessage: (m) => { window.__posted.push({ ...m, at: performance.now() }); answer(m); },
+  getState: () => { const s = sessionStorage.getItem('state'); return s ? JSON.parse(s) : undefined; },
+  setState: (s) => { sessionStorage.setItem('state', JSON.stringify(s)); return s; },
+});`;
+}
+
+let dir: string;
+let server: Server;
+let origin: string;
+let browser: Browser;
+const view = realisticView();
+
+function page(theme: keyof typeof THEMES): string {
+  const html = sidebarHtml({ cspSource: origin, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/sidebar.css`, nonce: NONCE });
+  return html
+    .replace('<link rel="stylesheet"', `<link rel="stylesheet" href="${origin}/theme-${theme}.css">\n<link rel="stylesheet"`)
+    .replace(`<script nonce="${NONCE}"`, `<script nonce="${NONCE}" src="${origin}/stub.js"></script>\n<script nonce="${NONCE}"`);
+}
+
+function serve(root: string): Promise<Server> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  const s = createServer((req, res) => {
+    const file = join(root, (req.url ?? '/').split('?')[0]);
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((done) => s.listen(0, '127.0.0.1', () => done(s)));
+}
+
+before(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), 'budgetml-sidebar-'));
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-webview.mjs'), join(dir, 'webview.js')], { cwd: ROOT });
+  copyFileSync(join(ROOT, 'media/sidebar.css'), join(dir, 'sidebar.css'));
+  writeFileSync(join(dir, 'stub.js'), stub(view));
+  server = await serve(dir);
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const theme of Object.keys(THEMES) as (keyof typeof THEMES)[]) {
+    writeFileSync(join(dir, `theme-${theme}.css`), themeCss(THEMES[theme]));
+    writeFileSync(join(dir, `${theme}.html`), page(theme));
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+type Posted = { type: string; at: number; [key: string]: unknown };
+const posted = (p: Page) => p.evaluate(() => (window as unknown as { __posted: Posted[] }).__posted);
+const violations = (p: Page) => p.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+
+/** Opens the page and waits for its first render (from the host's answer to `ready`). */
+async function open(theme: keyof typeof THEMES, width: number): Promise<{ page: Page; rendered: Posted }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.goto(`${origin}/${theme}.html`);
+  return { page, rendered: await firstRender(page) };
+}
+
+async function firstRender(p: Page): Promise<Posted> {
+  await p.waitForFunction(() => (window as unknown as { __posted: Posted[] }).__posted.some((m) => m.type === 'rendered'));
+  return (await posted(p)).find((m) => m.type === 'rendered')!;
+}
+
+const text = (p: Page, selector: string) => p.locator(selector).first().innerText();
+
+describe('the sidebar in Chromium', { skip }, () => {
+  for (const [theme, width] of [['dark', 250], ['dark', 400], ['light', 250], ['light', 400], ['hc', 250]] as const) {
+    test(`${theme} theme at ${width} px: every panel renders, nothing overflows`, async (t) => {
+      const { page: p, rendered } = await open(theme, width);
+      assert.equal(rendered.source, 'host');
+      t.diagnostic(`first render: ${rendered.ms} ms from script start (drawing ${rendered.drawMs} ms), ${rendered.at.toFixed(1)} ms from navigation`);
+      for (const title of ['Run', 'Plan', 'Fact check', 'Cost', 'Metrics', 'Timeline']) {
+        assert.ok(await p.locator('.panel-title', { hasText: title }).isVisible(), `${title} panel`);
+      }
+      assert.ok(await p.locator('.badge.replay').isVisible(), 'the Replay badge');
+      assert.equal(await p.locator('mark.fresh').count(), 2, 'the bold plan updates are highlighted');
+      assert.equal(await p.locator('.fact .badge.confirmed').count(), 2);
+      assert.equal(await p.locator('.fact .badge.guessed').count(), 1);
+      assert.equal(await p.locator('.budget-bar.level-warning').count(), 1, 'spend at 87 % shows the warning colour');
+      assert.match(await text(p, '.spend'), /^~\$0\.0437$/);
+      assert.equal(await p.locator('.escalations li').count(), 1);
+      assert.equal(await p.locator('.lifelines .dot.left').count(), 4);
+      assert.equal(await p.locator('svg.chart polyline.score-line').count(), 1);
+      assert.equal(await p.locator('svg.chart .baseline-line').getAttribute('stroke-dasharray'), '4 3');
+      assert.equal(await p.locator('svg.chart circle').count(), 3);
+      assert.equal(await p.locator('.timeline .step').count(), 6);
+      assert.equal(await p.locator('.timeline .step.running').count(), 1);
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+      const chartWidth = await p.locator('svg.chart').evaluate((e) => e.getBoundingClientRect().right);
+      assert.ok(chartWidth <= width, `the chart ends at ${chartWidth} px`);
+      assert.deepEqual(await violations(p), []);
+      await p.screenshot({ path: join(SHOTS, `sidebar-${theme}-${width}.png`), fullPage: true });
+      await p.close();
+    });
+  }
+
+  test('buttons and links post intents; disabled buttons post nothing', async () => {
+    const { page: p } = await open('dark', 300);
+    await p.locator('button[data-intent="acceptEdit"]').click();
+    await p.locator('button[data-intent="askExpert"]').click({ force: true });
+    await p.locator('button[data-intent="start"]').click({ force: true });
+    await p.locator('.fact .evidence').first().click();
+    await p.locator('.timeline .step-head').nth(1).click();
+    await p.locator('.chips button', { hasText: 'output' }).first().click();
+    await p.locator('button[data-ui="toggleHistory"]').click();
+    assert.ok(await p.locator('.history-list li').first().isVisible());
+    await p.locator('button[data-intent="showHistory"]').click();
+    const intents = (await posted(p)).filter((m) => !['ready', 'rendered'].includes(m.type)).map(({ at: _at, ...m }) => m);
+    assert.deepEqual(intents, [
+      { type: 'acceptEdit' },
+      { type: 'openArtifact', step: 5, kind: 'output', cite: '40.748' },
+      { type: 'openArtifact', step: 5, kind: 'output' },
+      { type: 'openArtifact', step: 5, kind: 'output' },
+      { type: 'showHistory' },
+    ]);
+    assert.ok(await p.locator('button[data-intent="start"]').isDisabled(), 'Start is off while a run goes');
+    assert.ok(await p.locator('button[data-intent="askExpert"]').isDisabled(), 'a replay has no expert');
+    await p.close();
+  });
+
+  test('a patch redraws only what changed; a reload restores the view before the host answers', async () => {
+    const { page: p } = await open('light', 250);
+    const ended: Partial<SidebarView> = { cost: { ...view.cost, usd: 0.052, streaming: false }, run: { ...view.run!, status: 'budget_exhausted', message: 'the budget is spent' } };
+    await p.evaluate((patch) => window.postMessage({ type: 'patch', view: patch }, '*'), ended);
+    await p.evaluate((latest) => sessionStorage.setItem('hostView', JSON.stringify(latest)), { ...view, ...ended });
+    await p.locator('.budget-bar.level-over').waitFor();
+    assert.equal(await text(p, '.spend'), '$0.0520');
+    assert.ok(await p.locator('button[data-intent="start"]').isEnabled(), 'Start is on once the run ended');
+    await p.locator('.panel-timeline > summary').click();
+    await p.reload();
+    const first = await firstRender(p);
+    assert.equal(first.source, 'restored');
+    const ready = (await posted(p)).find((m) => m.type === 'ready')!;
+    assert.ok(first.at <= ready.at, 'drawn from the saved state before asking the host');
+    assert.equal(await text(p, '.spend'), '$0.0520');
+    assert.equal(await p.locator('.panel-timeline').getAttribute('open'), null, 'a collapsed panel stays collapsed');
+    await p.waitForFunction(() => (window as unknown as { __answered?: boolean }).__answered === true);
+    assert.equal(await text(p, '.phase'), 'Budget spent', 'the host’s answer keeps the restored view');
+    await p.close();
+  });
+});

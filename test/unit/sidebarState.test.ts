@@ -1,0 +1,331 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { RunEvent } from '../../src/core/events';
+import type { LogRecord } from '../../src/core/memory/researchLog';
+import { initialSidebar, reduceSidebar, sidebarFromLog, withPendingEdit, type SidebarOptions } from '../../src/core/view/sidebarState';
+import type { SidebarView } from '../../src/shared/viewModels';
+import { findEvidence, parseFactCheck, splitStatements, statusOf } from '../../src/core/view/factCheck';
+import { metricFromOutput, summarizeObservation } from '../../src/core/view/viewText';
+import { planParts } from '../../src/shared/planText';
+import { fenced, PLANNER_MATCH } from '../fixtures/plannerReplies';
+import { readLog, runScripted, scoredTask, startFakeOpenAI, type FakeServer, type Reply, type ScriptedRun } from '../fixtures/runHarness';
+import { LogFollower } from '../../src/host/sidebar/logFollower';
+import { SidebarSession } from '../../src/host/sidebar/sidebarSession';
+
+/**
+ * The sidebar's state: folded live by the host's SidebarSession from a real run's events (against the fake OpenAI server, with
+ * real training and scoring), and rebuilt from that run's log.jsonl — the two must agree.
+ */
+
+const OPTIONS: SidebarOptions = { maxSteps: 10, lifelinesTotal: 5 };
+
+function plannerText(plan: string, facts: string, action: string, input: Record<string, unknown>): string {
+  return [`Reflection: What the last observation says.`, `Research Plan and Status: ${plan}`, `Fact Check: ${facts}`, `Thought: Next, ${action}.`, `Action: ${action}`, `Action Input: ${JSON.stringify(input)}`].join('\n');
+}
+
+const PLAN = '1. Understand train.py. 2. Measure the baseline. 3. Try a linear model.';
+const RIDGE = readFileSync(join(__dirname, '../fixtures/tasks/diabetes-tree/env/train.py'), 'utf8')
+  .replace('from sklearn.tree import DecisionTreeRegressor', 'from sklearn.linear_model import Ridge')
+  .replace('DecisionTreeRegressor(max_depth=2, random_state=0)', 'Ridge(alpha=0.1)');
+
+const planner = (model: string, text: string, repeat?: number): Reply => ({ match: PLANNER_MATCH, model, text, ...(repeat ? { repeat } : {}) });
+const GARBAGE = 'Thought: I should look at the files first.\nAction: List Files';
+
+/** Six steps: a format escalation, a worker call, the baseline run, the expert lifeline with an edit, the new score, the answer. */
+const REPLIES: Reply[] = [
+  planner('cheap', GARBAGE, 3),
+  planner('mid', plannerText(`${PLAN} **Listing the files.**`, 'There are no facts yet; all of it is guessed.', 'List Files', { dir_path: '.' })),
+  planner('cheap', plannerText(`${PLAN} **train.py and data_description.txt exist.**`, '- train.py exists: confirmed by "train.py" in the listing.', 'Understand File', { file_name: 'train.py', things_to_look_for: 'the model and the metric' })),
+  { match: 'expert at reading code', model: 'cheap', text: 'train.py fits a DecisionTreeRegressor(max_depth=2) and prints the test MAE.' },
+  planner('cheap', plannerText(`${PLAN} **A depth-2 tree; it prints the test MAE.**`, '- The model is a depth-2 tree (guessed from the summary).', 'Execute Script', { script_name: 'train.py' })),
+  planner('cheap', plannerText(`${PLAN} **Baseline test MAE 46.265.**`, '1. The baseline test MAE is 46.26 - confirmed by running train.py.\n2. A linear model will do better: guessed.', 'Request Planning Expert Help', { problem: 'which model should replace the tree' })),
+  planner('expert', plannerText(`${PLAN} **Baseline test MAE 46.265; trying Ridge.**`, '1. The baseline test MAE is 46.26 (confirmed by step 3).\n2. Ridge will beat the tree: guessed.', 'Edit Script (AI)', { script_name: 'train.py', edit_instruction: 'Replace the tree with Ridge(alpha=0.1).', save_name: 'train.py' })),
+  { match: 'expert at editing code', model: 'cheap', text: fenced(RIDGE) },
+  planner('cheap', plannerText(`${PLAN} **Ridge is in place.**`, 'The edit is confirmed by the diff.', 'Execute Script', { script_name: 'train.py' })),
+  planner('cheap', plannerText(`${PLAN} **Ridge: test MAE 40.748, 11.9 % better than 46.265.**`, 'The Ridge test MAE 40.75 is confirmed by the observation; the improvement over the baseline is not confirmed by the scorer yet.', 'Final Answer', { final_answer: 'Ridge (alpha 0.1) lowers the test MAE from 46.26 to 40.75.' })),
+];
+
+interface LiveFold {
+  view: SidebarView;
+  /** the live view right after each step's observation, with the log as it was then */
+  cuts: { view: SidebarView; records: LogRecord[] }[];
+}
+
+let server: FakeServer;
+let run: ScriptedRun;
+let live: LiveFold;
+
+/** The host's fold (SidebarSession: events, plus the model calls it reads from the growing log). */
+before(async () => {
+  server = await startFakeOpenAI({ replies: REPLIES });
+  const session = new SidebarSession({ show: () => undefined, limits: () => ({ maxSteps: OPTIONS.maxSteps, lifelinesTotal: OPTIONS.lifelinesTotal }) });
+  const cuts: LiveFold['cuts'] = [];
+  let runDir = '';
+  const onEvent = (event: RunEvent) => {
+    if (event.type === 'run-started') runDir = event.runDir;
+    session.handle(event);
+    if (event.type === 'observation') cuts.push({ view: session.view, records: readLog(runDir) as LogRecord[] });
+  };
+  run = await runScripted({
+    openai: server,
+    task: scoredTask(),
+    config: { models: { planner: ['openai:cheap', 'openai:mid'], worker: ['openai:cheap'], expert: 'openai:expert' }, lifelines: 5, maxSteps: 10 },
+    onEvent,
+  });
+  live = { view: session.view, cuts };
+});
+
+after(() => server?.close());
+
+const records = () => run.log as LogRecord[];
+
+describe('a realistic run, live and rebuilt from its log', () => {
+  test('the run ends with the final answer', () => {
+    assert.equal(run.summary.status, 'final_answer', run.summary.message);
+    assert.equal(run.summary.steps, 6);
+  });
+
+  test('rebuilding from log.jsonl gives the live view after every step and at the end', () => {
+    assert.equal(live.cuts.length, 6);
+    for (const cut of live.cuts) assert.deepEqual(sidebarFromLog(cut.records, { ...OPTIONS, live: true }).view, cut.view);
+    assert.deepEqual(sidebarFromLog(records(), OPTIONS).view, live.view);
+  });
+
+  test('run: goal, status and step', () => {
+    const { run: view } = live.view;
+    assert.ok(view);
+    assert.equal(view.status, 'final_answer');
+    assert.equal(view.step, 6);
+    assert.equal(view.maxSteps, 10);
+    assert.match(view.goal, /mean absolute error/);
+  });
+
+  test('plan: the latest version, its bold part marked fresh, every version kept', () => {
+    const { plan } = live.view;
+    assert.equal(plan.updatedAt, 6);
+    assert.deepEqual(plan.parts, [
+      { text: `${PLAN} `, fresh: false },
+      { text: 'Ridge: test MAE 40.748, 11.9 % better than 46.265.', fresh: true },
+    ]);
+    assert.deepEqual(plan.history.map((h) => h.step), [1, 2, 3, 4, 5, 6]);
+  });
+
+  test('fact check: statements split, confirmed ones linked to the step whose output holds the number', () => {
+    assert.deepEqual(live.view.factCheck, [
+      { statement: 'The Ridge test MAE 40.75 is confirmed by the observation', status: 'confirmed', evidence: { step: 5, kind: 'output', cite: '40.748', line: 2 } },
+      { statement: 'the improvement over the baseline is not confirmed by the scorer yet.', status: 'guessed' },
+    ]);
+    const step4 = sidebarFromLog(live.cuts[3].records, { ...OPTIONS, live: true }).view.factCheck;
+    assert.deepEqual(step4[0], { statement: 'The baseline test MAE is 46.26 (confirmed by step 3).', status: 'confirmed', evidence: { step: 3, kind: 'output', cite: '46.265', line: 2 } });
+    assert.equal(step4[1].status, 'guessed');
+  });
+
+  test('cost: totals equal the run’s events and its ledger', () => {
+    const { cost } = live.view;
+    const spends = run.events.filter((e): e is Extract<RunEvent, { type: 'spend' }> => e.type === 'spend');
+    assert.equal(cost.usd, spends.at(-1)?.usd);
+    assert.equal(cost.usd, run.summary.cost.usd);
+    assert.deepEqual(cost.byModel, run.summary.cost.byModel);
+    assert.deepEqual(cost.byRole, run.summary.cost.byRole);
+    const byModelSum = Object.values(cost.byModel).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(byModelSum - cost.usd) < 1e-12);
+    assert.equal(cost.streaming, false);
+    assert.equal(cost.budgetUsd, 1);
+  });
+
+  test('cost: escalations with reason and cost, lifelines left', () => {
+    const { cost } = live.view;
+    const events = run.events.filter((e): e is Extract<RunEvent, { type: 'escalation' }> => e.type === 'escalation');
+    assert.deepEqual(
+      cost.escalations.map(({ step: _step, ...rest }) => rest),
+      events.map(({ type: _type, ...rest }) => rest),
+    );
+    assert.deepEqual(cost.escalations.map((e) => [e.step, e.from, e.to]), [[1, 'openai:cheap', 'openai:mid']]);
+    assert.match(cost.escalations[0].reason, /format/);
+    assert.ok(cost.escalations[0].addedUsd > 0);
+    assert.equal(cost.lifelinesTotal, 5);
+    assert.equal(cost.lifelinesLeft, 5 - run.summary.lifelinesUsed);
+    assert.equal(cost.lifelinesLeft, 4);
+  });
+
+  test('metrics: baseline and final scores, and the MAE each Execute Script printed', () => {
+    const { metrics } = live.view;
+    assert.equal(metrics.metric, 'mae');
+    assert.equal(metrics.higherIsBetter, false);
+    assert.equal(metrics.baseline, run.summary.baseline);
+    assert.deepEqual(
+      metrics.points.map((p) => [p.step, p.source, Math.round(p.score * 100) / 100]),
+      [
+        [0, 'baseline', 46.26],
+        [3, 'observation', 46.27],
+        [5, 'observation', 40.75],
+        [6, 'final', 40.75],
+      ],
+    );
+  });
+
+  test('timeline: one entry per step with its input, observation and artifacts', () => {
+    const { timeline } = live.view;
+    assert.deepEqual(timeline.map((t) => [t.step, t.action, t.artifacts, t.done]), [
+      [1, 'List Files', [], true],
+      [2, 'Understand File', [], true],
+      [3, 'Execute Script', ['output'], true],
+      [4, 'Edit Script (AI)', ['diff'], true],
+      [5, 'Execute Script', ['output'], true],
+      [6, 'Final Answer', [], true],
+    ]);
+    assert.equal(timeline[2].input, 'script_name: train.py');
+    assert.equal(timeline[2].observation, 'test MAE: 46.265');
+    assert.equal(timeline[3].observation, 'The edited file is saved to train.py.\n+2 −2 lines');
+    assert.equal(timeline[0].model, 'openai:mid');
+    assert.equal(timeline[3].model, 'openai:expert');
+  });
+
+  test('a log read after a window reload without the run shows it as it ended', () => {
+    const cut = live.cuts[2].records;
+    assert.equal(sidebarFromLog(cut, OPTIONS).view.run?.status, 'interrupted');
+    assert.equal(sidebarFromLog(cut, { ...OPTIONS, live: true }).view.run?.status, 'running');
+  });
+});
+
+describe('the reducer on single events', () => {
+  const started = (runId = 'r1', resumedFromStep = 0): RunEvent => ({ type: 'run-started', runId, runDir: '/runs/r1', goal: 'Lower the MAE.', budgetUsd: 2, resumedFromStep });
+  const fold = (inputs: Parameters<typeof reduceSidebar>[1][], state = initialSidebar(OPTIONS)) => inputs.reduce((s, input) => reduceSidebar(s, input, OPTIONS), state);
+
+  test('a streaming spend is an estimate until the call is booked', () => {
+    const state = fold([started(), { type: 'step-started', step: 1 }, { type: 'spend', usd: 0.004, budgetUsd: 2, streaming: true }]);
+    assert.deepEqual([state.view.cost.usd, state.view.cost.streaming], [0.004, true]);
+    const booked = fold([{ type: 'call', step: 1, role: 'planner', model: 'openai:cheap', usd: 0.003 }, { type: 'spend', usd: 0.003, budgetUsd: 2, streaming: false }], state);
+    assert.deepEqual([booked.view.cost.usd, booked.view.cost.streaming, booked.view.cost.byRole], [0.003, false, { planner: 0.003 }]);
+  });
+
+  test('a replayed run says so', () => {
+    assert.equal(fold([{ ...started(), replay: true } as RunEvent]).view.replay, true);
+    assert.equal(fold([started()]).view.replay, false);
+  });
+
+  test('a new run starts empty; the same run resumed keeps what it showed', () => {
+    const first = fold([started(), { type: 'call', step: 1, role: 'worker', model: 'openai:cheap', usd: 0.5 }, { type: 'run-ended', status: 'cancelled', message: 'the run was stopped' }]);
+    const resumed = fold([started('r1', 1)], first);
+    assert.deepEqual([resumed.view.run?.status, resumed.view.run?.message, resumed.view.cost.usd], ['running', undefined, 0.5]);
+    const other = fold([started('r2')], first);
+    assert.deepEqual([other.view.cost.usd, other.view.cost.byModel], [0, {}]);
+  });
+
+  test('an escalation without a step is placed at the running step; lifelines follow the events', () => {
+    const state = fold([started(), { type: 'step-started', step: 4 }, { type: 'escalation', role: 'planner', from: 'a', to: 'b', reason: 'format', addedUsd: 0.01 }, { type: 'lifeline', used: 2, left: 3 }]);
+    assert.equal(state.view.cost.escalations[0].step, 4);
+    assert.equal(state.view.cost.lifelinesLeft, 3);
+  });
+
+  test('the edit waiting for review comes from the host', () => {
+    const state = withPendingEdit(fold([started()]), 'train.py');
+    assert.deepEqual(state.view.pendingEdit, { file: 'train.py' });
+    assert.equal(withPendingEdit(state, null).view.pendingEdit, null);
+  });
+
+  test('a resumed log continues the same run', () => {
+    const time = '2026-01-01T00:00:00Z';
+    const log: LogRecord[] = [
+      { type: 'run', time, runId: 'r1', goal: 'g', workspace: '/w', models: {}, budgetUsd: 1 },
+      { type: 'call', time, step: 1, role: 'planner', model: 'm', purpose: 'plan', attempt: 1, usage: { input: 1, cachedInput: 0, output: 1 }, usd: 0.25, priced: true, latencyMs: 1 },
+      { type: 'end', time, status: 'cancelled', message: 'the run was stopped' },
+      { type: 'resume', time, fromStep: 1 },
+      { type: 'lifeline', time, step: 1, used: 1, reason: 'requested: x' },
+    ];
+    const view = sidebarFromLog(log, { ...OPTIONS, live: true }).view;
+    assert.deepEqual([view.run?.id, view.run?.status, view.cost.usd, view.cost.lifelinesLeft], ['r1', 'running', 0.25, 4]);
+  });
+});
+
+describe('fact check parsing', () => {
+  test('splits bullets, numbering and lines; drops "None"', () => {
+    assert.deepEqual(splitStatements('1. A is 3.5 (confirmed)\n- B is guessed\n* C: guessed\n\nNone'), ['A is 3.5 (confirmed)', 'B is guessed', 'C: guessed']);
+  });
+
+  test('splits one line that gives several statuses, keeps one that gives one', () => {
+    assert.deepEqual(splitStatements('The baseline is confirmed by running the script; the rest is guessed.'), ['The baseline is confirmed by running the script', 'the rest is guessed.']);
+    assert.deepEqual(splitStatements('The MAE is 46.26. Confirmed by step 3.'), ['The MAE is 46.26. Confirmed by step 3.']);
+  });
+
+  test('confirmed, verified and observed count; negations and guesses do not', () => {
+    const cases: [string, 'confirmed' | 'guessed'][] = [
+      ['The MAE is 46.26 (confirmed)', 'confirmed'],
+      ['Verified by running train.py', 'confirmed'],
+      ['Directly observed in the output', 'confirmed'],
+      ['The MAE is 46.26 - not confirmed', 'guessed'],
+      ['This has not been verified yet', 'guessed'],
+      ['Unconfirmed: the data is clean', 'guessed'],
+      ['Ridge is better: guessed', 'guessed'],
+      ['Guessed: the observed trend continues', 'guessed'],
+      ['The split is 70/30', 'guessed'],
+    ];
+    for (const [statement, status] of cases) assert.equal(statusOf(statement), status, statement);
+  });
+
+  test('evidence: the most recent step citing the number, at the cited precision', () => {
+    const steps = [
+      { step: 3, observation: 'The script has been executed. Here is the output:\ntest MAE: 46.265', artifacts: ['output' as const] },
+      { step: 4, observation: 'a diff', artifacts: ['diff' as const] },
+      { step: 5, observation: 'The script has been executed. Here is the output:\ntest MAE: 46.265\nagain', artifacts: ['output' as const] },
+    ];
+    assert.deepEqual(findEvidence('MAE is 46.26 (confirmed)', steps), { step: 5, kind: 'output', cite: '46.265', line: 2 });
+    assert.deepEqual(findEvidence('MAE is 46.26 (confirmed)', steps.slice(0, 2)), { step: 3, kind: 'output', cite: '46.265', line: 2 });
+    assert.equal(findEvidence('MAE is 46.3 in step 3 (confirmed)', steps)?.cite, '46.265');
+    assert.equal(findEvidence('MAE is 47.1 (confirmed)', steps), undefined);
+    assert.equal(findEvidence('confirmed in step 3', steps), undefined, 'step numbers are not citations');
+    assert.deepEqual(findEvidence('the diff says "a diff" (confirmed)', steps), { step: 4, kind: 'diff', cite: 'a diff', line: 1 });
+  });
+
+  test('only confirmed statements get evidence', () => {
+    const steps = [{ step: 1, observation: 'accuracy: 0.85', artifacts: [] }];
+    assert.deepEqual(parseFactCheck('- accuracy 0.85 is confirmed\n- accuracy 0.85 will hold: guessed', steps), [
+      { statement: 'accuracy 0.85 is confirmed', status: 'confirmed', evidence: { step: 1, kind: 'observation', cite: '0.85', line: 1 } },
+      { statement: 'accuracy 0.85 will hold: guessed', status: 'guessed' },
+    ]);
+  });
+});
+
+describe('view text', () => {
+  test('the metric a script prints: the last "<metric>: <number>", any case', () => {
+    assert.equal(metricFromOutput('epoch 1 val_loss: 0.9\ntest MAE: 46.265\n', 'mae'), 46.265);
+    assert.equal(metricFromOutput('Accuracy = 0.81\naccuracy: 0.84', 'accuracy'), 0.84);
+    assert.equal(metricFromOutput('balanced_accuracy: 0.7', 'accuracy'), null, 'a longer name is another metric');
+    assert.equal(metricFromOutput('nothing printed', 'mae'), null);
+    assert.equal(metricFromOutput('rmse: 1e-3', 'rmse'), 0.001);
+  });
+
+  test('plan parts: bold is fresh; an unclosed ** stays text', () => {
+    assert.deepEqual(planParts('1. A **done** 2. B **now**'), [
+      { text: '1. A ', fresh: false },
+      { text: 'done', fresh: true },
+      { text: ' 2. B ', fresh: false },
+      { text: 'now', fresh: true },
+    ]);
+    assert.deepEqual(planParts('a **b'), [{ text: 'a **b', fresh: false }]);
+  });
+
+  test('observation summaries: first and last lines, the last lines of a script, the size of an edit', () => {
+    assert.equal(summarizeObservation('head\n1\n2\n3\nlast-1\nlast'), 'head\n…\nlast-1\nlast');
+    assert.equal(summarizeObservation('The script has been executed. Here is the output:\nepoch 1\nepoch 2\nepoch 3\ntest MAE: 40.748\n', 'Execute Script'), '…\nepoch 2\nepoch 3\ntest MAE: 40.748');
+    assert.equal(summarizeObservation('The script has been executed, but it failed with exit code 1. Here is the output:\nTraceback\nValueError: x', 'Execute Script'), 'The script has been executed, but it failed with exit code 1. Here is the output:\nTraceback\nValueError: x');
+    const edit = 'The edited file is saved to train.py. Here is the diff, please check if the edit is correct and desirable:\n\n--- a/train.py\n+++ b/train.py\n@@ -1,2 +1,2 @@\n-a\n+b\n+c';
+    assert.equal(summarizeObservation(edit, 'Edit Script (AI)'), 'The edited file is saved to train.py.\n+2 −1 lines');
+  });
+});
+
+describe('following a growing log', () => {
+  test('each read returns the records written since the last one; a half-written line waits', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'budgetml-log-')), 'log.jsonl');
+    const follower = new LogFollower(path);
+    assert.deepEqual(follower.readNew(), [], 'no file yet');
+    writeFileSync(path, '{"type":"warning","message":"ä"}\n{"type":"end","sta');
+    assert.deepEqual(follower.readNew().map((r) => r.type), ['warning']);
+    appendFileSync(path, 'tus":"final_answer"}\n');
+    assert.deepEqual(follower.readNew(), [{ type: 'end', status: 'final_answer' }]);
+    assert.deepEqual(follower.readNew(), []);
+  });
+});

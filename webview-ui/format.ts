@@ -1,0 +1,25 @@
+/** Numbers as the sidebar shows them. */
+
+/** Cents matter here: below a dollar, four decimals. */
+export function usd(value: number): string {
+  if (value === 0) return '$0';
+  return Math.abs(value) < 1 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+}
+
+export function percent(ratio: number): string {
+  const value = ratio * 100;
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} %`;
+}
+
+/** A score with about four significant digits. */
+export function score(value: number): string {
+  if (value === 0) return '0';
+  const digits = Math.max(0, 4 - Math.floor(Math.log10(Math.abs(value))) - 1);
+  return value.toFixed(Math.min(digits, 6));
+}
+
+/** `openai:gpt-4.1-mini` → `gpt-4.1-mini` (the provider is in the tooltip). */
+export function shortModel(id: string): string {
+  const colon = id.indexOf(':');
+  return colon >= 0 ? id.slice(colon + 1) : id;
+}

@@ -1,0 +1,104 @@
+import type { ToWebview } from '../src/shared/protocol';
+import type { SidebarView } from '../src/shared/viewModels';
+import { h } from './dom';
+import { panels } from './panels/index';
+import { mountPanel, type MountedPanel } from './panels/shell';
+import { intentOf } from './intents';
+import { loadState, post, saveState, type UiState } from './vscodeApi';
+
+/** The sidebar: renders the view the host sends, keeps it for instant restore, reports the user's intents. */
+
+const scriptStart = performance.now();
+
+const saved = loadState();
+let view: SidebarView | undefined = saved?.view;
+const ui: UiState = saved?.ui ?? { collapsed: [], historyOpen: false };
+let reported = false;
+
+const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+const mounted: MountedPanel[] = panels.map((panel) => mountPanel(panel, app, ui));
+app.classList.add('empty');
+
+function width(): number {
+  return Math.max(200, app.clientWidth - 24);
+}
+
+/** Redraws the panels that show any of `changed` (all when undefined); returns the time it took. */
+function draw(changed?: (keyof SidebarView)[]): number {
+  const start = performance.now();
+  if (!view) return 0;
+  app.classList.remove('empty');
+  const available = width();
+  for (const m of mounted) {
+    if (!changed || m.panel.uses.some((key) => changed.includes(key))) m.draw(view, ui, available);
+  }
+  void app.offsetHeight; // forces layout, so the time includes it
+  return performance.now() - start;
+}
+
+function remember(): void {
+  if (view) saveState({ view, ui });
+}
+
+const tenths = (ms: number) => Math.round(ms * 10) / 10;
+
+/** The first drawing with data: how long after the script started it was laid out, and how long drawing took. */
+function reportFirstRender(source: 'restored' | 'host', drawMs: number): void {
+  if (reported) return;
+  reported = true;
+  post({ type: 'rendered', ms: tenths(performance.now() - scriptStart), drawMs: tenths(drawMs), source });
+}
+
+function receive(message: ToWebview): void {
+  let drawMs: number;
+  if (message.type === 'state') {
+    view = message.view;
+    drawMs = draw();
+  } else if (message.type === 'patch' && view) {
+    view = { ...view, ...message.view };
+    drawMs = draw(Object.keys(message.view) as (keyof SidebarView)[]);
+  } else return;
+  remember();
+  reportFirstRender('host', drawMs);
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const data = event.data as ToWebview | undefined;
+  if (data && typeof data === 'object' && (data.type === 'state' || data.type === 'patch')) receive(data);
+});
+
+app.addEventListener('click', (event) => {
+  const target = (event.target as Element).closest<HTMLElement>('[data-intent], [data-ui]');
+  if (!target || target.hasAttribute('disabled')) return;
+  if (target.dataset.ui === 'toggleHistory') {
+    ui.historyOpen = !ui.historyOpen;
+    draw(['plan']);
+    remember();
+    return;
+  }
+  const intent = intentOf(target.dataset);
+  if (intent) post(intent);
+});
+
+app.addEventListener(
+  'toggle',
+  (event) => {
+    const details = event.target as HTMLElement;
+    const id = details.dataset.panel;
+    if (!id) return;
+    ui.collapsed = (details as HTMLDetailsElement).open ? ui.collapsed.filter((c) => c !== id) : [...new Set([...ui.collapsed, id])];
+    remember();
+  },
+  true,
+);
+
+let lastWidth = 0;
+new ResizeObserver(() => {
+  const now = width();
+  if (Math.abs(now - lastWidth) < 4) return;
+  lastWidth = now;
+  draw(['metrics']);
+}).observe(app);
+
+if (view) reportFirstRender('restored', draw());
+post({ type: 'ready' });

@@ -1,0 +1,63 @@
+import type { RunPhase, SidebarView } from '../../src/shared/viewModels';
+import { h, type Child } from '../dom';
+
+/** The run's goal and state, the Replay badge, and the buttons (enabled only when they apply). */
+
+const PHASE_TEXT: Record<RunPhase, string> = {
+  running: 'Running',
+  final_answer: 'Finished',
+  max_steps: 'Step limit reached',
+  budget_exhausted: 'Budget spent',
+  cancelled: 'Stopped',
+  error: 'Failed',
+  interrupted: 'Interrupted',
+};
+
+export function renderHeader(view: SidebarView): Child[] {
+  const { run } = view;
+  const badges = h('div', { class: 'badges' }, view.replay && h('span', { class: 'badge replay', title: 'Recorded model answers are replayed: nothing is charged' }, 'Replay'));
+  if (!run) return [h('p', { class: 'goal muted' }, 'No run yet. Start a task to see the plan, spend and results here.'), badges];
+  const state = h('span', { class: `phase phase-${run.status}` }, PHASE_TEXT[run.status]);
+  const step = h('span', { class: 'muted' }, `step ${run.step} of ${run.maxSteps}`);
+  return [
+    h('p', { class: 'goal', title: run.goal }, run.goal),
+    h('div', { class: 'run-line' }, state, step, badges),
+    run.message && h('p', { class: `run-message${run.status === 'error' ? ' error' : ''}` }, run.message),
+  ];
+}
+
+interface ButtonSpec {
+  intent: 'start' | 'stop' | 'acceptEdit' | 'rejectEdit' | 'askExpert';
+  label: string;
+  /** why the button is disabled; undefined: enabled */
+  off: string | undefined;
+  secondary?: boolean;
+}
+
+export function renderControls(view: SidebarView): Child[] {
+  const running = view.run?.status === 'running';
+  const edit = view.pendingEdit;
+  const buttons: ButtonSpec[] = [
+    { intent: 'start', label: 'Start', off: running ? 'A run is going' : undefined },
+    { intent: 'stop', label: 'Stop', off: running ? undefined : 'No run is going', secondary: true },
+    { intent: 'acceptEdit', label: 'Accept', off: edit ? undefined : 'No edit is waiting for review' },
+    { intent: 'rejectEdit', label: 'Reject', off: edit ? undefined : 'No edit is waiting for review', secondary: true },
+    { intent: 'askExpert', label: 'Ask the expert now', off: expertOff(view, running), secondary: true },
+  ];
+  return [
+    edit && h('p', { class: 'pending-edit' }, 'Edit waiting for review: ', h('code', {}, edit.file)),
+    h('div', { class: 'buttons' }, ...buttons.map(button)),
+  ];
+}
+
+function expertOff(view: SidebarView, running: boolean): string | undefined {
+  if (!running) return 'No run is going';
+  if (view.replay) return 'A replay has no expert to ask';
+  if (view.cost.lifelinesLeft <= 0) return 'No lifeline is left';
+  return undefined;
+}
+
+function button(spec: ButtonSpec): HTMLButtonElement {
+  const title = spec.off ?? (spec.intent === 'askExpert' ? 'The expert model plans the next step (uses a lifeline)' : undefined);
+  return h('button', { type: 'button', class: spec.secondary ? 'secondary' : undefined, 'data-intent': spec.intent, disabled: spec.off !== undefined, title }, spec.label);
+}
