@@ -28,6 +28,8 @@ export interface RunOptions {
   onEvent?: RunEventListener;
   /** answer from a recorded run instead of calling any model API */
   replay?: Recording;
+  /** asked before each step: a problem the user wants the expert to plan, spending a lifeline */
+  expertRequests?: { take(): string | undefined };
 }
 
 export interface RunSummary {

@@ -193,3 +193,38 @@ describe('escalations into the expert spend the same lifelines', () => {
     },
   );
 });
+
+test('the user can spend a lifeline: the expert plans the next step without the planner being asked', async () => {
+  const { runScripted, startFakeOpenAI } = await import('../fixtures/runHarness');
+  const { plannerReply, PLANNER_MATCH } = await import('../fixtures/plannerReplies');
+  const openai = await startFakeOpenAI({
+    replies: [
+      { match: PLANNER_MATCH, model: 'cheap', text: plannerReply({ action: 'List Files', input: { dir_path: '.' } }, 1) },
+      { match: 'the user asks', model: 'expert', text: plannerReply({ action: 'Final Answer', input: { final_answer: 'expert says stop' } }, 2) },
+    ],
+  });
+  let pending: string | undefined;
+  try {
+    const run = await runScripted({
+      openai,
+      config: { lifelines: 2 },
+      expertRequests: {
+        take: () => {
+          const problem = pending;
+          pending = undefined;
+          return problem;
+        },
+      },
+      onEvent: (e) => {
+        if (e.type === 'observation' && e.step === 1) pending = 'the user asks for a second opinion';
+      },
+    });
+    assert.equal(run.summary.status, 'final_answer', run.summary.message);
+    assert.equal(run.summary.lifelinesUsed, 1);
+    const steps = run.log.filter((r) => r.type === 'step');
+    assert.equal(steps[1].model, 'openai:expert');
+    assert.equal(openai.requests.length, 2, 'the planner was not asked for step 2');
+  } finally {
+    await openai.close();
+  }
+});

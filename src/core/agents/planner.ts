@@ -48,6 +48,20 @@ export async function planStep(
   return askExpert(setup, build(expertMenu), expertMenu, history, step, String(answer.value.actionInput.problem), signal);
 }
 
+/** The user spent a lifeline: the expert plans this step without the planner being asked. */
+export async function planByExpert(
+  setup: PlannerSetup,
+  build: (menu: readonly ActionDef[]) => ChatMessage[],
+  menu: readonly ActionDef[],
+  history: readonly StepRecord[],
+  step: number,
+  problem: string,
+  signal: AbortSignal,
+): Promise<PlannedStep> {
+  const expertMenu = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
+  return askExpert(setup, build(expertMenu), expertMenu, history, step, problem, signal);
+}
+
 async function askExpert(
   setup: PlannerSetup,
   messages: ChatMessage[],

@@ -1,11 +1,12 @@
 import type { ActionContext, ActionDef, ActionOutcome } from '../actions/action';
 import { ALL_ACTIONS, findAction } from '../actions/index';
 import { requestExpertHelp } from '../agents/expertHelp';
-import { planStep } from '../agents/planner';
+import { planByExpert, planStep, type PlannedStep } from '../agents/planner';
 import { buildPlannerMessages, DEFAULT_LIMITS } from '../agents/plannerContext';
 import { BudgetExhaustedError } from '../cost/budget';
 import type { RunStatus } from '../events';
-import { ProviderError } from '../llm/types';
+import { ProviderError, type ChatMessage } from '../llm/types';
+import type { StepRecord } from '../memory/types';
 import { headAndTail } from '../text/outputCapture';
 import type { RunContext } from './runContext';
 
@@ -22,12 +23,11 @@ export async function runSteps(ctx: RunContext): Promise<RunStatus> {
 
 /** Plans, acts and records one step; true when it was the final answer. */
 async function runOneStep(ctx: RunContext): Promise<boolean> {
-  const { signal } = ctx.options;
   ctx.emit({ type: 'step-started', step: ctx.step });
   const history = ctx.log.steps();
   const cut = (text: string) => headAndTail(text, DEFAULT_LIMITS.maxObservationChars);
   const build = (menu: readonly ActionDef[]) => buildPlannerMessages(ctx.task.goal, history, menu, cut);
-  const planned = await planStep(ctx.planner, build, menuFor(ctx), history, ctx.step, signal);
+  const planned = await plan(ctx, build, history);
   const { response } = planned;
   ctx.emit({ type: 'planned', step: ctx.step, model: planned.model, ...response });
   const outcome = await act(ctx, response.action, response.actionInput);
@@ -36,6 +36,14 @@ async function runOneStep(ctx: RunContext): Promise<boolean> {
   ctx.emit({ type: 'observation', step: ctx.step, action: response.action, observation, artifacts: outcome.artifacts });
   ctx.options.host.log('info', `step ${ctx.step}: ${response.action} ${JSON.stringify(response.actionInput)} (${planned.model})`);
   return outcome.finalAnswer !== undefined;
+}
+
+/** The planner's step, or the expert's when the user asked for it and a lifeline is left. */
+async function plan(ctx: RunContext, build: (menu: readonly ActionDef[]) => ChatMessage[], history: readonly StepRecord[]): Promise<PlannedStep> {
+  const { signal } = ctx.options;
+  const userRequest = ctx.lifelines.left > 0 ? ctx.options.expertRequests?.take() : undefined;
+  if (userRequest !== undefined) return planByExpert(ctx.planner, build, menuFor(ctx), history, ctx.step, userRequest, signal);
+  return planStep(ctx.planner, build, menuFor(ctx), history, ctx.step, signal);
 }
 
 /** The actions the planner may choose now: the expert lifeline only while one is left. */
