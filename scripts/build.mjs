@@ -16,3 +16,5 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/host/agentCore.ts'], outfile: 'dist/agentCore.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
+// the sidebar UI: dist/webview.js
+await import('./build-webview.mjs');

@@ -6,6 +6,7 @@ import { HunkCodeLens } from './host/editReview/hunkLens';
 import { RunController } from './host/runController';
 import { KeyStore } from './host/secrets';
 import { declaredSettingKeys } from './host/settings';
+import { SidebarController } from './host/sidebar/sidebarController';
 import { SpendMeter } from './host/spendMeter';
 import { ScriptRunner } from './host/terminal/scriptRunner';
 import { VsCodeHost } from './host/vscodeHost';
@@ -14,6 +15,7 @@ import { VsCodeHost } from './host/vscodeHost';
 const SHELL_INTEGRATION_WAIT_MS = 5000;
 
 export function activate(context: vscode.ExtensionContext): BudgetmlApi {
+  const started = performance.now();
   const own = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
     return d;
@@ -25,9 +27,13 @@ export function activate(context: vscode.ExtensionContext): BudgetmlApi {
   const host: VsCodeHost = new VsCodeHost(review, scripts, channel);
   const meter = own(new SpendMeter('budgetml.showSpend'));
   const keys = new KeyStore(context.secrets);
-  const runs = own(new RunController({ host, meter, channel, keys, settingKeys: declaredSettingKeys(context.extension) }));
+  const { extensionUri } = context;
+  const runs = own(new RunController({ host, meter, channel, keys, settingKeys: declaredSettingKeys(context.extension), extensionUri }));
+  const sidebar = own(new SidebarController({ extensionUri, runs, review, channel }));
   registerCommands(context.subscriptions, { runs, review, keys });
-  return { host, review, scripts, meter, runs, keys };
+  const activationMs = performance.now() - started;
+  channel.debug(`Activated in ${activationMs.toFixed(1)} ms`);
+  return { host, review, scripts, meter, runs, keys, sidebar, activationMs };
 }
 
 export function deactivate(): void {

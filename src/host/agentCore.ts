@@ -5,6 +5,9 @@
  */
 export { ConfigError, parseConfig, type Config } from '../core/config';
 export { requireKey } from '../core/llm/providers';
+export { recordingSchema, type Recording } from '../core/llm/replay';
 export { parseModelRef } from '../core/llm/types';
 export { runAgent, type ApiKeys, type RunSummary } from '../core/run';
 export { loadWorkspaceTask, readTaskFile, TaskError, TASK_FILE } from '../core/task/loadTask';
+/** the sidebar's messages are checked with the protocol's zod schema, which also stays out of activation */
+export { parseFromWebview } from '../shared/protocol';

@@ -1,13 +1,14 @@
 import type { EditReview } from './editReview/editReview';
 import type { RunController } from './runController';
 import type { KeyStore } from './secrets';
+import type { SidebarController } from './sidebar/sidebarController';
 import type { SpendMeter } from './spendMeter';
 import type { ScriptRunner } from './terminal/scriptRunner';
 import type { VsCodeHost } from './vscodeHost';
 
 /**
- * What activate() returns. Meant for the integration tests, which drive edits and script runs
- * through the same objects a run uses; not a stable API for other extensions.
+ * What activate() returns. Meant for the integration tests, which drive edits, script runs and the
+ * sidebar through the same objects a run uses; not a stable API for other extensions.
  */
 export interface BudgetmlApi {
   readonly host: VsCodeHost;
@@ -16,4 +17,7 @@ export interface BudgetmlApi {
   readonly meter: SpendMeter;
   readonly runs: RunController;
   readonly keys: KeyStore;
+  readonly sidebar: SidebarController;
+  /** how long activate() took, in milliseconds */
+  readonly activationMs: number;
 }

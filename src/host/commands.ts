@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EditReview } from './editReview/editReview';
 import { selectModels } from './modelPicker';
-import { openInEditor, type RunController } from './runController';
+import type { RunController } from './runController';
+import { openInEditor } from './runReport';
 import type { StartArgs } from './runInputs';
 import type { KeyStore } from './secrets';
+import { SIDEBAR_VIEW_ID } from './sidebar/sidebarProvider';
 
 export interface CommandDeps {
   runs: RunController;
@@ -27,21 +28,21 @@ export function registerCommands(subscriptions: vscode.Disposable[], { runs, rev
     'budgetml.setApiKey': (provider) => keys.setInteractively(asString(provider)),
     'budgetml.selectModels': () => selectModels(),
     'budgetml.openRunLog': () => openRunFile(runs, 'log.jsonl'),
-    'budgetml.showSpend': () => openRunFile(runs, 'summary.json', 'log.jsonl'),
+    // the spend meter's click: the sidebar shows the cost by model and role, escalations and lifelines
+    'budgetml.showSpend': () => vscode.commands.executeCommand(`${SIDEBAR_VIEW_ID}.focus`),
   };
   for (const [id, handler] of Object.entries(commands)) {
     subscriptions.push(vscode.commands.registerCommand(id, handler));
   }
 }
 
-async function openRunFile(runs: RunController, ...names: string[]): Promise<boolean> {
+async function openRunFile(runs: RunController, name: string): Promise<boolean> {
   const runDir = await runs.currentRunDir();
   if (!runDir) {
     void vscode.window.showInformationMessage('BudgetML: no run yet in this workspace. Start one with "BudgetML: Start Task".');
     return false;
   }
-  const file = names.map((name) => join(runDir, name)).find((f) => existsSync(f)) ?? join(runDir, names[names.length - 1]);
-  return openInEditor(file);
+  return openInEditor(join(runDir, name));
 }
 
 function nothingWaiting(): false {

@@ -5,8 +5,10 @@ import type { ReviewPrompts } from './editReview/editReview';
 export interface UserPrompts extends ReviewPrompts {
   /** Run / Decline for one script run; false when declined, dismissed or the run stops. */
   confirmRun(display: string, cwd: string, signal: AbortSignal): Promise<boolean>;
-  /** The configured models need providers that have neither a key nor a base URL. */
-  missingKeys(providers: string[]): void;
+  /** The configured models need providers that have neither a key nor a base URL; `offerDemo`: also offer the recorded demo. */
+  missingKeys(providers: string[], offerDemo?: boolean): void;
+  /** No key, but a local OpenAI-compatible server answers: true to run on its `model` this time. */
+  offerLocalModel(providers: string[], model: string, baseUrl: string): Promise<boolean>;
 }
 
 export const defaultPrompts: UserPrompts = {
@@ -43,19 +45,33 @@ export const defaultPrompts: UserPrompts = {
     return (await Promise.race([question, stopped])) === 'Run';
   },
 
-  missingKeys(providers) {
+  missingKeys(providers, offerDemo) {
     const names = providers.map(providerLabel).join(' and ');
+    const demo = offerDemo ? ['Run the Recorded Demo'] : [];
     void vscode.window
       .showWarningMessage(
         `BudgetML needs an API key for ${names}: the configured models use ${providers.length > 1 ? 'them' : 'it'}. ` +
           'Set a key, point budgetml.providers.<name>.baseUrl at a compatible server, or choose other models.',
         'Set API Key',
         'Select Models',
+        ...demo,
       )
       .then((choice) => {
         if (choice === 'Set API Key') void vscode.commands.executeCommand('budgetml.setApiKey', providers[0]);
         if (choice === 'Select Models') void vscode.commands.executeCommand('budgetml.selectModels');
+        if (choice === 'Run the Recorded Demo') void vscode.commands.executeCommand('budgetml.startTask', { replay: true });
       });
+  },
+
+  async offerLocalModel(providers, model, baseUrl) {
+    const names = providers.map(providerLabel).join(' and ');
+    const choice = await vscode.window.showInformationMessage(
+      `BudgetML has no API key for ${names}, but a local server answers at ${baseUrl}. Run this task on its model ${model} (free, on this machine)?`,
+      'Use local Ollama',
+      'Set API Key',
+    );
+    if (choice === 'Set API Key') void vscode.commands.executeCommand('budgetml.setApiKey', providers[0]);
+    return choice === 'Use local Ollama';
   },
 };
 

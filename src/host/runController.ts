@@ -1,17 +1,19 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../core/events';
 import type { RunSummary } from '../core/run';
 import type { Task } from '../core/task/task';
 import { loadAgentCore, type AgentCore } from './agentCoreLoader';
 import { Disposable } from './disposable';
+import { OLLAMA_BASE_URL } from './modelSources';
 import { logRunEvent } from './runLog';
-import { newestRun, newestUnfinishedRun, newRunId, readRunTask, runsRoot, saveRunTask, spentSoFar } from './runFolders';
-import { buildTask, gatherInputs, type RunInputs, type StartArgs } from './runInputs';
+import { lifelinesUsedSoFar, newestRun, newestUnfinishedRun, newRunId, readRunTask, REPLAY_PREFIX, runsRoot, saveRunLimits, saveRunTask, spentSoFar } from './runFolders';
+import { gatherInputs, type RunInputs, type StartArgs } from './runInputs';
+import { reportRunEnd } from './runReport';
+import { prepareStart, type StartPlan } from './runStart';
 import type { KeyStore } from './secrets';
-import { formatUsd, type SpendMeter } from './spendMeter';
+import type { SpendMeter } from './spendMeter';
 import type { VsCodeHost } from './vscodeHost';
 
 export interface RunControllerDeps {
@@ -21,14 +23,30 @@ export interface RunControllerDeps {
   keys: KeyStore;
   /** the `budgetml.*` keys declared in the manifest */
   settingKeys: readonly string[];
+  /** where the recorded demo and the sample workspace are */
+  extensionUri: vscode.Uri;
 }
 
-/** Starts, stops and resumes runs; their events drive the spend meter and the log channel. */
+/** What the planner is told when the user spends a lifeline. */
+export const USER_EXPERT_REQUEST = 'The user asked the expert to plan this step.';
+
+interface ActiveRun {
+  controller: AbortController;
+  runDir: string;
+  replay: boolean;
+  lifelinesLeft: number;
+  /** set by Ask the Expert, taken by the run before its next step */
+  expertRequest?: string;
+}
+
+/** Starts, stops and resumes runs; their events drive the spend meter, the log channel and the sidebar. */
 export class RunController extends Disposable {
-  private active: { controller: AbortController; runDir: string } | undefined;
+  private active: ActiveRun | undefined;
   /** a Start Task / Resume Run is under way (asking for the goal, or running) */
   private busy = false;
   private lastRunDir: string | undefined;
+  /** the local OpenAI-compatible server offered when no provider has a key (replaceable for tests) */
+  localBaseUrl = OLLAMA_BASE_URL;
 
   private readonly _onDidRunEvent = this._register(new vscode.EventEmitter<RunEvent>());
   /** every event of the current run, in order (for views that follow runs) */
@@ -48,13 +66,13 @@ export class RunController extends Disposable {
     if (this.refuseSecondRun()) return undefined;
     return this.guard(async () => {
       const core = await loadAgentCore();
-      const inputs = await gatherInputs(core, this.deps.settingKeys, this.deps.keys, this.deps.host.prompts);
-      const task = inputs && (await buildTask(core, inputs, args));
-      if (!inputs || !task) return undefined;
-      const runDir = join(runsRoot(inputs.folder.uri.fsPath), newRunId());
+      const { settingKeys, keys, host, extensionUri } = this.deps;
+      const plan = await prepareStart(core, { settingKeys, keys, prompts: host.prompts, extensionUri, localBaseUrl: this.localBaseUrl }, args);
+      if (!plan) return undefined;
+      const runDir = join(runsRoot(plan.inputs.folder.uri.fsPath), `${plan.replay ? REPLAY_PREFIX : ''}${newRunId()}`);
       await mkdir(runDir, { recursive: true });
-      await saveRunTask(runDir, task);
-      return this.launch(core, inputs, task, runDir, false);
+      await saveRunTask(runDir, plan.task);
+      return this.launch(core, plan, runDir, false);
     });
   }
 
@@ -64,17 +82,18 @@ export class RunController extends Disposable {
     return this.guard(async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];
       const runDir = folder && (await newestUnfinishedRun(folder.uri.fsPath));
-      if (!runDir) {
-        void vscode.window.showInformationMessage('BudgetML: there is no unfinished run in this workspace to resume.');
-        return undefined;
+      if (!runDir) return void vscode.window.showInformationMessage('BudgetML: there is no unfinished run in this workspace to resume.');
+      if (basename(runDir).startsWith(REPLAY_PREFIX)) {
+        return void vscode.window.showInformationMessage('BudgetML: a replay of the recorded demo cannot be resumed; start the demo again.');
       }
       const core = await loadAgentCore();
-      const inputs = await gatherInputs(core, this.deps.settingKeys, this.deps.keys, this.deps.host.prompts);
-      if (!inputs) return undefined;
+      const gathered = await gatherInputs(core, this.deps.settingKeys, this.deps.keys);
+      if (!gathered) return undefined;
+      if (gathered.missing.length) return void this.deps.host.prompts.missingKeys(gathered.missing);
       const saved = await readRunTask(runDir);
       if (!saved) throw new Error(`${runDir} has neither task.json nor a readable log.jsonl`);
-      const task: Task = 'readOnlyGlobs' in saved ? saved : core.loadWorkspaceTask(saved.workspace, inputs.config.python, saved.goal);
-      return this.launch(core, inputs, task, runDir, true);
+      const task: Task = 'readOnlyGlobs' in saved ? saved : core.loadWorkspaceTask(saved.workspace, gathered.inputs.config.python, saved.goal);
+      return this.launch(core, { inputs: gathered.inputs, task }, runDir, true);
     });
   }
 
@@ -89,6 +108,20 @@ export class RunController extends Disposable {
     return true;
   }
 
+  /**
+   * Ask the Expert: the expert model plans the run's next step, spending a lifeline. Undefined when
+   * it is on its way; else why it cannot be (no run, a replay, no lifeline left).
+   */
+  requestExpert(): string | undefined {
+    const run = this.active;
+    if (!run) return 'no run is going';
+    if (run.replay) return 'a replay has no expert to ask';
+    if (run.lifelinesLeft <= 0) return 'no lifeline is left';
+    run.expertRequest = USER_EXPERT_REQUEST;
+    this.deps.channel.info('The user asked the expert to plan the next step');
+    return undefined;
+  }
+
   /** The run folder Open Run Log and the meter show: the current run, else the latest. */
   async currentRunDir(): Promise<string | undefined> {
     if (this.active) return this.active.runDir;
@@ -97,14 +130,16 @@ export class RunController extends Disposable {
     return folder && newestRun(folder.uri.fsPath);
   }
 
-  private async launch(core: AgentCore, inputs: RunInputs, task: Task, runDir: string, resume: boolean): Promise<RunSummary> {
+  private async launch(core: AgentCore, { inputs, task, replay }: StartPlan, runDir: string, resume: boolean): Promise<RunSummary> {
     const spent = resume ? await spentSoFar(runDir) : 0;
-    const controller = new AbortController();
-    this.active = { controller, runDir };
+    const used = resume ? await lifelinesUsedSoFar(runDir) : 0;
+    await saveRunLimits(runDir, { maxSteps: inputs.config.maxSteps, lifelinesTotal: inputs.config.lifelines });
+    const run: ActiveRun = { controller: new AbortController(), runDir, replay: replay !== undefined, lifelinesLeft: Math.max(0, inputs.config.lifelines - used) };
+    this.active = run;
     this.lastRunDir = runDir;
     void vscode.commands.executeCommand('setContext', 'budgetml.running', true);
-    this.deps.meter.reset(inputs.config.budgetUsd, spent);
-    this.deps.channel.info(`${resume ? 'Resuming' : 'Starting'} a run in ${runDir} (python: ${inputs.config.python})`);
+    this.deps.meter.reset(inputs.config.budgetUsd, spent, run.replay);
+    this.announce(inputs, runDir, resume, run.replay);
     try {
       const summary = await core.runAgent({
         task,
@@ -113,10 +148,12 @@ export class RunController extends Disposable {
         keys: inputs.keys,
         runDir,
         resume,
-        signal: controller.signal,
-        onEvent: (event) => this.onEvent(event),
+        signal: run.controller.signal,
+        onEvent: (event) => this.onEvent(event, run),
+        ...(replay ? { replay } : {}),
+        expertRequests: { take: () => takeRequest(run) },
       });
-      this.report(summary);
+      reportRunEnd(summary);
       return summary;
     } finally {
       this.active = undefined;
@@ -124,22 +161,21 @@ export class RunController extends Disposable {
     }
   }
 
-  private onEvent(event: RunEvent): void {
+  private announce(inputs: RunInputs, runDir: string, resume: boolean, replay: boolean): void {
+    const { channel } = this.deps;
+    if (replay) {
+      channel.info(`Replay: starting the recorded demo in ${runDir}: recorded model answers, no API is called (python: ${inputs.config.python})`);
+      void vscode.window.showInformationMessage('BudgetML: Replay of the recorded demo started. The model answers are recorded (no API is called, nothing is charged); edits and script runs are real.');
+      return;
+    }
+    channel.info(`${resume ? 'Resuming' : 'Starting'} a run in ${runDir} (models: ${inputs.config.models.planner.join(', ')}; python: ${inputs.config.python})`);
+  }
+
+  private onEvent(event: RunEvent, run: ActiveRun): void {
+    if (event.type === 'lifeline') run.lifelinesLeft = event.left;
     this.deps.meter.handle(event);
     logRunEvent(this.deps.channel, event);
     this._onDidRunEvent.fire(event);
-  }
-
-  private report(summary: RunSummary): void {
-    const score = summary.score !== null ? `, score ${summary.score}` : '';
-    const steps = `${summary.steps} step${summary.steps === 1 ? '' : 's'}`;
-    const message = summary.message ? ` ${summary.message[0].toUpperCase()}${summary.message.slice(1)}${/[.!?]$/.test(summary.message) ? '' : '.'}` : '';
-    const text = `BudgetML run ended (${summary.status.replace('_', ' ')}): ${steps}, ${formatUsd(summary.cost.usd)}${score}.${message}`;
-    const show = summary.status === 'error' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
-    void show(text, 'Open Summary', 'Open Run Log').then((choice) => {
-      if (choice === 'Open Summary') void openInEditor(join(summary.runDir, 'summary.json'));
-      if (choice === 'Open Run Log') void openInEditor(join(summary.runDir, 'log.jsonl'));
-    });
   }
 
   private refuseSecondRun(): boolean {
@@ -166,12 +202,9 @@ export class RunController extends Disposable {
   }
 }
 
-/** Opens a file of a run folder in a preview editor; says so when it does not exist. */
-export async function openInEditor(file: string): Promise<boolean> {
-  if (!existsSync(file)) {
-    void vscode.window.showInformationMessage(`BudgetML: ${file} does not exist yet.`);
-    return false;
-  }
-  await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
-  return true;
+/** The user's request for the expert, once. */
+function takeRequest(run: ActiveRun): string | undefined {
+  const request = run.expertRequest;
+  run.expertRequest = undefined;
+  return request;
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Task } from '../core/task/task';
@@ -35,6 +35,29 @@ export async function readRunTask(runDir: string): Promise<Task | { goal: string
     // no readable log
   }
   return undefined;
+}
+
+/** The step limit and lifelines a run works with, kept so its view shows them after the settings change. */
+export interface RunLimits {
+  maxSteps: number;
+  lifelinesTotal: number;
+}
+
+const LIMITS_RECORD = 'limits.json';
+
+export async function saveRunLimits(runDir: string, limits: RunLimits): Promise<void> {
+  await writeFile(join(runDir, LIMITS_RECORD), JSON.stringify(limits) + '\n');
+}
+
+/** The limits saved with a run; undefined for runs started elsewhere (the CLI). */
+export function readRunLimits(runDir: string): RunLimits | undefined {
+  try {
+    const saved = JSON.parse(readFileSync(join(runDir, LIMITS_RECORD), 'utf8')) as Partial<RunLimits>;
+    const valid = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+    return valid(saved.maxSteps) && valid(saved.lifelinesTotal) ? { maxSteps: saved.maxSteps, lifelinesTotal: saved.lifelinesTotal } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Statuses after which a run can be continued (a reload leaves no summary at all). */
@@ -81,20 +104,36 @@ async function isUnfinished(dir: string): Promise<boolean> {
 
 /** What the calls recorded in a run's log cost so far (for the meter of a resumed run). */
 export async function spentSoFar(runDir: string): Promise<number> {
-  try {
-    const lines = (await readFile(join(runDir, 'log.jsonl'), 'utf8')).split('\n');
-    let usd = 0;
-    for (const line of lines) {
-      if (!line.includes('"type":"call"')) continue;
-      try {
-        const record = JSON.parse(line) as { type?: string; usd?: unknown };
-        if (record.type === 'call' && typeof record.usd === 'number') usd += record.usd;
-      } catch {
-        // a torn last line
-      }
-    }
-    return usd;
-  } catch {
-    return 0;
-  }
+  let usd = 0;
+  for (const record of await recordsOfType(runDir, 'call')) if (typeof record.usd === 'number') usd += record.usd;
+  return usd;
 }
+
+/** The lifelines a run spent so far (for asking the expert in a resumed run). */
+export async function lifelinesUsedSoFar(runDir: string): Promise<number> {
+  return (await recordsOfType(runDir, 'lifeline')).length;
+}
+
+/** The records of one type in a run's log; a torn last line is skipped, a missing log has none. */
+async function recordsOfType(runDir: string, type: string): Promise<Record<string, unknown>[]> {
+  let lines: string[];
+  try {
+    lines = (await readFile(join(runDir, 'log.jsonl'), 'utf8')).split('\n');
+  } catch {
+    return [];
+  }
+  const records: Record<string, unknown>[] = [];
+  for (const line of lines) {
+    if (!line.includes(`"type":"${type}"`)) continue;
+    try {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      if (record.type === type) records.push(record);
+    } catch {
+      // a torn last line
+    }
+  }
+  return records;
+}
+
+/** Run folders of the recorded demo are named replay-<id> (as `npm run replay` names its own). */
+export const REPLAY_PREFIX = 'replay-';

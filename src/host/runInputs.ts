@@ -5,7 +5,6 @@ import type { Config } from '../core/config';
 import type { ApiKeys } from '../core/run';
 import type { Task } from '../core/task/task';
 import { resolvePython } from './interpreter';
-import type { UserPrompts } from './prompts';
 import type { KeyStore } from './secrets';
 import { readExplicitSettings } from './settings';
 
@@ -14,6 +13,8 @@ export interface StartArgs {
   goal?: string;
   /** the training script, relative to the workspace */
   script?: string;
+  /** run the recorded demo: recorded model answers, no API is called */
+  replay?: boolean;
 }
 
 export interface RunInputs {
@@ -22,21 +23,33 @@ export interface RunInputs {
   folder: vscode.WorkspaceFolder;
 }
 
+/** The run's inputs, and the providers its models need that have neither a key nor a base URL. */
+export interface Gathered {
+  inputs: RunInputs;
+  missing: string[];
+}
+
 /**
  * Settings → Config (through the core's schema), the interpreter, and the keys. Undefined, after
- * telling the user what to do, when the settings are invalid or a needed provider has no key.
+ * telling the user what to do, when no folder is open or the settings are invalid.
  */
-export async function gatherInputs(
-  core: AgentCore,
-  settingKeys: readonly string[],
-  keyStore: KeyStore,
-  prompts: UserPrompts,
-): Promise<RunInputs | undefined> {
+export async function gatherInputs(core: AgentCore, settingKeys: readonly string[], keyStore: KeyStore): Promise<Gathered | undefined> {
+  const folder = workspaceFolder();
+  const config = folder && (await readConfig(core, settingKeys, folder));
+  if (!folder || !config) return undefined;
+  const keys = await keyStore.keys(config);
+  return { inputs: { config, keys, folder }, missing: missingProviders(core, config, keys) };
+}
+
+/** The first workspace folder; says what to do when none is open. */
+export function workspaceFolder(): vscode.WorkspaceFolder | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) {
-    void vscode.window.showErrorMessage('BudgetML works in a folder: open the folder of your ML project first.');
-    return undefined;
-  }
+  if (!folder) void vscode.window.showErrorMessage('BudgetML works in a folder: open the folder of your ML project first.');
+  return folder;
+}
+
+/** The settings as the core's Config, with the interpreter resolved; undefined after saying what is wrong. */
+export async function readConfig(core: AgentCore, settingKeys: readonly string[], folder: vscode.WorkspaceFolder): Promise<Config | undefined> {
   let config: Config;
   try {
     config = core.parseConfig(readExplicitSettings(settingKeys, folder.uri));
@@ -47,14 +60,7 @@ export async function gatherInputs(
     });
     return undefined;
   }
-  config = { ...config, python: await resolvePython(folder, config.python) };
-  const keys = await keyStore.keys(config);
-  const missing = missingProviders(core, config, keys);
-  if (missing.length) {
-    prompts.missingKeys(missing);
-    return undefined;
-  }
-  return { config, keys, folder };
+  return { ...config, python: await resolvePython(folder, config.python) };
 }
 
 /** Providers the configured models use that have neither a key nor a base URL (the core's rule). */

@@ -8,7 +8,7 @@ export function logRunEvent(channel: vscode.LogOutputChannel, event: RunEvent): 
   switch (event.type) {
     case 'run-started':
       channel.info(
-        `Run ${event.runId} ${event.resumedFromStep ? `resumed after step ${event.resumedFromStep}` : 'started'} ` +
+        `${event.replay ? 'Replay of recorded model answers: run' : 'Run'} ${event.runId} ${event.resumedFromStep ? `resumed after step ${event.resumedFromStep}` : 'started'} ` +
           `(budget $${event.budgetUsd.toFixed(2)}, folder ${event.runDir}): ${event.goal}`,
       );
       break;

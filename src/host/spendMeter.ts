@@ -12,6 +12,8 @@ export class SpendMeter extends Disposable {
   private streaming = false;
   private step = 0;
   private status: RunStatus | 'running' = 'running';
+  /** the run replays recorded model answers: the spend is what the recorded tokens would cost */
+  private replay = false;
 
   constructor(command: string) {
     super();
@@ -29,6 +31,7 @@ export class SpendMeter extends Disposable {
         this.step = event.resumedFromStep;
         this.status = 'running';
         this.streaming = false;
+        this.replay = event.replay ?? false;
         break;
       case 'step-started':
         this.step = event.step;
@@ -50,8 +53,9 @@ export class SpendMeter extends Disposable {
   }
 
   /** Starts a fresh meter for a run (before its first event arrives). */
-  reset(budgetUsd: number, usd = 0): void {
+  reset(budgetUsd: number, usd = 0, replay = false): void {
     this.usd = usd;
+    this.replay = replay;
     this.budgetUsd = budgetUsd;
     this.step = 0;
     this.status = 'running';
@@ -61,7 +65,7 @@ export class SpendMeter extends Disposable {
 
   private render(): void {
     const ratio = this.budgetUsd > 0 ? this.usd / this.budgetUsd : 0;
-    this.item.text = `$(credit-card) ${this.streaming ? '~' : ''}${formatUsd(this.usd)} / $${this.budgetUsd.toFixed(2)}`;
+    this.item.text = `${this.replay ? 'Replay ' : ''}$(credit-card) ${this.streaming ? '~' : ''}${formatUsd(this.usd)} / $${this.budgetUsd.toFixed(2)}`;
     this.item.backgroundColor =
       ratio >= 1
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
@@ -70,11 +74,13 @@ export class SpendMeter extends Disposable {
           : undefined;
     const state = this.status === 'running' ? `step ${this.step}, running` : `ended: ${this.status.replace('_', ' ')}`;
     const tooltip = new vscode.MarkdownString(
-      `**BudgetML spend** ${formatUsd(this.usd)} of $${this.budgetUsd.toFixed(2)} (${(ratio * 100).toFixed(1)} %)` +
-        `${this.streaming ? ', estimate while a reply streams' : ''}\n\n${state}. Click for the run summary.`,
+      `**BudgetML ${this.replay ? 'replay' : 'spend'}** ${formatUsd(this.usd)} of $${this.budgetUsd.toFixed(2)} (${(ratio * 100).toFixed(1)} %)` +
+        `${this.streaming ? ', estimate while a reply streams' : ''}\n\n` +
+        `${this.replay ? 'Recorded model answers are replayed: nothing is charged; the amount is what the recorded tokens would cost.\n\n' : ''}` +
+        `${state}. Click for the BudgetML sidebar.`,
     );
     this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: `BudgetML spend ${formatUsd(this.usd)} of ${this.budgetUsd.toFixed(2)} dollars` };
+    this.item.accessibilityInformation = { label: `BudgetML ${this.replay ? 'replay, ' : ''}spend ${formatUsd(this.usd)} of ${this.budgetUsd.toFixed(2)} dollars` };
     this.item.show();
   }
 }

@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { budgetml, EXTENSION_ID, setSetting } from './helpers';
+import { budgetml, EXTENSION_ID, screenshot, setSetting, sleep, useDarkTheme, waitFor } from './helpers';
 
 const PALETTE = ['startTask', 'stopTask', 'acceptEdit', 'rejectEdit', 'setApiKey', 'selectModels', 'openRunLog', 'resumeRun'];
 
@@ -10,9 +10,10 @@ describe('activation and commands', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, 'extension present');
     const t0 = performance.now();
-    await budgetml();
+    const api = await budgetml();
     const ms = performance.now() - t0;
-    console.log(`      activation took ${ms.toFixed(1)} ms`);
+    console.log(`      activate() took ${api.activationMs.toFixed(1)} ms; with loading dist/extension.js ${ms.toFixed(1)} ms`);
+    assert.ok(api.activationMs <= 50, `activate() took ${api.activationMs} ms`);
     assert.ok(ms < 1000, `activation took ${ms} ms`);
     const loaded = Object.keys(require.cache).filter((f) => /agentCore\.js$|[\\/]openai[\\/]|@google[\\/]genai/.test(f));
     assert.deepEqual(loaded, [], 'the agent core and the SDKs load only when a run starts');
@@ -23,6 +24,18 @@ describe('activation and commands', () => {
     for (const id of [...PALETTE, 'acceptHunk', 'rejectHunk', 'showSpend']) assert.ok(registered.has(`budgetml.${id}`), `budgetml.${id}`);
     const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string; category: string }[];
     for (const id of PALETTE) assert.equal(contributed.find((c) => c.command === `budgetml.${id}`)?.category, 'BudgetML');
+  });
+
+  it('contributes a walkthrough whose steps open', async () => {
+    const walkthroughs = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.walkthroughs as { id: string; steps: { id: string }[] }[];
+    assert.deepEqual(walkthroughs[0].steps.map((s) => s.id), ['setApiKey', 'selectModels', 'startTask', 'reviewEdits', 'spendMeter']);
+    const restoreTheme = await useDarkTheme();
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${walkthroughs[0].id}`, false);
+    await waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Walkthrough') || vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Welcome'), 'the walkthrough');
+    await sleep(800);
+    await screenshot('walkthrough');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await restoreTheme();
   });
 
   it('says so, and does nothing, when Accept Edit finds no proposal', async () => {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetmlApi } from '../../src/host/api';
+import type { RenderTiming } from '../../src/host/sidebar/sidebarProvider';
 
 export const EXTENSION_ID = 'budgetml.budgetml';
 
@@ -45,9 +46,13 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
  * Asks the code-server runner for a screenshot of the workbench and waits until it is written.
  * Does nothing when no screenshot folder is configured (e.g. with desktop VS Code).
  */
-export async function screenshot(name: string): Promise<void> {
+export async function screenshot(name: string, options: { clearNotifications?: boolean } = {}): Promise<void> {
   const dir = process.env.BUDGETML_SCREENSHOT_DIR;
   if (!dir) return;
+  if (options.clearNotifications) {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await sleep(300);
+  }
   const file = path.join(dir, `${name}.png`);
   fs.rmSync(file, { force: true });
   console.log(`BUDGETML_SCREENSHOT ${name}`);
@@ -77,4 +82,27 @@ export async function focusReport(name: string): Promise<FocusReport | undefined
   console.log(`BUDGETML_FOCUS ${name}`);
   await waitFor(() => fs.existsSync(file), `focus report ${name}`, 15000);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as FocusReport;
+}
+
+/** The next time the sidebar's page reports a drawing (once per load of the page). */
+export function nextRender(provider: Pick<BudgetmlApi['sidebar']['provider'], 'onDidRender'>, timeoutMs = 20000): Promise<RenderTiming> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error('the sidebar did not render'));
+    }, timeoutMs);
+    const listener = provider.onDidRender((timing) => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(timing);
+    });
+  });
+}
+
+/** Screenshots of the sidebar are taken in the dark theme (VS Code's default); returns how to switch back. */
+export async function useDarkTheme(): Promise<() => Thenable<void>> {
+  const workbench = vscode.workspace.getConfiguration('workbench');
+  const before = workbench.inspect<string>('colorTheme')?.globalValue;
+  await workbench.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+  return () => vscode.workspace.getConfiguration('workbench').update('colorTheme', before, vscode.ConfigurationTarget.Global);
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { isIntent, parseFromWebview, type SidebarIntent } from '../../shared/protocol';
+import type { FromWebview, SidebarIntent } from '../../shared/protocol';
 import { emptySidebarView, type SidebarView } from '../../shared/viewModels';
+import { loadAgentCore } from '../agentCoreLoader';
 import { Disposable } from '../disposable';
 import { newNonce, sidebarHtml } from './sidebarHtml';
 import { messageFor } from './viewDiff';
@@ -27,6 +28,8 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
   /** what the webview shows now; undefined until it said `ready` */
   private shown: SidebarView | undefined;
   private ready = false;
+  /** messages are handled one after another, in the order the webview sent them */
+  private inbox: Promise<void> = Promise.resolve();
 
   private readonly _onIntent = this._register(new vscode.EventEmitter<SidebarIntent>());
   /** Start, Stop, Accept, Reject, Ask the expert, open an artifact, show the plan history */
@@ -57,7 +60,7 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
       nonce: newNonce(),
     });
     this.viewListeners = [
-      webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       webviewView.onDidDispose(() => this.releaseView()),
     ];
   }
@@ -70,6 +73,11 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
 
   get current(): SidebarView {
     return this.last;
+  }
+
+  /** What the webview shows now (as far as the host knows); undefined until it said `ready`. */
+  get delivered(): SidebarView | undefined {
+    return this.shown;
   }
 
   private push(): void {
@@ -85,19 +93,25 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
     );
   }
 
-  private receive(raw: unknown): void {
-    const parsed = parseFromWebview(raw);
-    if (!parsed.ok) {
-      this.log(`ignored a malformed message from the sidebar: ${parsed.error}`);
-      return;
-    }
-    const message = parsed.message;
+  /**
+   * Every message from the webview comes through here. It is checked against the protocol schema
+   * (loaded with the agent core, so zod stays out of activation); anything else is logged and ignored.
+   */
+  receive(raw: unknown): Promise<void> {
+    this.inbox = this.inbox.then(() => this.handle(raw));
+    return this.inbox;
+  }
+
+  private async handle(raw: unknown): Promise<void> {
     try {
+      const parsed = (await loadAgentCore()).parseFromWebview(raw);
+      if (!parsed.ok) return this.log(`ignored a malformed message from the sidebar: ${parsed.error}`);
+      const message = parsed.message;
       if (message.type === 'ready') this.onReady();
       else if (message.type === 'rendered') this._onDidRender.fire({ ms: message.ms, drawMs: message.drawMs, source: message.source });
       else if (isIntent(message)) this._onIntent.fire(message);
     } catch (error) {
-      this.log(`the sidebar's ${message.type} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`a message from the sidebar failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -114,4 +128,8 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
     this.ready = false;
     this.shown = undefined;
   }
+}
+
+function isIntent(message: FromWebview): message is SidebarIntent {
+  return message.type !== 'ready' && message.type !== 'rendered';
 }

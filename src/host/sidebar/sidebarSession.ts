@@ -4,7 +4,7 @@ import type { RunEvent } from '../../core/events';
 import type { LogRecord } from '../../core/memory/researchLog';
 import { initialSidebar, reduceSidebar, sidebarFromLog, withPendingEdit, type SidebarOptions, type SidebarState } from '../../core/view/sidebarState';
 import type { SidebarView } from '../../shared/viewModels';
-import { newestRun } from '../runFolders';
+import { newestRun, readRunLimits } from '../runFolders';
 import { LogFollower, parseLines } from './logFollower';
 
 export interface SidebarSessionDeps {
@@ -23,6 +23,10 @@ export class SidebarSession {
   private follower: LogFollower | undefined;
   private options: SidebarOptions;
   private pendingEdit: string | null = null;
+  /** the run folder the view shows */
+  private shownRunDir: string | undefined;
+  /** live runs followed so far: a restore that a live run overtook is dropped */
+  private followed = 0;
 
   constructor(private readonly deps: SidebarSessionDeps) {
     this.options = deps.limits();
@@ -31,6 +35,11 @@ export class SidebarSession {
 
   get view(): SidebarView {
     return this.state.view;
+  }
+
+  /** The folder of the run the view shows (its log and artifacts), if any. */
+  get runDir(): string | undefined {
+    return this.shownRunDir;
   }
 
   /** Every event of a live run, in order. */
@@ -47,10 +56,15 @@ export class SidebarSession {
   /** Shows a finished or interrupted run from its folder (after a window reload). */
   async restore(runDir: string): Promise<void> {
     if (this.state.view.run?.status === 'running') return;
+    const followed = this.followed;
     const text = await readFile(join(runDir, 'log.jsonl'), 'utf8').catch(() => '');
+    const replay = (await recordedReplay(runDir)) ?? isReplayRun(runDir);
+    // a live run that started meanwhile wins
+    if (followed !== this.followed) return;
     this.follower = undefined;
-    this.options = { ...this.deps.limits(), replay: (await recordedReplay(runDir)) ?? isReplayRun(runDir) };
+    this.options = { ...this.limitsOf(runDir), replay };
     this.state = sidebarFromLog(parseLines(text), { ...this.options, live: false });
+    this.shownRunDir = runDir;
     this.publish();
   }
 
@@ -69,8 +83,15 @@ export class SidebarSession {
   /** A run starts or resumes: what its log already holds is the starting point. */
   private follow(runDir: string, replay: boolean): void {
     this.follower = new LogFollower(join(runDir, 'log.jsonl'));
-    this.options = { ...this.deps.limits(), replay };
+    this.followed += 1;
+    this.shownRunDir = runDir;
+    this.options = { ...this.limitsOf(runDir), replay };
     this.state = sidebarFromLog(this.follower.readNew(), { ...this.options, live: true });
+  }
+
+  /** The limits the run was started with, else those of the settings now. */
+  private limitsOf(runDir: string): { maxSteps: number; lifelinesTotal: number } {
+    return readRunLimits(runDir) ?? this.deps.limits();
   }
 
   private reduce(input: Parameters<typeof reduceSidebar>[1]): void {
