@@ -6,10 +6,12 @@ import { PLANNER_MATCH } from '../test/fixtures/plannerReplies';
 import { DIABETES_TASK, runScripted, startFakeOpenAI, unscoredTask } from '../test/fixtures/runHarness';
 import { plannerText, repliesFor, trajectory, type PlannedAction } from './trajectory';
 import { join } from 'node:path';
+import { activationTime, extensionBundle, sidebarFirstRender } from './vscode';
 
 /**
  * Prints the figures the project is held to. Nothing here asserts: it measures.
- *   npm run bench
+ *   npm run bench            every part
+ *   npm run bench -- core    one part: core, cascade, bundle, activation, sidebar
  */
 
 const ENV = join(DIABETES_TASK, 'env');
@@ -132,7 +134,13 @@ async function cascadeVersusExpert(): Promise<void> {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const parts: Record<string, () => Promise<void>> = { core: orchestrationAndContext, cascade: cascadeVersusExpert };
+  const parts: Record<string, () => Promise<void>> = {
+    core: orchestrationAndContext,
+    cascade: cascadeVersusExpert,
+    bundle: extensionBundle,
+    activation: () => activationTime(),
+    sidebar: () => sidebarFirstRender(),
+  };
   for (const [name, part] of Object.entries(parts)) if (!only || only === name) await part();
 }
 

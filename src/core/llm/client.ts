@@ -4,7 +4,7 @@ import type { Ledger } from '../cost/ledger';
 import { callCost, priceFor, worstCaseCost } from '../cost/prices';
 import type { RunEventListener } from '../events';
 import type { ResearchLog } from '../memory/researchLog';
-import { estimateMessagesTokens, estimateTokens } from './estimate';
+import { estimateMessagesTokens } from './estimate';
 import type { ProviderPool } from './providers';
 import { withRetry } from './retry';
 import { ProviderError, type ChatMessage, type ChatResult, type ModelRef, type Role, type Usage } from './types';
@@ -99,10 +99,13 @@ export class ModelClient {
     this.deps.log.append({ type: 'call', step: context.step, role: context.role, model: model.id, purpose: context.purpose, attempt, usage, usd: 0, priced: true, latencyMs: 0, error: error.message });
   }
 
-  /** While a reply streams in, reports the spend including an estimate of the reply so far. */
+  /**
+   * While a reply streams in, reports the spend including a typical-size estimate of the reply so far
+   * (four characters a token; the budget check uses the pessimistic estimate instead).
+   */
   private spendReporter(model: ModelRef, request: ModelRequest): (text: string) => void {
     const price = priceFor(model.id, this.deps.config.prices);
-    const promptTokens = estimateMessagesTokens(request.messages);
+    const promptTokens = typicalTokens(request.messages.reduce((n, m) => n + m.content.length, 0));
     let received = '';
     let lastEmit = 0;
     return (text) => {
@@ -110,7 +113,7 @@ export class ModelClient {
       const now = Date.now();
       if (now - lastEmit < SPEND_EVENT_INTERVAL_MS) return;
       lastEmit = now;
-      const sofar = callCost(price, { input: promptTokens, cachedInput: 0, output: estimateTokens(received) });
+      const sofar = callCost(price, { input: promptTokens, cachedInput: 0, output: typicalTokens(received.length) });
       this.deps.emit({ type: 'spend', usd: this.deps.ledger.totalUsd + sofar, budgetUsd: this.deps.config.budgetUsd, streaming: true });
     };
   }
@@ -124,6 +127,10 @@ export class ModelClient {
     this.warnedUnpriced.add(modelId);
     this.deps.log.append({ type: 'warning', message: `no price is known for ${modelId}: its calls are counted at $0; add it to "prices" in the config` });
   }
+}
+
+function typicalTokens(chars: number): number {
+  return Math.ceil(chars / 4);
 }
 
 /**

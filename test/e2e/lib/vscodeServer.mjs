@@ -44,8 +44,11 @@ export function build() {
   if (!/webview/.test(buildScript)) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-webview.mjs')], { cwd: ROOT, stdio: 'inherit' });
 }
 
-/** The flags vsce needs for this manifest (it has no `repository` field). */
-export const VSCE_FLAGS = ['--no-dependencies', '--allow-missing-repository'];
+/**
+ * The flags vsce needs for this manifest: the bundle has no runtime dependencies, there is no
+ * `repository` field, and the README's screenshot links stay relative (the screenshots are not packaged).
+ */
+export const VSCE_FLAGS = ['--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links'];
 
 /** Packages the built extension into `dir`; returns the .vsix path. */
 export function packageVsix(dir) {
