@@ -11,13 +11,24 @@ import { loadState, post, saveState, type UiState } from './vscodeApi';
 const scriptStart = performance.now();
 
 const saved = loadState();
-let view: SidebarView | undefined = saved?.view;
+let view: SidebarView | undefined = saved?.view ?? viewInPage();
 const ui: UiState = saved?.ui ?? { collapsed: [], historyOpen: false };
 let reported = false;
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 const mounted: MountedPanel[] = panels.map((panel) => mountPanel(panel, app, ui));
 app.classList.add('empty');
+
+/** The view the host wrote into the page, so the first drawing needs no round trip. */
+function viewInPage(): SidebarView | undefined {
+  const text = document.getElementById('initial-view')?.textContent;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as SidebarView;
+  } catch {
+    return undefined;
+  }
+}
 
 function width(): number {
   return Math.max(200, app.clientWidth - 24);
@@ -43,7 +54,7 @@ function remember(): void {
 const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 /** The first drawing with data: how long after the script started it was laid out, and how long drawing took. */
-function reportFirstRender(source: 'restored' | 'host', drawMs: number): void {
+function reportFirstRender(source: 'restored' | 'page' | 'host', drawMs: number): void {
   if (reported) return;
   reported = true;
   post({ type: 'rendered', ms: tenths(performance.now() - scriptStart), drawMs: tenths(drawMs), source });
@@ -100,5 +111,5 @@ new ResizeObserver(() => {
   draw(['metrics']);
 }).observe(app);
 
-if (view) reportFirstRender('restored', draw());
+if (view) reportFirstRender(saved?.view ? 'restored' : 'page', draw());
 post({ type: 'ready' });

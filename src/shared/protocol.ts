@@ -23,7 +23,7 @@ export const fromWebviewSchema = z.discriminatedUnion('type', [
   /** the webview is listening: the host answers with `state` */
   empty('ready'),
   /** the first render with data is laid out, `ms` after the script started; drawing it took `drawMs` */
-  z.strictObject({ type: z.literal('rendered'), ms: duration, drawMs: duration, source: z.enum(['restored', 'host']) }),
+  z.strictObject({ type: z.literal('rendered'), ms: duration, drawMs: duration, source: z.enum(['restored', 'page', 'host']) }),
   empty('start'),
   empty('stop'),
   empty('acceptEdit'),

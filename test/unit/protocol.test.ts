@@ -102,3 +102,12 @@ describe('messages to the webview', () => {
     assert.equal(messageFor(base, many)?.type, 'state');
   });
 });
+
+test('the view written into the sidebar page cannot close its script element', async () => {
+  const { sidebarHtml } = await import('../../src/host/sidebar/sidebarHtml');
+  const html = sidebarHtml({ cspSource: 'vscode-resource:', scriptUri: 's.js', styleUri: 's.css', nonce: 'n0nce', initialView: { goal: '</script><script>alert(1)</script>\u2028' } });
+  const data = /<script type="application\/json" id="initial-view">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
+  assert.ok(!data.includes('<'), data);
+  assert.deepEqual(JSON.parse(data), { goal: '</script><script>alert(1)</script>\u2028' });
+  assert.equal((html.match(/<script/g) ?? []).length, 2, 'only the data block and the nonce-bearing bundle');
+});

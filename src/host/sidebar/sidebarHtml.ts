@@ -8,6 +8,8 @@ export interface SidebarPage {
   scriptUri: string;
   styleUri: string;
   nonce: string;
+  /** the view to draw at once, before the first message from the host */
+  initialView?: unknown;
 }
 
 export function newNonce(): string {
@@ -36,7 +38,12 @@ export function sidebarHtml(page: SidebarPage): string {
 </head>
 <body>
 <main id="app" aria-live="polite"></main>
-<script nonce="${page.nonce}" src="${page.scriptUri}"></script>
+${page.initialView === undefined ? '' : `<script type="application/json" id="initial-view">${jsonForScript(page.initialView)}</script>\n`}<script nonce="${page.nonce}" src="${page.scriptUri}"></script>
 </body>
 </html>`;
+}
+
+/** JSON that cannot close the script element it sits in. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }

@@ -13,7 +13,7 @@ export interface RenderTiming {
   ms: number;
   /** of which drawing the panels took */
   drawMs: number;
-  source: 'restored' | 'host';
+  source: 'restored' | 'page' | 'host';
 }
 
 /**
@@ -58,6 +58,7 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'sidebar.css')).toString(),
       nonce: newNonce(),
+      initialView: this.last,
     });
     this.viewListeners = [
       webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
