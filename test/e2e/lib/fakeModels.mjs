@@ -34,3 +34,28 @@ export function fakeModelSettings(baseUrl, python) {
     'budgetml.autoApproveEdits': false,
   };
 }
+
+const PLANNER_PROMPT = /You are a planner solving/;
+
+/**
+ * The recorded replies with the planner's reply for `step` served twice: first after `delayMs`
+ * (long enough for the window to be reloaded while the request waits), then again on time, for
+ * the same step asked again once the run is resumed.
+ */
+export function repliesWithSlowPlannerStep(step, delayMs) {
+  const replies = scriptedReplies();
+  const planner = replies.flatMap((reply, index) => (PLANNER_PROMPT.test(reply.match) ? [index] : []));
+  const index = planner[step - 1];
+  if (index === undefined) throw new Error(`the recording has no planner reply for step ${step}`);
+  replies.splice(index, 0, { ...replies[index], delayMs });
+  return replies;
+}
+
+/** What a request to the fake server asked for: the planner (and for which step) or a worker. */
+export function requestKind(request) {
+  const messages = request.body?.messages ?? [];
+  const text = (content) => (typeof content === 'string' ? content : (content ?? []).map((part) => part.text ?? '').join(''));
+  if (!messages.some((m) => PLANNER_PROMPT.test(text(m.content)))) return { role: 'worker', prompt: messages.map((m) => text(m.content)).join('\n') };
+  // each finished step is one assistant message (the planner's answer) in the planner's prompt
+  return { role: 'planner', step: messages.filter((m) => m.role === 'assistant').length + 1 };
+}

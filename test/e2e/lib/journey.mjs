@@ -25,3 +25,30 @@ export function runFolder(workspace) {
   if (runs.length !== 1) throw new Error(`expected one run folder in ${root}, found ${runs.length}`);
   return path.join(root, runs[0]);
 }
+
+/** The records of a run's log.jsonl; a torn last line (a record being written) is left out. */
+export function readLog(runDir) {
+  const file = path.join(runDir, 'log.jsonl');
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+  const records = [];
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line));
+    } catch {
+      // torn
+    }
+  }
+  return records;
+}
+
+/** Polls `probe` until it returns something truthy; returns that. `what` names the wait in the error. */
+export async function waitFor(probe, what, timeout = 30000, every = 100) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await Promise.resolve().then(probe).catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}

@@ -129,3 +129,24 @@ export async function screenshot(page, file) {
   fs.renameSync(partial, file);
   return file;
 }
+
+/**
+ * Reloads the window as a user does: F1 → "Developer: Reload Window", or page.reload() when the
+ * palette does not offer the command. Waits for the new workbench with the explorer showing `file`;
+ * returns how the window was reloaded.
+ */
+export async function reloadWindow(page, file, timeout = 60000) {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout });
+  let how = 'Developer: Reload Window';
+  try {
+    await runCommand(page, how, 2);
+  } catch {
+    how = 'page.reload()';
+    await page.keyboard.press('Escape');
+    await page.reload();
+  }
+  await navigated;
+  await page.locator('.monaco-workbench').waitFor({ timeout });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().waitFor({ timeout });
+  return how;
+}
