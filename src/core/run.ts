@@ -90,7 +90,7 @@ async function measureFinalSafely(ctx: RunContext): Promise<Score | null> {
 /** How an error ends a run, with a message for the user. */
 function endingOf(error: unknown, signal: AbortSignal): { status: RunStatus; message: string } {
   const text = error instanceof Error ? error.message : String(error);
-  if (signal.aborted) return { status: 'cancelled', message: 'the run was stopped' };
+  if (signal.aborted) return { status: 'cancelled', message: typeof signal.reason === 'string' ? signal.reason : 'the run was stopped' };
   if (error instanceof BudgetExhaustedError) return { status: 'budget_exhausted', message: text };
   if (error instanceof ProviderError && error.kind === 'auth') return { status: 'error', message: `the provider refused the API key: ${text}` };
   if (error instanceof CascadeFailure) return { status: 'error', message: text };

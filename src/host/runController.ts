@@ -40,6 +40,10 @@ interface ActiveRun {
 }
 
 /** Starts, stops and resumes runs; their events drive the spend meter, the log channel and the sidebar. */
+/** Why a run was cancelled, as the run's summary and the sidebar say it. */
+const STOPPED_BY_USER = 'the run was stopped';
+const WINDOW_CLOSED = 'the window was closed or reloaded; BudgetML: Resume Run continues the run';
+
 export class RunController extends Disposable {
   private active: ActiveRun | undefined;
   /** a Start Task / Resume Run is under way (asking for the goal, or running) */
@@ -54,7 +58,7 @@ export class RunController extends Disposable {
 
   constructor(private readonly deps: RunControllerDeps) {
     super();
-    this._register(new vscode.Disposable(() => this.active?.controller.abort()));
+    this._register(new vscode.Disposable(() => this.active?.controller.abort(WINDOW_CLOSED)));
   }
 
   get running(): boolean {
@@ -104,7 +108,7 @@ export class RunController extends Disposable {
       return false;
     }
     this.deps.channel.info('Stopping the run');
-    this.active.controller.abort();
+    this.active.controller.abort(STOPPED_BY_USER);
     return true;
   }
 

@@ -104,6 +104,9 @@ try {
     const view = await readSidebar(sidebar);
     const shown = (await sidebar.locator('#app .panel-timeline .step-no').allTextContents()).map(Number).sort((a, b) => a - b);
     assert(shown.join() === stepsBeforeReload.join(), `timeline steps ${shown.join(', ')}, log ${stepsBeforeReload.join(', ')}`);
+    // when the extension host had time to end the run cleanly, the log says how to continue it
+    const ended = readLog(runDir).filter((r) => r.type === 'end').at(-1);
+    assert(!ended || /Resume Run/.test(ended.message ?? ''), `the log says why the run stopped: ${JSON.stringify(ended)}`);
     return `${view.phase}, steps ${shown.join(', ')}, ${view.spend}`;
   });
 
