@@ -50,6 +50,7 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
   const client = new ModelClient({ config, providers: new ProviderPool(config, options.keys, options.replay), ledger, budget, log, emit });
   const expert = parseModelRef(config.models.expert);
   const deps: CascadeDeps = { client, ledger, lifelines, log, emit, expertId: expert.id, maxFormatRetries: config.cascade.maxFormatRetries };
+  const workers = config.models.worker.map(parseModelRef);
   const context: RunContext = {
     runId: basename(runDir),
     task: options.task,
@@ -62,12 +63,11 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
     lifelines,
     workspace: await Workspace.open(options.task.workspace, options.task.readOnlyGlobs),
     planner: plannerSetup(config, deps, expert),
-    worker: undefined as unknown as WorkerLlm,
+    // the worker logs the step being run, read when it is asked
+    worker: createWorker({ deps, chain: chainFor(workers, expert), listLength: workers.length, maxOutputTokens: config.maxOutputTokens.worker, step: () => context.step }),
     emit,
     step: log.steps().length + 1,
   };
-  const workers = config.models.worker.map(parseModelRef);
-  context.worker = createWorker({ deps, chain: chainFor(workers, expert), listLength: workers.length, maxOutputTokens: config.maxOutputTokens.worker, step: () => context.step });
   return context;
 }
 
