@@ -154,7 +154,6 @@ describe('streams that do not finish', () => {
   test('cancelling while a reply streams ends the run cancelled, and the partial call is counted', async () => {
     const openai = await track(startFakeOpenAI({ replies: [planner(longReply(3000), { chunkDelayMs: 10 })] }));
     const controller = new AbortController();
-    const started = Date.now();
     const run = await runScripted({
       openai,
       signal: controller.signal,
@@ -165,12 +164,12 @@ describe('streams that do not finish', () => {
 
     assert.ok(controller.signal.aborted, 'the reply did stream');
     assert.equal(run.summary.status, 'cancelled');
-    assert.ok(Date.now() - started < 3000, 'the run stopped without waiting for the stream');
     const calls = ofType(run, 'call');
     assert.equal(calls.length, 1);
     assert.match(calls[0].error, /cancel/);
     assert.equal(calls[0].usage.estimated, true);
     assert.ok(calls[0].usage.input > 0 && calls[0].usage.output > 0, JSON.stringify(calls[0].usage));
+    assert.ok(calls[0].usage.output < Math.ceil(3000 / 3), 'the run stopped without waiting for the whole stream');
     assert.ok(calls[0].usd > 0);
     assert.equal(run.summary.cost.usd, calls[0].usd);
     assert.equal(run.summary.steps, 0);
