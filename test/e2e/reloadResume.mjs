@@ -15,10 +15,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { callCost, priceFor } from '../../src/core/cost/prices.ts';
-import { startFakeOpenAI } from '../fixtures/fakeOpenAI.ts';
 import { assert, check, JourneyStopped, report, say, step } from './lib/checks.mjs';
-import { fakeModelSettings, MODELS, PRICES, repliesWithSlowPlannerStep, requestKind } from './lib/fakeModels.mjs';
-import { build, copySample, ensureCodeServer, EXTENSION_ID, folderUrl, installVsix, listExtensions, packageVsix, ROOT, serverEnv, startCodeServer, writeUserSettings } from './lib/vscodeServer.mjs';
+import { openSampleWorkbench, startTaskWithPrefilledGoal } from './lib/sampleWorkbench.mjs';
+import { MODELS, PRICES, repliesWithSlowPlannerStep, requestKind } from './lib/fakeModels.mjs';
+import { ROOT } from './lib/vscodeServer.mjs';
 import * as wb from './lib/workbench.mjs';
 import { readLog, readSidebar, runFolder, waitFor } from './lib/journey.mjs';
 
@@ -42,39 +42,18 @@ const callsOf = (records) => records.filter((r) => r.type === 'call');
 const usd = (value) => `$${value.toFixed(4)}`;
 
 try {
-  let vsix, bin, server, env;
-  const userData = path.join(tmp, 'user-data');
-  const extensions = path.join(tmp, 'extensions');
-  await step('the extension builds, packages and installs into a fresh code-server', async () => {
-    build();
-    vsix = packageVsix(tmp);
-    bin = ensureCodeServer();
-    env = serverEnv(tmp, { OPENAI_API_KEY: API_KEY });
-    installVsix(bin, vsix, extensions, env);
-    const installed = listExtensions(bin, extensions, env);
-    assert(installed.some((id) => id.startsWith(EXTENSION_ID)), `installed: ${installed.join(', ')}`);
-  });
-  const fake = await startFakeOpenAI({ replies: repliesWithSlowPlannerStep(INTERRUPTED_STEP, DELAY_MS) }, { apiKey: API_KEY });
-  cleanup.push(() => fake.close());
-  await step('code-server starts with the fake models; scripts run and edits apply without asking', async () => {
-    writeUserSettings(userData, { ...fakeModelSettings(fake.url, PYTHON), 'budgetml.autoRunScripts': true, 'budgetml.autoApproveEdits': true });
-    copySample(workspace);
-    server = await startCodeServer({ bin, home: tmp, userDataDir: userData, extensionsDir: extensions, env });
-    cleanup.push(() => server.stop());
-    return server.url;
-  });
-  const browser = await wb.launchBrowser(path.join(tmp, 'chromium'));
-  cleanup.push(() => browser.context.close());
-  page = browser.page;
-  await step('the sample project opens in the workbench', () => wb.openWorkbench(page, folderUrl(server.url, workspace), 'train.py'));
-
-  const goal = JSON.parse(fs.readFileSync(path.join(workspace, 'budgetml.task.json'), 'utf8')).goal;
-  await step('F1 → "BudgetML: Start Task", Enter on the prefilled goal starts a run', async () => {
-    await wb.runCommand(page, 'BudgetML: Start Task');
-    const box = await wb.quickInput(page, 30000);
-    assert(box.value === goal, `the input box holds "${box.value}"`);
-    await page.keyboard.press('Enter');
-  });
+  let fake;
+  ({ page, fake } = await openSampleWorkbench({
+    tmp,
+    workspace,
+    apiKey: API_KEY,
+    python: PYTHON,
+    replies: repliesWithSlowPlannerStep(INTERRUPTED_STEP, DELAY_MS),
+    // scripts run and edits apply without asking, to keep the run short
+    settings: { 'budgetml.autoRunScripts': true, 'budgetml.autoApproveEdits': true },
+    cleanup,
+  }));
+  const goal = await startTaskWithPrefilledGoal(page, workspace);
 
   let runDir;
   let askedBeforeReload = 0;

@@ -13,10 +13,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeOpenAI } from '../fixtures/fakeOpenAI.ts';
 import { assert, check, JourneyStopped, report, say, step } from './lib/checks.mjs';
-import { fakeModelSettings, scriptedReplies } from './lib/fakeModels.mjs';
-import { build, copySample, ensureCodeServer, EXTENSION_ID, folderUrl, installVsix, listExtensions, packageVsix, ROOT, serverEnv, startCodeServer, writeUserSettings } from './lib/vscodeServer.mjs';
+import { scriptedReplies } from './lib/fakeModels.mjs';
+import { openSampleWorkbench, startTaskWithPrefilledGoal } from './lib/sampleWorkbench.mjs';
+import { ROOT } from './lib/vscodeServer.mjs';
 import * as wb from './lib/workbench.mjs';
 import { readSidebar, runFolder } from './lib/journey.mjs';
 
@@ -32,42 +32,9 @@ const cleanup = [];
 let page;
 
 try {
-  let vsix, bin, server, env;
-  const userData = path.join(tmp, 'user-data');
-  const extensions = path.join(tmp, 'extensions');
-  await step('the extension builds and packages as a .vsix', async () => {
-    build();
-    vsix = packageVsix(tmp);
-    return `${(fs.statSync(vsix).size / 1024).toFixed(0)} KB`;
-  });
-  await step('the .vsix installs into a fresh code-server', async () => {
-    bin = ensureCodeServer();
-    env = serverEnv(tmp, { OPENAI_API_KEY: API_KEY });
-    installVsix(bin, vsix, extensions, env);
-    const installed = listExtensions(bin, extensions, env);
-    assert(installed.some((id) => id.startsWith(EXTENSION_ID)), `installed: ${installed.join(', ')}`);
-  });
-  const fake = await startFakeOpenAI({ replies: scriptedReplies() }, { apiKey: API_KEY });
-  cleanup.push(() => fake.close());
-  await step('code-server starts with the fake models in the user settings', async () => {
-    writeUserSettings(userData, fakeModelSettings(fake.url, PYTHON));
-    copySample(workspace);
-    server = await startCodeServer({ bin, home: tmp, userDataDir: userData, extensionsDir: extensions, env });
-    cleanup.push(() => server.stop());
-    return server.url;
-  });
-  const browser = await wb.launchBrowser(path.join(tmp, 'chromium'));
-  cleanup.push(() => browser.context.close());
-  page = browser.page;
-  await step('the sample project opens in the workbench', () => wb.openWorkbench(page, folderUrl(server.url, workspace), 'train.py'));
-
-  const taskGoal = JSON.parse(fs.readFileSync(path.join(workspace, 'budgetml.task.json'), 'utf8')).goal;
-  await step('F1 → "BudgetML: Start Task" asks for the goal, prefilled from budgetml.task.json', async () => {
-    await wb.runCommand(page, 'BudgetML: Start Task');
-    const box = await wb.quickInput(page, 30000);
-    assert(box.value === taskGoal, `the input box holds "${box.value}"`);
-    await page.keyboard.press('Enter');
-  });
+  let fake;
+  ({ page, fake } = await openSampleWorkbench({ tmp, workspace, apiKey: API_KEY, python: PYTHON, replies: scriptedReplies(), cleanup }));
+  await startTaskWithPrefilledGoal(page, workspace);
 
   const approved = [];
   await step('the baseline run waits for Run; approving the runs leads to the proposed edit', async () => {
