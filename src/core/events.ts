@@ -1,5 +1,11 @@
 /** What a run tells its surroundings while it works (status bar, log channel, sidebar, CLI output). */
 
+import type { ExperimentKind } from './experiments/types';
+import type { LogRecord } from './memory/researchLog';
+
+/** Log records that are also events: what a listener learns without reading the log. */
+export type RecordedEvent = Extract<LogRecord, { type: 'call' | 'warning' | 'experiment' | 'verdict' }>;
+
 export type RunStatus = 'final_answer' | 'max_steps' | 'budget_exhausted' | 'cancelled' | 'error';
 
 export type RunEvent =
@@ -12,7 +18,12 @@ export type RunEvent =
   | { type: 'budget-warning'; usd: number; budgetUsd: number }
   | { type: 'escalation'; role: string; from: string; to: string; reason: string; addedUsd: number }
   | { type: 'lifeline'; used: number; left: number }
-  | { type: 'score'; label: 'baseline' | 'final'; score: number | null; metric: string }
+  | { type: 'score'; label: 'baseline' | 'final'; score: number | null; metric: string; higherIsBetter?: boolean }
+  /** a script run starts: an experiment is being recorded */
+  | { type: 'experiment-started'; id: number; step: number; kind: ExperimentKind; script: string; command: string }
+  /** a metric line printed by the running experiment, as it arrives */
+  | { type: 'metric'; experiment: number; step: number; name: string; value: number }
+  | RecordedEvent
   | { type: 'run-ended'; status: RunStatus; message?: string };
 
 export type RunEventListener = (event: RunEvent) => void;

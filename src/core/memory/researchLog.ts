@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ExperimentRecord, UnverifiedClaim, Verdict } from '../experiments/types';
 import type { Usage } from '../llm/types';
 import type { ResearchLogView, StepRecord } from './types';
 
@@ -28,6 +29,8 @@ export type LogRecord =
   | { type: 'lifeline'; time: string; step: number; used: number; reason: string }
   | { type: 'score'; time: string; label: 'baseline' | 'final'; score: number | null; metric: string; higherIsBetter?: boolean; detail?: string }
   | { type: 'warning'; time: string; message: string }
+  | { type: 'experiment'; time: string; experiment: ExperimentRecord }
+  | { type: 'verdict'; time: string; verdict: Verdict; unverifiedClaims: UnverifiedClaim[] }
   | { type: 'resume'; time: string; fromStep: number }
   | { type: 'end'; time: string; status: string; message?: string };
 
