@@ -3,6 +3,7 @@ import type { BudgetmlApi } from './host/api';
 import { registerCommands } from './host/commands';
 import { EditReview } from './host/editReview/editReview';
 import { HunkCodeLens } from './host/editReview/hunkLens';
+import { ExperimentsView } from './host/experiments/experimentsView';
 import { RunController } from './host/runController';
 import { KeyStore } from './host/secrets';
 import { declaredSettingKeys } from './host/settings';
@@ -30,10 +31,11 @@ export function activate(context: vscode.ExtensionContext): BudgetmlApi {
   const { extensionUri } = context;
   const runs = own(new RunController({ host, meter, channel, keys, settingKeys: declaredSettingKeys(context.extension), extensionUri }));
   const sidebar = own(new SidebarController({ extensionUri, runs, review, channel }));
-  registerCommands(context.subscriptions, { runs, review, keys });
+  const experiments = own(new ExperimentsView({ runs, channel, extensionUri }));
+  registerCommands(context.subscriptions, { runs, review, keys, experiments });
   const activationMs = performance.now() - started;
   channel.debug(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { host, review, scripts, meter, runs, keys, sidebar, activationMs };
+  return { host, review, scripts, meter, runs, keys, sidebar, experiments, activationMs };
 }
 
 export function deactivate(): void {

@@ -8,6 +8,8 @@ export interface RunArgs {
   maxSteps?: number;
   budget?: number;
   python?: string;
+  /** the task's direction when neither the task nor MLAgentBench's list says it */
+  direction?: 'higher' | 'lower';
   /** a recorded run whose model answers are played back */
   replay?: string;
   json: boolean;
@@ -19,18 +21,20 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: budgetml run <task> [--workspace DIR] [--config FILE] [--out DIR] [--goal "…"] [--max-steps N] [--budget USD] [--python PATH] [--json] [--resume] [--quiet] [--replay FILE]
+export const USAGE = `usage: budgetml run <task> [--workspace DIR] [--config FILE] [--out DIR] [--goal "…"] [--max-steps N] [--budget USD] [--python PATH] [--direction higher|lower] [--json] [--resume] [--quiet] [--replay FILE]
 
   <task>        an MLAgentBench task folder (env/, scripts/), or a workspace folder
                 (with budgetml.task.json, or with --goal)
   --workspace   where the agent works (default for a task folder: <out>/workspace)
   --config      JSON with the keys of the budgetml.* settings
   --out         the run folder (default .budgetml/runs/<id>)
+  --direction   whether a higher or a lower score is better (default: the task's own word,
+                MLAgentBench's list of lower-is-better tasks, else higher)
   --json        print summary.json on stdout
   --resume      continue the run recorded in --out
   --replay      answer from a recorded run (no API is called); everything else is real`;
 
-const VALUE_FLAGS = new Set(['workspace', 'config', 'out', 'goal', 'max-steps', 'budget', 'python', 'replay']);
+const VALUE_FLAGS = new Set(['workspace', 'config', 'out', 'goal', 'max-steps', 'budget', 'python', 'replay', 'direction']);
 const BOOLEAN_FLAGS = new Set(['json', 'resume', 'quiet']);
 
 /** Parses `run <task> [flags]`; throws UsageError with a one-line reason. */
@@ -64,6 +68,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     maxSteps: values['max-steps'] === undefined ? undefined : positiveNumber('max-steps', values['max-steps'], true),
     budget: values.budget === undefined ? undefined : positiveNumber('budget', values.budget, false),
     python: values.python,
+    direction: values.direction === undefined ? undefined : directionOf(values.direction),
     replay: values.replay,
     json: flags.has('json'),
     resume: flags.has('resume'),
@@ -77,4 +82,9 @@ function positiveNumber(name: string, text: string, integer: boolean): number {
     throw new UsageError(`--${name} must be a positive ${integer ? 'whole number' : 'number'}, got "${text}"`);
   }
   return value;
+}
+
+function directionOf(text: string): 'higher' | 'lower' {
+  if (text === 'higher' || text === 'lower') return text;
+  throw new UsageError(`--direction must be higher or lower, got "${text}"`);
 }

@@ -5,9 +5,10 @@ import type { RunEvent } from '../core/events';
 import { keysFromEnv, requireKey } from '../core/llm/providers';
 import { recordingSchema, type Recording } from '../core/llm/replay';
 import { parseModelRef } from '../core/llm/types';
-import { runAgent } from '../core/run';
+import { PreflightError, runAgent, type RunSummary } from '../core/run';
 import { isBenchmarkTask, loadBenchmarkTask, loadWorkspaceTask, TaskError } from '../core/task/loadTask';
 import type { Task } from '../core/task/task';
+import { shownMetrics } from '../core/experiments/table';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args';
 import { NodeHost } from './nodeHost';
 
@@ -34,17 +35,27 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
   const say = (line: string) => args.quiet || process.stderr.write(line + '\n');
-  const summary = await runAgent({
-    task,
-    config,
-    host: new NodeHost((level, message) => level !== 'info' && say(`[${level}] ${message}`)),
-    keys: keysFromEnv(config),
-    runDir,
-    resume: args.resume,
-    replay,
-    signal: controller.signal,
-    onEvent: (event) => describe(event, say),
-  });
+  let summary: RunSummary;
+  try {
+    summary = await runAgent({
+      task,
+      config,
+      host: new NodeHost((level, message) => level !== 'info' && say(`[${level}] ${message}`)),
+      keys: keysFromEnv(config),
+      runDir,
+      resume: args.resume,
+      replay,
+      signal: controller.signal,
+      onEvent: (event) => describe(event, say),
+    });
+  } catch (error) {
+    // the task could not be prepared, or its baseline cannot run or be scored: nothing was spent
+    if (error instanceof PreflightError || error instanceof TaskError) {
+      process.stderr.write(`budgetml: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
   if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else say(`${summary.status}: ${summary.steps} steps, $${summary.cost.usd.toFixed(4)}; summary in ${join(runDir, 'summary.json')}`);
   return 0;
@@ -72,8 +83,8 @@ function prepare(args: RunArgs): Prepared {
   const runDir = resolve(args.out ?? join(baseForRuns, '.budgetml', 'runs', newRunId()));
   if (args.resume && !existsSync(join(runDir, 'log.jsonl'))) throw new UsageError(`--resume needs --out pointing to a run folder with log.jsonl`);
   const task = benchmark
-    ? loadBenchmarkTask(taskFolder, resolve(args.workspace ?? join(runDir, 'workspace')), config.python)
-    : loadWorkspaceTask(args.workspace ?? taskFolder, config.python, args.goal);
+    ? loadBenchmarkTask(taskFolder, resolve(args.workspace ?? join(runDir, 'workspace')), args.direction)
+    : loadWorkspaceTask(args.workspace ?? taskFolder, config.python, args.goal, args.direction);
   return { config, task, runDir, args, replay };
 }
 
@@ -125,6 +136,14 @@ function describe(event: RunEvent, say: (line: string) => void): void {
       return say(`  warning: $${event.usd.toFixed(4)} of $${event.budgetUsd} spent (80 %)`);
     case 'score':
       return say(`${event.label} ${event.metric}: ${event.score ?? 'not measured'}`);
+    case 'experiment': {
+      const e = event.experiment;
+      return say(`  experiment #${e.id} ${e.script}: ${e.outcome}${Object.keys(e.metrics).length ? ` (${shownMetrics(e)})` : ''}`);
+    }
+    case 'verdict':
+      say(`verdict: ${event.verdict.verdict} — ${event.verdict.reason}`);
+      for (const claim of event.unverifiedClaims) say(`  unverified claim in the ${claim.where}: ${claim.text} (“${claim.context}”)`);
+      return;
     case 'run-ended':
       return say(`ended: ${event.status}${event.message ? ` (${event.message})` : ''}`);
     default:

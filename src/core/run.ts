@@ -1,9 +1,13 @@
+import { join } from 'node:path';
 import type { Config } from './config';
 import { BudgetExhaustedError } from './cost/budget';
 import { CascadeFailure } from './llm/cascade';
 import { ProviderError } from './llm/types';
 import { openRun, type RunContext } from './run/runContext';
-import { measureBaseline, measureFinal } from './run/scoring';
+import { measureBaseline, measureFinal, PreflightError } from './run/scoring';
+import { verifyRun } from './run/verification';
+import { setUpBenchmark } from './task/setUpBenchmark';
+import type { UnverifiedClaim, Verdict } from './experiments/types';
 import { runSteps } from './run/stepLoop';
 import { writeSummary } from './run/summary';
 import type { Recording } from './llm/replay';
@@ -14,6 +18,7 @@ import type { Task } from './task/task';
 
 import type { ApiKeys } from './llm/providers';
 export type { ApiKeys } from './llm/providers';
+export { PreflightError } from './run/scoring';
 
 export interface RunOptions {
   task: Task;
@@ -40,7 +45,14 @@ export interface RunSummary {
   baseline: number | null;
   score: number | null;
   improvement: number | null;
+  /** true when the verdict is 'improved'; null when the task is not scored */
   success: boolean | null;
+  /** script runs recorded in experiments.jsonl */
+  experiments: number;
+  /** what the measurements say, by the success rule */
+  verdict: Verdict;
+  /** numbers the run states as results that no experiment measured (empty when all are backed) */
+  unverifiedClaims: UnverifiedClaim[];
   cost: { usd: number; byModel: Record<string, number>; byRole: Record<string, number> };
   tokens: { input: number; cachedInput: number; output: number };
   escalations: number;
@@ -58,6 +70,8 @@ export interface RunSummary {
  * baseline, steps, final score, summary. Errors that end the run end it cleanly with a status.
  */
 export async function runAgent(options: RunOptions): Promise<RunSummary> {
+  const { benchmark, workspace } = options.task;
+  if (benchmark) await setUpBenchmark(benchmark, workspace, { host: options.host, python: options.config.python, outputsDir: join(options.runDir, 'outputs'), signal: options.signal });
   const ctx = await openRun(options);
   const resumedFrom = ctx.log.steps().length;
   ctx.log.append(resumedFrom > 0 || options.resume ? { type: 'resume', fromStep: resumedFrom + 1 } : { type: 'run', runId: ctx.runId, goal: options.task.goal, workspace: options.task.workspace, models: options.config.models, budgetUsd: options.config.budgetUsd });
@@ -70,12 +84,26 @@ export async function runAgent(options: RunOptions): Promise<RunSummary> {
     baseline = await measureBaseline(ctx);
     status = await runSteps(ctx);
   } catch (error) {
+    if (error instanceof PreflightError) return failBeforeSpending(ctx, error);
     ({ status, message } = endingOf(error, options.signal));
   }
   if (status !== 'cancelled') final = await measureFinalSafely(ctx);
+  const verification = verifyRun(ctx, baseline, final);
+  end(ctx, status, message);
+  return writeSummary(ctx, { status, message, baseline, final, ...verification });
+}
+
+/** The run cannot be scored or run: it ends before any model is asked, and the error goes to the caller. */
+function failBeforeSpending(ctx: RunContext, error: PreflightError): never {
+  const verification = verifyRun(ctx, null, null);
+  end(ctx, 'error', error.message);
+  writeSummary(ctx, { status: 'error', message: error.message, baseline: null, final: null, ...verification });
+  throw error;
+}
+
+function end(ctx: RunContext, status: RunStatus, message: string | undefined): void {
   ctx.log.append({ type: 'end', status, ...(message ? { message } : {}) });
   ctx.emit({ type: 'run-ended', status, ...(message ? { message } : {}) });
-  return writeSummary(ctx, { status, message, baseline, final });
 }
 
 async function measureFinalSafely(ctx: RunContext): Promise<Score | null> {

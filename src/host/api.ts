@@ -1,4 +1,5 @@
 import type { EditReview } from './editReview/editReview';
+import type { ExperimentsView } from './experiments/experimentsView';
 import type { RunController } from './runController';
 import type { KeyStore } from './secrets';
 import type { SidebarController } from './sidebar/sidebarController';
@@ -18,6 +19,8 @@ export interface BudgetmlApi {
   readonly runs: RunController;
   readonly keys: KeyStore;
   readonly sidebar: SidebarController;
+  /** the Experiments view: its tree, the comparison panel, Compare and Restore */
+  readonly experiments: ExperimentsView;
   /** how long activate() took, in milliseconds */
   readonly activationMs: number;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EditReview } from './editReview/editReview';
+import type { ExperimentsView } from './experiments/experimentsView';
 import { selectModels } from './modelPicker';
 import type { RunController } from './runController';
 import { openInEditor } from './runReport';
@@ -12,10 +13,11 @@ export interface CommandDeps {
   runs: RunController;
   review: EditReview;
   keys: KeyStore;
+  experiments: ExperimentsView;
 }
 
 /** Every command of the extension; ids match `contributes.commands` in package.json. */
-export function registerCommands(subscriptions: vscode.Disposable[], { runs, review, keys }: CommandDeps): void {
+export function registerCommands(subscriptions: vscode.Disposable[], { runs, review, keys, experiments }: CommandDeps): void {
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'budgetml.startTask': (args) => runs.start(isStartArgs(args) ? args : undefined),
     'budgetml.stopTask': () => runs.stop(),
@@ -30,6 +32,10 @@ export function registerCommands(subscriptions: vscode.Disposable[], { runs, rev
     'budgetml.openRunLog': () => openRunFile(runs, 'log.jsonl'),
     // the spend meter's click: the sidebar shows the cost by model and role, escalations and lifelines
     'budgetml.showSpend': () => vscode.commands.executeCommand(`${SIDEBAR_VIEW_ID}.focus`),
+    // from the view's context menu: the clicked experiment and the selection; from the palette: nothing (quick picks)
+    'budgetml.compareExperiments': (clicked, selected) => experiments.compare(clicked, selected),
+    'budgetml.restoreExperiment': (node) => experiments.restore(node),
+    'budgetml.refreshExperiments': () => experiments.tree.refresh(),
   };
   for (const [id, handler] of Object.entries(commands)) {
     subscriptions.push(vscode.commands.registerCommand(id, handler));

@@ -39,6 +39,30 @@ export function logRunEvent(channel: vscode.LogOutputChannel, event: RunEvent): 
     case 'score':
       channel.info(`${event.label === 'baseline' ? 'Baseline' : 'Final'} ${event.metric}: ${event.score ?? 'not measured'}`);
       break;
+    case 'experiment-started':
+      channel.info(`Experiment #${event.id} (step ${event.step}, ${event.kind}): ${event.command}`);
+      break;
+    case 'metric':
+      channel.trace(`#${event.experiment} ${event.name} = ${event.value}`);
+      break;
+    case 'experiment': {
+      const { id, outcome, metrics, durationMs, error } = event.experiment;
+      const shown = Object.entries(metrics).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ');
+      (outcome === 'ok' ? channel.info : channel.warn).call(channel, `Experiment #${id} ${outcome} in ${(durationMs / 1000).toFixed(1)} s${shown ? `: ${shown}` : ''}${error ? ` — ${error}` : ''}`);
+      break;
+    }
+    case 'verdict': {
+      const { verdict, unverifiedClaims } = event;
+      channel.info(`Verdict: ${verdict.verdict}${verdict.metric ? ` (${verdict.metric} ${verdict.baseline ?? '?'} → ${verdict.final ?? '?'})` : ''} — ${verdict.reason}`);
+      for (const claim of unverifiedClaims) channel.warn(`Unverified claim in the ${claim.where}: ${claim.text} (“${claim.context}”)`);
+      break;
+    }
+    case 'call':
+      channel.debug(`${event.role} call ${event.model} (${event.purpose}): $${event.usd.toFixed(5)}${event.error ? ` — ${event.error}` : ''}`);
+      break;
+    case 'warning':
+      channel.warn(event.message);
+      break;
     case 'run-ended':
       (event.status === 'error' ? channel.error : channel.info).call(channel, `Run ended: ${event.status}${event.message ? ` — ${event.message}` : ''}`);
       break;

@@ -14,6 +14,7 @@ export type ToWebview =
   | { type: 'patch'; view: Partial<SidebarView> };
 
 const MAX_STEP = 100_000;
+const MAX_METRIC_NAME = 120;
 const step = z.number().int().min(0).max(MAX_STEP);
 const duration = z.number().finite().min(0).max(600_000);
 const empty = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
@@ -31,8 +32,12 @@ export const fromWebviewSchema = z.discriminatedUnion('type', [
   empty('askExpert'),
   /** open what a step produced; `cite`: reveal the first line that holds this text */
   z.strictObject({ type: z.literal('openArtifact'), step, kind: z.enum(['diff', 'output', 'observation']), cite: z.string().min(1).max(200).optional() }),
+  /** open the full output of an experiment (by its id in the run); `cite`: reveal the first place that holds this text */
+  z.strictObject({ type: z.literal('openExperiment'), id: z.number().int().min(1).max(MAX_STEP), cite: z.string().min(1).max(200).optional() }),
   /** open every version of the research plan */
   empty('showHistory'),
+  /** plot this metric (one the view offers in `metrics.choices`) */
+  z.strictObject({ type: z.literal('chooseMetric'), metric: z.string().min(1).max(MAX_METRIC_NAME) }),
 ]);
 
 export type FromWebview = z.infer<typeof fromWebviewSchema>;

@@ -44,12 +44,24 @@ export interface Evidence {
   cite: string;
   /** 1-based line of the observation that holds it */
   line?: number;
+  /** the experiment whose metrics hold the cited number (preferred over an observation) */
+  experiment?: number;
+  /** with `experiment`: the metric that holds it */
+  metric?: string;
 }
+
+/**
+ * 'unconfirmed': the planner wrote confirmed, but the numbers it cites match nothing measured
+ * (no experiment's metrics, no observation).
+ */
+export type FactStatus = 'guessed' | 'confirmed' | 'unconfirmed';
 
 export interface FactCheckItem {
   statement: string;
-  status: 'guessed' | 'confirmed';
+  status: FactStatus;
   evidence?: Evidence;
+  /** why the status is not the one written: "claimed confirmed, no measurement found" */
+  note?: string;
 }
 
 export interface EscalationView {
@@ -84,22 +96,81 @@ export interface TimelineEntry {
   done: boolean;
   model: string;
   artifacts: ArtifactKind[];
+  /** the script run of this step failed or timed out: how, and its error line */
+  failure?: StepFailure;
 }
 
-export type MetricSource = 'baseline' | 'final' | 'observation';
+export interface StepFailure {
+  outcome: 'failed' | 'timeout';
+  /** the experiment's error, else the observation's last `XxxError: …` line */
+  error: string;
+}
+
+/**
+ * Where a point comes from: the baseline (step 0) and final scoring, an experiment at its step, the
+ * experiment running now (provisional, moves as the script prints), or an older run's observation.
+ */
+export type MetricSource = 'baseline' | 'final' | 'experiment' | 'running' | 'observation';
 
 export interface MetricPoint {
   step: number;
   score: number;
   source: MetricSource;
+  /** the experiment it was measured by */
+  experiment?: number;
+}
+
+export interface AxisTick {
+  value: number;
+  /** the value as the axis writes it */
+  label: string;
+}
+
+/** The y-axis: the data's range, padded a little and never narrower than about ±1 % of the values. */
+export interface AxisView {
+  low: number;
+  high: number;
+  ticks: AxisTick[];
 }
 
 export interface MetricsView {
-  /** the task's metric name, once known */
+  /** the metric plotted: the task's metric once known, else the most relevant one the scripts print */
+  metric: string | null;
+  higherIsBetter: boolean | null;
+  /** the plotted metric at the baseline (step 0) */
+  baseline: number | null;
+  points: MetricPoint[];
+  /** null without points */
+  axis: AxisView | null;
+  /** the metrics the chart can show, most relevant first (the plotted one included); fewer than two: no choice */
+  choices: string[];
+  /** the metric is the task's score (from the scoring script) */
+  isTaskMetric: boolean;
+}
+
+/** What the run's measurements say about its goal, by MLAgentBench's rule (more than 10 % better). */
+export interface VerdictView {
+  verdict: 'improved' | 'not improved' | 'not measured';
   metric: string | null;
   higherIsBetter: boolean | null;
   baseline: number | null;
-  points: MetricPoint[];
+  final: number | null;
+  /** (final − baseline) / |baseline|, positive when better (the sign flipped when lower is better) */
+  change: number | null;
+  /** the success rule in words */
+  rule: string;
+  /** why it is 'not measured', or which experiments the numbers come from */
+  reason: string;
+}
+
+/** A number the run states as a result that no experiment measured. */
+export interface UnverifiedClaimView {
+  /** as written: "0.99", "97 %" */
+  text: string;
+  value: number;
+  where: 'final answer' | 'research plan';
+  /** the words around it */
+  context: string;
 }
 
 export interface SidebarView {
@@ -109,6 +180,10 @@ export interface SidebarView {
   cost: CostView;
   timeline: TimelineEntry[];
   metrics: MetricsView;
+  /** the run's verdict, once it ended and was judged */
+  verdict: VerdictView | null;
+  /** numbers stated as results that no experiment measured */
+  unverifiedClaims: UnverifiedClaimView[];
   /** an edit waiting for review (path relative to the workspace) */
   pendingEdit: { file: string } | null;
   /** the run replays recorded model answers: nothing is charged */
@@ -125,7 +200,9 @@ export function emptySidebarView(lifelinesTotal = 0, budgetUsd = 0): SidebarView
     factCheck: [],
     cost: { usd: 0, budgetUsd, byModel: {}, byRole: {}, escalations: [], lifelinesLeft: lifelinesTotal, lifelinesTotal, streaming: false },
     timeline: [],
-    metrics: { metric: null, higherIsBetter: null, baseline: null, points: [] },
+    metrics: { metric: null, higherIsBetter: null, baseline: null, points: [], axis: null, choices: [], isTaskMetric: false },
+    verdict: null,
+    unverifiedClaims: [],
     pendingEdit: null,
     replay: false,
   };

@@ -19,7 +19,7 @@ test('a workspace with budgetml.task.json: goal, eval command, direction, read-o
   const workspace = freshWorkspace();
   const task = loadWorkspaceTask(workspace, PYTHON);
   assert.match(task.goal, /test accuracy/);
-  assert.deepEqual(task.evaluation?.command, [PYTHON, 'eval.py']);
+  assert.deepEqual(task.evaluation, { kind: 'command', command: [PYTHON, 'eval.py'], cwd: workspace, metric: 'accuracy', higherIsBetter: true });
   assert.equal(task.evaluation?.higherIsBetter, true);
   const improved = readFileSync(join(workspace, 'train.py'), 'utf8').replace('FEATURES = [1]', 'FEATURES = [0, 1, 2, 3]');
   const server = await startFakeOpenAI({

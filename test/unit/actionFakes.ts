@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { ExperimentRecorder } from '../../src/core/experiments/recorder';
+import { ResearchLog } from '../../src/core/memory/researchLog';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -123,6 +125,7 @@ export async function makeHarness(options: { readOnly?: string[]; step?: number;
     scriptTimeoutSec: options.timeoutSec,
     step: options.step ?? 1,
     log: { steps: () => steps },
+    experiments: new ExperimentRecorder({ runDir, workspace: root, python: '/usr/bin/python3', host, log: ResearchLog.create(path.join(runDir, 'log.jsonl')), emit: () => {} }),
     signal: new AbortController().signal,
   };
   const file = (rel: string) => path.join(root, rel);

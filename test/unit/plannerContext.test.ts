@@ -17,7 +17,7 @@ function step(n: number, observation = `observation ${n} `.repeat(20)): StepReco
 
 const steps = (count: number) => Array.from({ length: count }, (_, i) => step(i + 1));
 const cut = (text: string) => text;
-const joined = (count: number) => buildPlannerMessages('the goal', steps(count), ALL_ACTIONS, cut).map((m) => `${m.role}:${m.content}`).join('\n');
+const joined = (count: number) => buildPlannerMessages({ goal: 'the goal', steps: steps(count) }, ALL_ACTIONS, cut).map((m) => `${m.role}:${m.content}`).join('\n');
 
 test('at least the last 3 steps stay in view, and at most 3 + a fold batch - 1', () => {
   for (let count = 0; count <= 40; count++) {
@@ -55,7 +55,7 @@ test('folded steps become one summary line each, dropped in blocks when there ar
 });
 
 test('messages alternate user and assistant after the system prompt, ending with an observation', () => {
-  const messages = buildPlannerMessages('the goal', steps(7), ALL_ACTIONS, cut);
+  const messages = buildPlannerMessages({ goal: 'the goal', steps: steps(7) }, ALL_ACTIONS, cut);
   assert.equal(messages[0].role, 'system');
   messages.slice(1).forEach((m, i) => assert.equal(m.role, i % 2 === 0 ? 'user' : 'assistant'));
   assert.match(messages[messages.length - 1].content, /^Observation \(step 7\)/);
@@ -63,7 +63,7 @@ test('messages alternate user and assistant after the system prompt, ending with
 });
 
 test('the system prompt names the six entries and every action', () => {
-  const system = buildPlannerMessages('g', [], ALL_ACTIONS, cut)[0].content;
+  const system = buildPlannerMessages({ goal: 'g', steps: [] }, ALL_ACTIONS, cut)[0].content;
   for (const entry of ['Reflection', 'Research Plan and Status', 'Fact Check', 'Thought', 'Action', 'Action Input']) assert.ok(system.includes(entry), entry);
   for (const action of ALL_ACTIONS) assert.ok(system.includes(action.name), action.name);
 });

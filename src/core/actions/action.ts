@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ExperimentRecorder } from '../experiments/recorder';
 import type { Host } from '../host';
 import type { ResearchLogView } from '../memory/types';
 import type { Workspace } from '../workspace';
@@ -41,6 +42,8 @@ export interface ActionContext {
   /** 1-based number of the step being run */
   step: number;
   log: ResearchLogView;
+  /** runs scripts as recorded experiments */
+  experiments: Pick<ExperimentRecorder, 'run'>;
   signal: AbortSignal;
 }
 

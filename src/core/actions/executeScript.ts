@@ -2,7 +2,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { ScriptExit } from '../host';
-import { OutputCapture } from '../text/outputCapture';
+import type { ExperimentResult } from '../experiments/recorder';
+import { experimentLine } from '../experiments/table';
 import { EnvError, fsError, observeEnvErrors } from '../workspace';
 import type { ActionContext, ActionDef } from './action';
 
@@ -21,13 +22,7 @@ export const executeScript: ActionDef<typeof input> = {
       await requireScript(abs, rel);
       ctx.signal.throwIfAborted();
       const outputFile = path.join(ctx.dirs.outputs, `step-${ctx.step}-${path.basename(rel)}.log`);
-      const capture = new OutputCapture(outputFile, { displayPath: shownPath(ctx, outputFile) });
-      let exit: ScriptExit;
-      try {
-        exit = await runCaptured(ctx, rel, capture);
-      } finally {
-        await capture.close();
-      }
+      const { exit, capture, record } = await runRecorded(ctx, rel, outputFile);
       if (exit.declined) {
         await fs.rm(outputFile, { force: true });
         const why = exit.declineReason?.trim() ? ` Their reason: "${exit.declineReason.trim()}".` : '';
@@ -35,7 +30,7 @@ export const executeScript: ActionDef<typeof input> = {
       }
       const output = capture.totalChars > 0 ? capture.text() : '(the script printed nothing)';
       const artifacts = { output: path.relative(ctx.dirs.run, outputFile).split(path.sep).join('/') };
-      return { observation: `${describeExit(exit, rel, ctx.scriptTimeoutSec)}\n${output}`, artifacts };
+      return { observation: `${describeExit(exit, rel, ctx.scriptTimeoutSec)}\n${output}\n\n${experimentLine(record)}`, artifacts };
     }),
 };
 
@@ -50,7 +45,8 @@ async function requireScript(abs: string, rel: string): Promise<void> {
   }
 }
 
-async function runCaptured(ctx: ActionContext, rel: string, capture: OutputCapture): Promise<ScriptExit> {
+/** Runs the script as an experiment: its output captured, its metrics and code recorded. */
+async function runRecorded(ctx: ActionContext, rel: string, outputFile: string): Promise<ExperimentResult> {
   const request = {
     command: ctx.python,
     args: [rel],
@@ -59,8 +55,9 @@ async function runCaptured(ctx: ActionContext, rel: string, capture: OutputCaptu
     purpose: 'agent' as const,
     display: `${quoted(ctx.python)} ${quoted(rel)}`,
   };
+  const run = { kind: 'execute' as const, step: ctx.step, script: rel, codeRoot: ctx.workspace.root, request, outputFile, displayPath: shownPath(ctx, outputFile) };
   try {
-    return await ctx.host.runScript(request, (chunk) => capture.write(chunk), ctx.signal);
+    return await ctx.experiments.run(run, ctx.signal);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     throw new EnvError(`${rel} could not be run: ${(error as Error).message}`);

@@ -1,4 +1,6 @@
 import type { ActionDef } from '../actions/action';
+import { experimentsTable } from '../experiments/table';
+import type { ExperimentRecord } from '../experiments/types';
 import type { ChatMessage } from '../llm/types';
 import type { StepRecord } from '../memory/types';
 import { plannerSystemPrompt, renderStep, summaryLine, taskMessage, OBSERVATION_TRAILER } from './plannerPrompt';
@@ -39,17 +41,27 @@ export function summaryOf(folded: readonly StepRecord[], limits: ContextLimits):
   return [`(${dropped} earlier steps omitted)`, ...lines.slice(dropped)];
 }
 
+/** What the planner is told about the run so far. */
+export interface PlannerHistory {
+  goal: string;
+  steps: readonly StepRecord[];
+  /** every experiment so far; those of folded steps (and the baseline) go into the Experiments table */
+  experiments?: readonly ExperimentRecord[];
+}
+
 export function buildPlannerMessages(
-  goal: string,
-  steps: readonly StepRecord[],
+  history: PlannerHistory,
   menu: readonly ActionDef[],
   cutObservation: (text: string) => string,
   limits: ContextLimits = DEFAULT_LIMITS,
 ): ChatMessage[] {
+  const { goal, steps } = history;
   const first = firstVisibleStep(steps.length, limits);
+  const lastFolded = first > 0 ? steps[first - 1].step : 0;
+  const table = experimentsTable((history.experiments ?? []).filter((e) => e.step <= lastFolded));
   const messages: ChatMessage[] = [
     { role: 'system', content: plannerSystemPrompt(menu) },
-    { role: 'user', content: taskMessage(goal, summaryOf(steps.slice(0, first), limits)) + (steps.length === first ? `\n\n${OBSERVATION_TRAILER}` : '') },
+    { role: 'user', content: taskMessage(goal, summaryOf(steps.slice(0, first), limits), table) + (steps.length === first ? `\n\n${OBSERVATION_TRAILER}` : '') },
   ];
   for (const step of steps.slice(first)) messages.push(...renderStep(step, cutObservation));
   return messages;

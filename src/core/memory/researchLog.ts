@@ -43,6 +43,7 @@ export type NewLogRecord = LogRecord extends infer R ? (R extends LogRecord ? Om
  */
 export class ResearchLog implements ResearchLogView {
   private readonly records: LogRecord[];
+  private readonly listeners: Array<(record: LogRecord) => void> = [];
 
   private constructor(readonly path: string, records: LogRecord[]) {
     this.records = records;
@@ -61,7 +62,13 @@ export class ResearchLog implements ResearchLogView {
     const full = { ...record, time: new Date().toISOString() } as LogRecord;
     appendFileSync(this.path, JSON.stringify(full) + '\n');
     this.records.push(full);
+    for (const listener of this.listeners) listener(full);
     return full;
+  }
+
+  /** Calls `listener` with every record appended from now on, after it is on disk. */
+  onAppend(listener: (record: LogRecord) => void): void {
+    this.listeners.push(listener);
   }
 
   all(): readonly LogRecord[] {

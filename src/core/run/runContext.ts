@@ -7,6 +7,8 @@ import type { Config } from '../config';
 import { BudgetGuard } from '../cost/budget';
 import { Ledger, type LedgerCall } from '../cost/ledger';
 import type { RunEventListener } from '../events';
+import { eventStream } from './eventStream';
+import { ExperimentRecorder } from '../experiments/recorder';
 import { chainFor, type CascadeDeps } from '../llm/cascade';
 import { ModelClient } from '../llm/client';
 import { Lifelines } from '../llm/lifelines';
@@ -31,6 +33,8 @@ export interface RunContext {
   workspace: Workspace;
   planner: PlannerSetup;
   worker: WorkerLlm;
+  /** every script run of the run, recorded */
+  experiments: ExperimentRecorder;
   emit: RunEventListener;
   /** the step being run */
   step: number;
@@ -45,7 +49,7 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
   if (!options.resume && log.all().length > 0) throw new Error(`${runDir} already holds a run; resume it or choose another folder`);
   const ledger = Ledger.fromCalls(log.ofType('call').map(toLedgerCall));
   const lifelines = new Lifelines(config.lifelines, log.ofType('lifeline').length);
-  const emit: RunEventListener = (event) => options.onEvent?.(event);
+  const emit = eventStream(log, options.onEvent ? [options.onEvent] : [], (message) => options.host.log('warn', message));
   const budget = new BudgetGuard(config.budgetUsd, ledger);
   const client = new ModelClient({ config, providers: new ProviderPool(config, options.keys, options.replay), ledger, budget, log, emit });
   const expert = parseModelRef(config.models.expert);
@@ -65,6 +69,7 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
     planner: plannerSetup(config, deps, expert),
     // the worker logs the step being run, read when it is asked
     worker: createWorker({ deps, chain: chainFor(workers, expert), listLength: workers.length, maxOutputTokens: config.maxOutputTokens.worker, step: () => context.step }),
+    experiments: new ExperimentRecorder({ runDir, workspace: options.task.workspace, python: config.python, host: options.host, log, emit }),
     emit,
     step: log.steps().length + 1,
   };

@@ -26,7 +26,7 @@ async function runOneStep(ctx: RunContext): Promise<boolean> {
   ctx.emit({ type: 'step-started', step: ctx.step });
   const history = ctx.log.steps();
   const cut = (text: string) => headAndTail(text, DEFAULT_LIMITS.maxObservationChars);
-  const build = (menu: readonly ActionDef[]) => buildPlannerMessages(ctx.task.goal, history, menu, cut);
+  const build = (menu: readonly ActionDef[]) => buildPlannerMessages({ goal: ctx.task.goal, steps: history, experiments: ctx.experiments.all() }, menu, cut);
   const planned = await plan(ctx, build, history);
   const { response } = planned;
   ctx.emit({ type: 'planned', step: ctx.step, model: planned.model, ...response });
@@ -64,6 +64,7 @@ async function act(ctx: RunContext, name: string, input: Record<string, unknown>
     scriptTimeoutSec: ctx.config.scriptTimeoutSec,
     step: ctx.step,
     log: ctx.log,
+    experiments: ctx.experiments,
     signal: ctx.options.signal,
   };
   try {

@@ -2,10 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunStatus } from '../events';
 import type { RunSummary } from '../run';
-import { improvementOf, SUCCESS_THRESHOLD, type Score } from '../task/evaluate';
+import { improvementOf, type Score } from '../task/evaluate';
+import type { Verification } from './verification';
 import type { RunContext } from './runContext';
 
-export interface RunResult {
+export interface RunResult extends Verification {
   status: RunStatus;
   message?: string;
   baseline: Score | null;
@@ -28,7 +29,10 @@ export function writeSummary(ctx: RunContext, result: RunResult): RunSummary {
     baseline,
     score,
     improvement,
-    success: ctx.task.evaluation ? improvement !== null && improvement > SUCCESS_THRESHOLD : null,
+    success: ctx.task.evaluation ? result.verdict.verdict === 'improved' : null,
+    experiments: ctx.experiments.all().length,
+    verdict: result.verdict,
+    unverifiedClaims: result.unverifiedClaims,
     cost: ctx.ledger.toJSON(),
     tokens: ctx.ledger.tokens,
     escalations: ctx.log.ofType('escalation').length,

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import type { Host, ScriptExit } from '../host';
-import { OutputCapture } from '../text/outputCapture';
-import type { Evaluation, Task } from './task';
+import { basename } from 'node:path';
+import type { ScriptRequest } from '../host';
+import type { Evaluation } from './task';
 
 export interface Score {
   /** null when the scoring command failed or printed no finite score */
@@ -12,21 +11,44 @@ export interface Score {
   detail: string;
 }
 
-/** Runs the training script as it stands (for the baseline), its output saved in the outputs folder. */
-export async function runTraining(task: Task, python: string, host: Host, outputsDir: string, label: string, signal: AbortSignal): Promise<{ exit: ScriptExit; output: string }> {
-  const script = task.script ?? 'train.py';
-  return capture(host, { command: python, args: [script], cwd: task.workspace, purpose: 'eval', display: `${python} ${script}` }, join(outputsDir, `${label}-train.log`), signal);
+/**
+ * Scores a folder by importing eval.py and calling `get_score(folder)`, as MLAgentBench does (run as a
+ * script, its eval.py would ignore the folder and score its own `../env`). An eval.py without
+ * `get_score` is run as a script with the folder as its argument (this project's own format).
+ * The score is printed last as a JSON line.
+ */
+const SCORING_HARNESS = `
+import importlib.util, json, os, runpy, sys
+path, folder = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.dirname(path))
+spec = importlib.util.spec_from_file_location("eval", path)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+if not hasattr(module, "get_score"):
+    sys.argv = [path, folder]
+    runpy.run_path(path, run_name="__main__")
+    sys.exit(0)
+score = module.get_score(folder)
+sys.stdout.flush()
+print(json.dumps({"score": float(score)}))
+`;
+
+/** The process that scores `folder` (the workspace, or the baseline's scratch copy). */
+export function scoringRequest(evaluation: Evaluation, python: string, folder: string): ScriptRequest {
+  if (evaluation.kind === 'command') {
+    const [command, ...args] = evaluation.command;
+    return { command, args, cwd: evaluation.cwd, purpose: 'eval', display: evaluation.command.join(' ') };
+  }
+  const script = evaluation.script;
+  return { command: python, args: ['-c', SCORING_HARNESS, script, folder], cwd: evaluation.cwd, purpose: 'eval', display: `${python} ${basename(script)}: get_score(${folder})` };
 }
 
-/** Runs the scoring command and reads the score it prints. */
-export async function measureScore(evaluation: Evaluation, host: Host, outputsDir: string, label: string, signal: AbortSignal): Promise<Score> {
-  const [command, ...args] = evaluation.command;
-  const { exit, output } = await capture(host, { command, args, cwd: evaluation.cwd, purpose: 'eval', display: evaluation.command.join(' ') }, join(outputsDir, `${label}-eval.log`), signal);
-  const parsed = parseScoreOutput(output);
-  const metric = parsed.metric ?? evaluation.metric ?? 'score';
-  const higherIsBetter = parsed.higherIsBetter ?? evaluation.higherIsBetter ?? true;
-  if (exit.exitCode !== 0) return { score: null, metric, higherIsBetter, detail: `the scoring command exited with ${exit.exitCode ?? 'no exit code'}` };
-  return { score: parsed.score, metric, higherIsBetter, detail: parsed.score === null ? 'the scoring command printed no finite score' : lastLine(output) };
+/** Reads the task's score from a scoring run's output, with the evaluation's metric and direction. */
+export function scoreReader(evaluation: Evaluation): (output: string) => { metric: string; score: number | null; higherIsBetter: boolean } {
+  return (output) => {
+    const parsed = parseScoreOutput(output);
+    return { score: parsed.score, metric: evaluation.metric ?? parsed.metric ?? 'score', higherIsBetter: evaluation.higherIsBetter ?? parsed.higherIsBetter ?? true };
+  };
 }
 
 /** Reads `{"score": …}` JSON (MLAgentBench's eval.py) from the last such line, else the last number printed. */
@@ -52,20 +74,6 @@ export function improvementOf(baseline: number | null, score: number | null, hig
 
 export const SUCCESS_THRESHOLD = 0.1;
 
-async function capture(host: Host, request: Parameters<Host['runScript']>[0], file: string, signal: AbortSignal): Promise<{ exit: ScriptExit; output: string }> {
-  const out = new OutputCapture(file);
-  try {
-    const exit = await host.runScript(request, (chunk) => out.write(chunk), signal);
-    return { exit, output: out.text() };
-  } finally {
-    await out.close();
-  }
-}
-
 function finite(value: number): number | null {
   return Number.isFinite(value) ? value : null;
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
 }

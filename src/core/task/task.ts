@@ -9,14 +9,43 @@ export interface Task {
   /** the training script, relative to the workspace (for the baseline and as the default script) */
   script?: string;
   evaluation?: Evaluation;
+  /** set for an MLAgentBench task folder: its `env/` is prepared and copied into the workspace */
+  benchmark?: BenchmarkFolder;
 }
 
-export interface Evaluation {
-  /** argv of the scoring command; it prints a JSON line with "score" (MLAgentBench) or a number last */
-  command: string[];
-  /** folder the scoring command runs in */
+export interface BenchmarkFolder {
+  /** the task folder */
+  folder: string;
+  /** what the agent sees: copied into the workspace (and, for the baseline, into a scratch folder) */
+  env: string;
+  /** hidden from the agent: eval.py, prepare.py, research_problem.txt */
+  scripts: string;
+}
+
+/**
+ * How a result is scored.
+ * 'module': MLAgentBench's way: `eval.py` is imported and `get_score(<folder>)` called (cwd: its folder);
+ *   a script without `get_score` is run as `python eval.py <folder>` and its JSON line read.
+ * 'command': this project's workspace task: a command run in the workspace that prints the score.
+ */
+export type Evaluation = ModuleEvaluation | CommandEvaluation;
+
+interface EvaluationBase {
+  /** folder the scoring runs in */
   cwd: string;
-  /** when unset, taken from the scoring command's JSON line ("metric", "higher_is_better") */
+  /** when unset, taken from the scoring output's JSON line ("metric", "higher_is_better") */
   metric?: string;
   higherIsBetter?: boolean;
+}
+
+export interface ModuleEvaluation extends EvaluationBase {
+  kind: 'module';
+  /** absolute path of eval.py */
+  script: string;
+}
+
+export interface CommandEvaluation extends EvaluationBase {
+  kind: 'command';
+  /** argv of the scoring command; it prints a JSON line with "score" or a number last */
+  command: string[];
 }

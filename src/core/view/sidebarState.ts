@@ -1,13 +1,14 @@
-import { emptySidebarView, type ArtifactKind, type RunPhase, type SidebarView, type TimelineEntry } from '../../shared/viewModels';
-import type { RunEvent } from '../events';
-import type { CallRecord, LogRecord } from '../memory/researchLog';
-import { parseFactCheck, type SeenStep } from './factCheck';
+import { emptySidebarView, type ArtifactKind, type SidebarView, type StepFailure, type TimelineEntry } from '../../shared/viewModels';
 import { planParts } from '../../shared/planText';
-import { metricFromOutput, summarizeInput, summarizeObservation } from './viewText';
+import type { RunEvent } from '../events';
+import { parseFactCheck } from './factCheck';
+import { metricsView } from './metricsView';
+import { seenExperiment, type RunningExperiment, type SeenExperiment, type SeenScores, type SeenStep } from './types';
+import { errorLine, summarizeInput, summarizeObservation } from './viewText';
 
 /**
- * The sidebar's state, folded from a run's events; the same fold over the run's log.jsonl gives the
- * same view, so the sidebar comes back unchanged after a window reload.
+ * The sidebar's state, folded from a run's events; the same fold over the run's log.jsonl
+ * (sidebarLog.ts) gives the same view, so the sidebar comes back unchanged after a window reload.
  */
 
 export interface SidebarOptions {
@@ -20,28 +21,37 @@ export interface SidebarOptions {
   replay?: boolean;
 }
 
-/** The view plus what the view leaves out but the fact check needs: every observation so far. */
+/** The view plus what the view leaves out but later events are judged against. */
 export interface SidebarState {
   view: SidebarView;
+  /** every finished step's observation (the fact check's evidence) */
   seen: SeenStep[];
   /** what the calls fed so far cost (the ledger's total) */
   bookedUsd: number;
+  /** every finished experiment */
+  experiments: SeenExperiment[];
+  /** the experiment running now, with the metrics it printed so far */
+  running: RunningExperiment | null;
+  scores: SeenScores;
+  /** the metric the user chose to plot (null: the task's, else the most relevant) */
+  chosenMetric: string | null;
 }
 
-/** A model call as the log records it: live, the host reads these from log.jsonl as they are written. */
-export type CallInput = Pick<CallRecord, 'type' | 'step' | 'role' | 'model' | 'usd'>;
+/** An escalation from the log says at which step it happened. */
 type Escalation = Extract<RunEvent, { type: 'escalation' }> & { step?: number };
-type Score = Extract<RunEvent, { type: 'score' }> & { higherIsBetter?: boolean };
-export type SidebarInput = Exclude<RunEvent, { type: 'escalation' } | { type: 'score' }> | Escalation | Score | CallInput;
+export type SidebarInput = Exclude<RunEvent, { type: 'escalation' }> | Escalation;
 
 export function initialSidebar(options: SidebarOptions): SidebarState {
-  const view = emptySidebarView(options.lifelinesTotal);
-  view.replay = options.replay ?? false;
-  view.metrics = { ...view.metrics, metric: options.metric ?? null, higherIsBetter: options.higherIsBetter ?? null };
-  return { view, seen: [], bookedUsd: 0 };
+  const view = { ...emptySidebarView(options.lifelinesTotal), replay: options.replay ?? false };
+  const state: SidebarState = { view, seen: [], bookedUsd: 0, experiments: [], running: null, scores: { metric: null, higherIsBetter: null }, chosenMetric: null };
+  return withMetrics(state, options);
 }
 
 export function reduceSidebar(state: SidebarState, input: SidebarInput, options: SidebarOptions): SidebarState {
+  return withMetrics(fold(state, input, options), options);
+}
+
+function fold(state: SidebarState, input: SidebarInput, options: SidebarOptions): SidebarState {
   const { view } = state;
   switch (input.type) {
     case 'run-started':
@@ -67,11 +77,21 @@ export function reduceSidebar(state: SidebarState, input: SidebarInput, options:
       return withView(state, { cost: { ...view.cost, lifelinesLeft: input.left } });
     case 'score':
       return scored(state, input);
+    case 'experiment-started':
+      return { ...state, running: { id: input.id, step: input.step, kind: input.kind, metrics: {} } };
+    case 'metric':
+      return { ...state, running: printed(state.running, input) };
+    case 'experiment':
+      return experimented(state, input.experiment);
+    case 'verdict':
+      return withView(state, { verdict: { ...input.verdict }, unverifiedClaims: input.unverifiedClaims.map(({ text, value, where, context }) => ({ text, value, where, context })) });
+    case 'warning':
+      return state;
     case 'run-ended':
-      return withView(state, {
-        run: view.run && { ...view.run, status: input.status, ...(input.message ? { message: input.message } : {}) },
-        cost: { ...view.cost, streaming: false },
-      });
+      return {
+        ...withView(state, { run: view.run && { ...view.run, status: input.status, ...(input.message ? { message: input.message } : {}) }, cost: { ...view.cost, streaming: false } }),
+        running: null,
+      };
   }
 }
 
@@ -79,13 +99,27 @@ function withView(state: SidebarState, changes: Partial<SidebarView>): SidebarSt
   return { ...state, view: { ...state.view, ...changes } };
 }
 
-/** A new run starts from scratch; the same run, resumed, keeps what it showed. */
+/** The chart follows the experiments, the running one, the scores and the user's choice. */
+function withMetrics(state: SidebarState, options: SidebarOptions): SidebarState {
+  const { experiments, running, scores, seen, chosenMetric: chosen } = state;
+  const runStep = state.view.run?.step ?? 0;
+  const metrics = metricsView({ experiments, running, scores, seen, chosen, runStep, metric: options.metric, higherIsBetter: options.higherIsBetter });
+  return withView(state, { metrics });
+}
+
+/** The user chose which metric to plot (null: back to the task's). */
+export function withMetricChoice(state: SidebarState, metric: string | null, options: SidebarOptions): SidebarState {
+  return withMetrics({ ...state, chosenMetric: metric }, options);
+}
+
+/** A new run starts from scratch; the same run, resumed, keeps what it showed but not its verdict. */
 function runStarted(state: SidebarState, input: Extract<RunEvent, { type: 'run-started' }>, options: SidebarOptions): SidebarState {
   const resumed = state.view.run?.id === input.runId;
-  const base = resumed ? state : initialSidebar(options);
+  const base = resumed ? { ...state, running: null } : initialSidebar(options);
   const step = Math.max(base.view.run?.step ?? 0, input.resumedFromStep);
   const run = { id: input.runId, goal: input.goal, status: 'running' as const, step, maxSteps: options.maxSteps };
-  return withView(base, { run, replay: input.replay ?? base.view.replay, cost: { ...base.view.cost, budgetUsd: input.budgetUsd, streaming: false } });
+  const cost = { ...base.view.cost, budgetUsd: input.budgetUsd, streaming: false };
+  return withView(base, { run, replay: input.replay ?? base.view.replay, cost, verdict: null, unverifiedClaims: [] });
 }
 
 function planned(state: SidebarState, input: Extract<RunEvent, { type: 'planned' }>): SidebarState {
@@ -94,20 +128,19 @@ function planned(state: SidebarState, input: Extract<RunEvent, { type: 'planned'
   const plan = changed
     ? { current: input.researchPlan, parts: planParts(input.researchPlan), updatedAt: input.step, history: [...view.plan.history, { step: input.step, text: input.researchPlan }] }
     : view.plan;
-  const before = state.seen.filter((s) => s.step < input.step);
+  const seen = state.seen.filter((s) => s.step < input.step);
+  const experiments = state.experiments.filter((e) => e.step < input.step);
   const entry: TimelineEntry = { step: input.step, action: input.action, input: summarizeInput(input.actionInput), observation: '', done: false, model: input.model, artifacts: [] };
-  return withView(state, { plan, factCheck: parseFactCheck(input.factCheck, before), timeline: upsert(view.timeline, entry) });
+  return withView(state, { plan, factCheck: parseFactCheck(input.factCheck, seen, experiments), timeline: upsert(view.timeline, entry) });
 }
 
 function observed(state: SidebarState, input: Extract<RunEvent, { type: 'observation' }>): SidebarState {
   const { view } = state;
   const artifacts: ArtifactKind[] = (['diff', 'output'] as const).filter((kind) => input.artifacts?.[kind]);
   const known = view.timeline.find((t) => t.step === input.step);
+  const seen = [...state.seen.filter((s) => s.step !== input.step), { step: input.step, action: input.action, observation: input.observation, artifacts }];
   const entry: TimelineEntry = { step: input.step, action: input.action, input: known?.input ?? '', model: known?.model ?? '', observation: summarizeObservation(input.observation, input.action), done: true, artifacts };
-  const seen = [...state.seen.filter((s) => s.step !== input.step), { step: input.step, observation: input.observation, artifacts }];
-  const score = input.action === 'Execute Script' && view.metrics.metric ? metricFromOutput(input.observation, view.metrics.metric) : null;
-  const metrics = score === null ? view.metrics : { ...view.metrics, points: [...view.metrics.points, { step: input.step, score, source: 'observation' as const }] };
-  return { ...state, view: { ...view, timeline: upsert(view.timeline, entry), metrics }, seen };
+  return { ...withView(state, { timeline: upsert(view.timeline, withFailure(entry, state.experiments, input.observation)) }), seen };
 }
 
 function upsert(timeline: TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
@@ -115,7 +148,7 @@ function upsert(timeline: TimelineEntry[], entry: TimelineEntry): TimelineEntry[
 }
 
 /** A booked call: the spend is exact again (no streaming estimate) and the call adds to its model and role. */
-function called(state: SidebarState, input: CallInput): SidebarState {
+function called(state: SidebarState, input: Extract<RunEvent, { type: 'call' }>): SidebarState {
   const { view } = state;
   const bookedUsd = state.bookedUsd + input.usd;
   const add = (totals: Record<string, number>, key: string) => ({ ...totals, [key]: (totals[key] ?? 0) + input.usd });
@@ -124,71 +157,42 @@ function called(state: SidebarState, input: CallInput): SidebarState {
   return { ...state, bookedUsd, view: { ...view, cost, run } };
 }
 
-function scored(state: SidebarState, input: Score): SidebarState {
-  const { metrics, run } = state.view;
-  const higherIsBetter = input.higherIsBetter ?? metrics.higherIsBetter;
-  const next = { ...metrics, metric: input.metric, higherIsBetter };
-  if (input.score === null) return withView(state, { metrics: next });
-  const point = { step: input.label === 'baseline' ? 0 : (run?.step ?? 0), score: input.score, source: input.label };
-  const points = [...next.points.filter((p) => p.source !== input.label), point];
-  return withView(state, { metrics: { ...next, points, baseline: input.label === 'baseline' ? input.score : next.baseline } });
+function scored(state: SidebarState, input: Extract<RunEvent, { type: 'score' }>): SidebarState {
+  const scores: SeenScores = { ...state.scores, metric: input.metric, higherIsBetter: input.higherIsBetter ?? state.scores.higherIsBetter };
+  if (input.score !== null) scores[input.label] = input.score;
+  return { ...state, scores };
+}
+
+/** A metric line of the running experiment: its latest value per name. */
+function printed(running: RunningExperiment | null, input: Extract<RunEvent, { type: 'metric' }>): RunningExperiment {
+  const current = running?.id === input.experiment ? running : { id: input.experiment, step: input.step, kind: input.step === 0 ? ('baseline' as const) : ('execute' as const), metrics: {} };
+  return { ...current, metrics: { ...current.metrics, [input.name]: input.value } };
+}
+
+/** A finished experiment replaces the running one; its step's timeline entry shows whether it failed. */
+function experimented(state: SidebarState, record: Extract<RunEvent, { type: 'experiment' }>['experiment']): SidebarState {
+  const experiments = [...state.experiments.filter((e) => e.id !== record.id), seenExperiment(record)];
+  const running = state.running?.id === record.id ? null : state.running;
+  const observation = (step: number) => state.seen.find((s) => s.step === step)?.observation ?? '';
+  const timeline = state.view.timeline.map((t) => (t.step === record.step ? withFailure(t, experiments, observation(t.step)) : t));
+  return { ...withView(state, { timeline }), experiments, running };
+}
+
+/** An Execute Script whose experiment failed or timed out is marked with its error line. */
+function withFailure(entry: TimelineEntry, experiments: readonly SeenExperiment[], observation: string): TimelineEntry {
+  const { failure: _previous, ...rest } = entry;
+  const failure = failureOf(entry.step, experiments, observation);
+  return failure ? { ...rest, failure } : rest;
+}
+
+function failureOf(step: number, experiments: readonly SeenExperiment[], observation: string): StepFailure | undefined {
+  const experiment = experiments.filter((e) => e.kind === 'execute' && e.step === step).pop();
+  if (!experiment || (experiment.outcome !== 'failed' && experiment.outcome !== 'timeout')) return undefined;
+  const fallback = experiment.outcome === 'timeout' ? 'The script timed out.' : 'The script failed.';
+  return { outcome: experiment.outcome, error: experiment.error ?? errorLine(observation) ?? fallback };
 }
 
 /** Edits waiting for review are not run events: the host reports them. */
 export function withPendingEdit(state: SidebarState, file: string | null): SidebarState {
   return withView(state, { pendingEdit: file === null ? null : { file } });
-}
-
-export interface FromLogOptions extends SidebarOptions {
-  /** the run is still going in this window; otherwise an unfinished log means it was interrupted */
-  live?: boolean;
-}
-
-/** The sidebar of a run rebuilt from its log.jsonl records, equal to the live one at the same point. */
-export function sidebarFromLog(records: readonly LogRecord[], options: FromLogOptions): SidebarState {
-  let state = initialSidebar(options);
-  for (const record of records) {
-    for (const input of inputsOf(record, state)) state = reduceSidebar(state, input, options);
-  }
-  const run = state.view.run;
-  if (run?.status === 'running' && !options.live) state = withView(state, { run: { ...run, status: 'interrupted' } });
-  return state;
-}
-
-/** The inputs a log record stands for, in the order the live run emitted them. */
-function inputsOf(record: LogRecord, state: SidebarState): SidebarInput[] {
-  switch (record.type) {
-    case 'run':
-      return [{ type: 'run-started', runId: record.runId, runDir: '', goal: record.goal, budgetUsd: record.budgetUsd, resumedFromStep: 0 }];
-    case 'resume': {
-      const run = state.view.run;
-      return [{ type: 'run-started', runId: run?.id ?? '', runDir: '', goal: run?.goal ?? '', budgetUsd: state.view.cost.budgetUsd, resumedFromStep: record.fromStep - 1 }];
-    }
-    case 'call':
-      return [{ type: 'call', step: record.step, role: record.role, model: record.model, usd: record.usd }];
-    case 'step': {
-      const { step, response, model, observation, artifacts } = record;
-      return [
-        { type: 'step-started', step },
-        { type: 'planned', step, model, ...response },
-        { type: 'observation', step, action: response.action, observation, ...(artifacts ? { artifacts } : {}) },
-      ];
-    }
-    case 'escalation':
-      return [{ type: 'escalation', step: record.step, role: record.role, from: record.from, to: record.to, reason: record.reason, addedUsd: record.addedUsd }];
-    case 'lifeline':
-      return [{ type: 'lifeline', used: record.used, left: Math.max(0, state.view.cost.lifelinesTotal - record.used) }];
-    case 'score':
-      return [{ type: 'score', label: record.label, score: record.score, metric: record.metric, ...(record.higherIsBetter === undefined ? {} : { higherIsBetter: record.higherIsBetter }) }];
-    case 'end':
-      return [{ type: 'run-ended', status: phaseOf(record.status), ...(record.message ? { message: record.message } : {}) }];
-    case 'warning':
-      return [];
-  }
-}
-
-const END_STATUSES: readonly RunPhase[] = ['final_answer', 'max_steps', 'budget_exhausted', 'cancelled', 'error'];
-
-function phaseOf(status: string): Exclude<RunPhase, 'running' | 'interrupted'> {
-  return (END_STATUSES.includes(status as RunPhase) ? status : 'error') as Exclude<RunPhase, 'running' | 'interrupted'>;
 }

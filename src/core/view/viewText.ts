@@ -60,3 +60,12 @@ export function metricFromOutput(output: string, metric: string): number | null 
   }
   return found;
 }
+
+const ERROR_LINE = /^(?:[A-Za-z_][\w.]*(?:Error|Exception)|KeyboardInterrupt)\b(?::.*)?$/;
+
+/** The last line that names an error (`ValueError: …`, `torch.cuda.OutOfMemoryError: …`), trimmed; null when none does. */
+export function errorLine(output: string): string | null {
+  const lines = output.split('\n').map((l) => l.trim());
+  for (let i = lines.length - 1; i >= 0; i--) if (ERROR_LINE.test(lines[i])) return clip(lines[i], OBSERVATION_SUMMARY_CHARS);
+  return null;
+}

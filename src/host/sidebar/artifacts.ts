@@ -1,9 +1,10 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import type { ExperimentRecord } from '../../core/experiments/types';
 import type { StepRecord } from '../../core/memory/types';
 import type { ArtifactKind, PlanView } from '../../shared/viewModels';
-import { parseLines } from './logFollower';
+import { readRunLog } from './runLog';
 import type { RunTextProvider } from './runText';
 
 export interface ArtifactRequest {
@@ -32,6 +33,15 @@ export async function openArtifact(runDir: string | undefined, request: Artifact
   return show(vscode.Uri.file(file), request.cite);
 }
 
+/** Opens the full output of an experiment of the shown run, by the path its log record gives, only inside the run folder. */
+export async function openExperiment(runDir: string | undefined, request: { id: number; cite?: string }): Promise<boolean> {
+  const experiment = runDir && (await experimentRecord(runDir, request.id));
+  if (!runDir || !experiment) return tell(`experiment #${request.id} is not in the run's log`);
+  const file = await insideFolder(runDir, experiment.output);
+  if (!file) return tell(`the output of experiment #${request.id} is missing from the run folder`);
+  return show(vscode.Uri.file(file), request.cite);
+}
+
 /** Every version of the research plan as a read-only markdown document, with its preview beside it. */
 export async function showPlanHistory(runDir: string | undefined, goal: string | undefined, plan: PlanView, texts: RunTextProvider): Promise<boolean> {
   if (!plan.history.length) return tell('the planner has not written a plan yet');
@@ -44,10 +54,12 @@ export async function showPlanHistory(runDir: string | undefined, goal: string |
 }
 
 async function stepRecord(runDir: string, step: number): Promise<StepRecord | undefined> {
-  const text = await readFile(resolve(runDir, 'log.jsonl'), 'utf8').catch(() => '');
-  return parseLines(text)
-    .filter((r): r is StepRecord => r.type === 'step' && r.step === step)
-    .pop();
+  return (await readRunLog(runDir)).filter((r): r is StepRecord => r.type === 'step' && r.step === step).pop();
+}
+
+async function experimentRecord(runDir: string, id: number): Promise<ExperimentRecord | undefined> {
+  const records = await readRunLog(runDir);
+  return records.flatMap((r) => (r.type === 'experiment' && r.experiment?.id === id ? [r.experiment] : [])).pop();
 }
 
 /** The file `rel` names, when it exists inside `folder` (links resolved); else undefined. */

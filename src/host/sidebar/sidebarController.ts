@@ -4,7 +4,7 @@ import type { SidebarIntent } from '../../shared/protocol';
 import { Disposable } from '../disposable';
 import type { EditReview } from '../editReview/editReview';
 import type { RunController } from '../runController';
-import { openArtifact, showPlanHistory } from './artifacts';
+import { openArtifact, openExperiment, showPlanHistory } from './artifacts';
 import { sidebarLimits } from './limits';
 import { RunTextProvider } from './runText';
 import { SIDEBAR_VIEW_ID, SidebarProvider } from './sidebarProvider';
@@ -57,6 +57,10 @@ export class SidebarController extends Disposable {
           return this.askExpert();
         case 'openArtifact':
           return void (await openArtifact(this.session.runDir, intent, this.texts));
+        case 'openExperiment':
+          return void (await openExperiment(this.session.runDir, intent));
+        case 'chooseMetric':
+          return this.session.chooseMetric(intent.metric);
         case 'showHistory':
           return void (await showPlanHistory(this.session.runDir, this.session.view.run?.goal, this.session.view.plan, this.texts));
         default:

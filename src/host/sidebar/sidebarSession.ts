@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RunEvent } from '../../core/events';
-import type { LogRecord } from '../../core/memory/researchLog';
-import { initialSidebar, reduceSidebar, sidebarFromLog, withPendingEdit, type SidebarOptions, type SidebarState } from '../../core/view/sidebarState';
+import { sidebarFromLog } from '../../core/view/sidebarLog';
+import { initialSidebar, reduceSidebar, withMetricChoice, withPendingEdit, type SidebarInput, type SidebarOptions, type SidebarState } from '../../core/view/sidebarState';
 import type { SidebarView } from '../../shared/viewModels';
 import { newestRun, readRunLimits } from '../runFolders';
-import { LogFollower, parseLines } from './logFollower';
+import { readRunLog, readRunLogNow } from './runLog';
 
 export interface SidebarSessionDeps {
   /** where the view goes (the SidebarProvider) */
@@ -15,12 +15,12 @@ export interface SidebarSessionDeps {
 }
 
 /**
- * The sidebar's side of a run: folds the run's events into the view and shows it. The model
- * calls (cost by model and role) are not events: they are read from the run's log as it grows.
+ * The sidebar's side of a run: folds the run's events (model calls and experiments included) into
+ * the view and shows it. The run's log is read only to show a run this window did not follow from
+ * its start: a finished one after a reload, or one that resumes.
  */
 export class SidebarSession {
   private state: SidebarState;
-  private follower: LogFollower | undefined;
   private options: SidebarOptions;
   private pendingEdit: string | null = null;
   /** the run folder the view shows */
@@ -44,12 +44,8 @@ export class SidebarSession {
 
   /** Every event of a live run, in order. */
   handle(event: RunEvent): void {
-    if (event.type === 'run-started') this.follow(event.runDir, event.replay ?? isReplayRun(event.runDir));
-    const records = event.type === 'spend' && event.streaming ? [] : (this.follower?.readNew() ?? []);
-    for (const record of records) {
-      if (record.type === 'call') this.reduce(record);
-    }
-    this.reduce(event.type === 'score' ? { ...event, higherIsBetter: directionOf(records, event.label) } : event);
+    if (event.type === 'run-started') this.start(event);
+    else this.reduce(event);
     this.publish();
   }
 
@@ -57,13 +53,12 @@ export class SidebarSession {
   async restore(runDir: string): Promise<void> {
     if (this.state.view.run?.status === 'running') return;
     const followed = this.followed;
-    const text = await readFile(join(runDir, 'log.jsonl'), 'utf8').catch(() => '');
+    const records = await readRunLog(runDir);
     const replay = (await recordedReplay(runDir)) ?? isReplayRun(runDir);
     // a live run that started meanwhile wins
     if (followed !== this.followed) return;
-    this.follower = undefined;
     this.options = { ...this.limitsOf(runDir), replay };
-    this.state = sidebarFromLog(parseLines(text), { ...this.options, live: false });
+    this.state = sidebarFromLog(records, { ...this.options, live: false });
     this.shownRunDir = runDir;
     this.publish();
   }
@@ -80,13 +75,24 @@ export class SidebarSession {
     this.publish();
   }
 
-  /** A run starts or resumes: what its log already holds is the starting point. */
-  private follow(runDir: string, replay: boolean): void {
-    this.follower = new LogFollower(join(runDir, 'log.jsonl'));
+  /** The metric the chart plots, as the user chose it (null: the task's, else the most relevant). */
+  chooseMetric(metric: string | null): void {
+    this.state = withMetricChoice(this.state, metric, this.options);
+    this.publish();
+  }
+
+  /**
+   * A run starts or resumes. The run the view shows goes on; another one is read from its log,
+   * which holds everything it did before (only its first record, for a new run).
+   */
+  private start(event: Extract<RunEvent, { type: 'run-started' }>): void {
     this.followed += 1;
-    this.shownRunDir = runDir;
-    this.options = { ...this.limitsOf(runDir), replay };
-    this.state = sidebarFromLog(this.follower.readNew(), { ...this.options, live: true });
+    this.shownRunDir = event.runDir;
+    this.options = { ...this.limitsOf(event.runDir), replay: event.replay ?? isReplayRun(event.runDir) };
+    const shown = this.state.view.run?.id === event.runId;
+    const records = shown ? [] : readRunLogNow(event.runDir);
+    if (records.length > 0) this.state = sidebarFromLog(records, { ...this.options, live: true });
+    else this.reduce(event, shown ? this.state : initialSidebar(this.options));
   }
 
   /** The limits the run was started with, else those of the settings now. */
@@ -94,8 +100,8 @@ export class SidebarSession {
     return readRunLimits(runDir) ?? this.deps.limits();
   }
 
-  private reduce(input: Parameters<typeof reduceSidebar>[1]): void {
-    this.state = reduceSidebar(this.state, input, this.options);
+  private reduce(input: SidebarInput, from = this.state): void {
+    this.state = reduceSidebar(from, input, this.options);
   }
 
   private publish(): void {
@@ -117,9 +123,4 @@ async function recordedReplay(runDir: string): Promise<boolean | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function directionOf(records: readonly LogRecord[], label: 'baseline' | 'final'): boolean | undefined {
-  const record = records.find((r): r is Extract<LogRecord, { type: 'score' }> => r.type === 'score' && r.label === label);
-  return record?.higherIsBetter;
 }

@@ -1,0 +1,88 @@
+import { keyedWithRepeats, statementHyperParams, type HyperParamEntry } from './hyperParams';
+import { pythonCalls, pythonStatements, type PyCall, type PyStatement } from './pythonTokens';
+import type { Literal } from './types';
+
+/** Facts about a Python script that an experiment record keeps: its seeds, imports and data files. */
+
+/** Calls whose first argument is a seed: torch, numpy, random, TensorFlow, Hugging Face, Lightning. */
+const SEED_CALLS = new Set(['manual_seed', 'manual_seed_all', 'seed', 'set_seed', 'set_random_seed', 'seed_everything']);
+
+/** Names that hold a seed: `SEED`, `random_seed`, `data_seed`, `random_state`. */
+const SEED_NAME = /^(?:\w*_)?seed$|^random_state$/i;
+
+function isSeedEntry([name]: HyperParamEntry): boolean {
+  return SEED_NAME.test(name.slice(name.lastIndexOf('.') + 1));
+}
+
+function seedCallEntries(call: PyCall): HyperParamEntry[] {
+  if (call.isDefinition || !SEED_CALLS.has(call.name)) return [];
+  const first = call.args[0];
+  return first && first.name === undefined && typeof first.value === 'number' ? [[call.callee, first.value]] : [];
+}
+
+function statementSeeds(statement: PyStatement): HyperParamEntry[] {
+  const named = statementHyperParams(statement).filter(isSeedEntry);
+  return [...named, ...pythonCalls(statement).flatMap(seedCallEntries)];
+}
+
+/**
+ * Literal seeds: `torch.manual_seed(42)` → `torch.manual_seed: 42`, `random_state=0` in a call →
+ * `train_test_split.random_state: 0`, `SEED = 42` → `SEED: 42`, argparse `--seed` → `seed`.
+ */
+export function findSeeds(code: string): Record<string, Literal> {
+  return keyedWithRepeats(pythonStatements(code).flatMap(statementSeeds));
+}
+
+function importStatementModules(statement: PyStatement): string[] {
+  const [keyword, first] = statement.tokens;
+  if (statement.indent !== 0 || keyword?.kind !== 'name' || first?.kind !== 'name') return [];
+  if (keyword.text === 'from') return first.text === '__future__' ? [] : [first.text];
+  if (keyword.text !== 'import') return [];
+  return statement.tokens.filter((t, i) => t.kind === 'name' && (i === 1 || statement.tokens[i - 1].text === ',')).map((t) => t.text);
+}
+
+/** Top-level module names imported at indentation 0 (`import a.b as x, c` → a, c), sorted, no relative imports. */
+export function importedModules(code: string): string[] {
+  return [...new Set(pythonStatements(code).flatMap(importStatementModules))].sort();
+}
+
+const DATA_EXTENSIONS = new Set(
+  'csv tsv json jsonl parquet npy npz pt pth pkl pickle h5 hdf5 txt zip gz feather arrow tar tgz bz2 xz xlsx xls ckpt safetensors'.split(' '),
+);
+const CODE_EXTENSIONS = new Set(['py', 'pyc', 'ipynb', 'sh', 'md', 'html', 'js', 'ts']);
+
+/** A relative file path of data: no URL, no absolute path, no format string, no glob, no spaces. */
+export function looksLikeDataPath(text: string): boolean {
+  if (text.length === 0 || text.length > 300 || /[\s{}*?<>|"'%$]/.test(text)) return false;
+  if (/^[a-z][\w+.-]*:/i.test(text) || /^[/\\~]/.test(text)) return false;
+  const path = text.replace(/\\/g, '/');
+  const extension = /\.([a-z][a-z\d]{0,9})$/i.exec(path.slice(path.lastIndexOf('/') + 1))?.[1]?.toLowerCase();
+  if (!extension || CODE_EXTENSIONS.has(extension)) return false;
+  return DATA_EXTENSIONS.has(extension) || path.includes('/');
+}
+
+function normalizedPath(text: string): string {
+  return text.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
+}
+
+/** `os.path.join("data", "train.csv")` with only string literals → `data/train.csv`. */
+function joinedPath(call: PyCall): string[] {
+  if (!call.callee.endsWith('path.join') || call.args.length < 2) return [];
+  const parts = call.args.map((a) => (a.name === undefined && typeof a.value === 'string' ? a.value : undefined));
+  return parts.every((p) => p !== undefined) ? [parts.join('/')] : [];
+}
+
+function statementStrings(statement: PyStatement): string[] {
+  const literals = statement.tokens.flatMap((t) => (t.kind === 'string' && typeof t.value === 'string' ? [t.value] : []));
+  return [...literals, ...pythonCalls(statement).flatMap(joinedPath)];
+}
+
+/**
+ * String literals that look like relative paths of data files (`data/train.csv`, `model.pt`), with
+ * backslashes made forward slashes and a leading `./` dropped; sorted, unique. Whether they exist is the
+ * caller's question.
+ */
+export function namedDataFiles(code: string): string[] {
+  const paths = pythonStatements(code).flatMap(statementStrings).filter(looksLikeDataPath).map(normalizedPath);
+  return [...new Set(paths)].sort();
+}

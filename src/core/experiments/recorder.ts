@@ -1,0 +1,169 @@
+import type { Host, ScriptExit, ScriptRequest } from '../host';
+import type { RunEventListener } from '../events';
+import type { ResearchLog } from '../memory/researchLog';
+import { OutputCapture } from '../text/outputCapture';
+import { codeFacts, type CodeFacts } from './codeFactsOf';
+import { DataFiles } from './dataFiles';
+import { EnvProbe } from './envProbe';
+import { appendExperiment, readExperiments } from './experimentLog';
+import { gitState } from './gitState';
+import { MetricTracker } from './metricTracker';
+import type { ExperimentKind, ExperimentRecord } from './types';
+
+/** One script run to record. */
+export interface ExperimentRun {
+  kind: ExperimentKind;
+  label?: 'baseline' | 'final';
+  step: number;
+  /** the script: relative to `codeRoot` when set, else a name to show (a hidden scoring script) */
+  script: string;
+  /** the folder whose code the run uses (the workspace, or the baseline's scratch copy); unset for scoring */
+  codeRoot?: string;
+  request: ScriptRequest;
+  /** where the full output goes */
+  outputFile: string;
+  /** how the output file is named to the agent */
+  displayPath?: string;
+  /** scoring runs: the task's score, read from the whole output's end */
+  readScore?: (output: string) => { metric: string; score: number | null; higherIsBetter: boolean };
+}
+
+export interface ExperimentResult {
+  exit: ScriptExit;
+  capture: OutputCapture;
+  record: ExperimentRecord;
+}
+
+export interface RecorderDeps {
+  runDir: string;
+  /** the workspace: git state and the path of data files are relative to it */
+  workspace: string;
+  python: string;
+  host: Host;
+  log: ResearchLog;
+  emit: RunEventListener;
+}
+
+/**
+ * Runs scripts as experiments: each run's output is captured and its metrics parsed as they
+ * arrive; code, data, seeds, git and the Python environment are described while the script runs;
+ * the record goes to the run's log (and so to every listener) and to experiments.jsonl.
+ */
+export class ExperimentRecorder {
+  private readonly envProbe: EnvProbe;
+  private readonly dataFiles: DataFiles;
+  private readonly records: ExperimentRecord[];
+
+  constructor(private readonly deps: RecorderDeps) {
+    this.envProbe = new EnvProbe(deps.python, deps.workspace);
+    this.dataFiles = new DataFiles(deps.workspace);
+    this.records = deps.log.ofType('experiment').map((r) => r.experiment);
+    this.catchUpFile();
+  }
+
+  /** Every experiment so far, oldest first. */
+  all(): readonly ExperimentRecord[] {
+    return this.records;
+  }
+
+  /** The interpreter's environment for the given modules (probed once per run). */
+  get env(): EnvProbe {
+    return this.envProbe;
+  }
+
+  async run(run: ExperimentRun, signal: AbortSignal): Promise<ExperimentResult> {
+    const id = this.records.length + 1;
+    const { emit } = this.deps;
+    emit({ type: 'experiment-started', id, step: run.step, kind: run.kind, script: run.script, command: run.request.display });
+    const startedAt = new Date();
+    const facts = this.describe(run).catch(() => undefined);
+    const capture = new OutputCapture(run.outputFile, { displayPath: run.displayPath });
+    const metrics = new MetricTracker((name, value) => emit({ type: 'metric', experiment: id, step: run.step, name, value }));
+    let exit: ScriptExit;
+    try {
+      exit = await this.deps.host.runScript(run.request, (chunk) => (capture.write(chunk), metrics.push(chunk)), signal);
+    } finally {
+      await capture.close();
+      metrics.finish();
+    }
+    const record = this.recordOf(run, { id, startedAt, exit, capture, metrics, facts: await facts });
+    this.append(record);
+    return { exit, capture, record };
+  }
+
+  private recordOf(run: ExperimentRun, parts: { id: number; startedAt: Date; exit: ScriptExit; capture: OutputCapture; metrics: MetricTracker; facts: CodeFacts | undefined }): ExperimentRecord {
+    const { exit, capture, metrics, facts } = parts;
+    const outcome = outcomeOf(exit);
+    const record: ExperimentRecord = {
+      id: parts.id,
+      step: run.step,
+      kind: run.kind,
+      ...(run.label ? { label: run.label } : {}),
+      script: run.script,
+      command: run.request.display,
+      interpreter: run.request.command,
+      startedAt: parts.startedAt.toISOString(),
+      durationMs: Date.now() - parts.startedAt.getTime(),
+      exitCode: exit.exitCode,
+      outcome,
+      metrics: metrics.last(),
+      ...(metrics.hasSeries() ? { series: metrics.series() } : {}),
+      ...facts,
+      output: relativeOutput(this.deps.runDir, run.outputFile),
+    };
+    if (run.readScore && outcome === 'ok') {
+      const score = run.readScore(capture.text());
+      record.taskMetric = score.metric;
+      record.higherIsBetter = score.higherIsBetter;
+      if (score.score !== null) record.metrics = { ...record.metrics, [score.metric]: score.score };
+    }
+    if (outcome === 'failed' || outcome === 'timeout') record.error = errorLine(capture.text(), exit);
+    return record;
+  }
+
+  /** What the run's code is: read while the script runs, so it adds little to the step. */
+  private async describe(run: ExperimentRun): Promise<CodeFacts | undefined> {
+    if (!run.codeRoot) return undefined;
+    const parent = [...this.records].reverse().find((r) => r.script === run.script && r.code);
+    const [facts, git] = await Promise.all([
+      codeFacts({ root: run.codeRoot, script: run.script, runDir: this.deps.runDir, parent, envProbe: this.envProbe, dataFiles: this.dataFiles }),
+      gitState(this.deps.workspace),
+    ]);
+    return { ...facts, ...(git ? { git } : {}) };
+  }
+
+  private append(record: ExperimentRecord): void {
+    this.records.push(record);
+    this.deps.log.append({ type: 'experiment', experiment: record });
+    appendExperiment(this.deps.runDir, record);
+  }
+
+  /** After a crash between the log and experiments.jsonl, the file gets what the log holds. */
+  private catchUpFile(): void {
+    const inFile = readExperiments(this.deps.runDir).length;
+    for (const record of this.records.slice(inFile)) appendExperiment(this.deps.runDir, record);
+  }
+}
+
+function outcomeOf(exit: ScriptExit): ExperimentRecord['outcome'] {
+  if (exit.declined) return 'declined';
+  if (exit.cancelled) return 'cancelled';
+  if (exit.timedOut) return 'timeout';
+  return exit.exitCode === 0 ? 'ok' : 'failed';
+}
+
+/** The line that says what went wrong: the last `XxxError: …` line, else the last line printed. */
+export function errorLine(output: string, exit: ScriptExit): string {
+  if (exit.timedOut) return 'stopped at the time limit';
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = [...lines].reverse().find((l) => /^[\w.]*(Error|Exception|Interrupt)\b.*/.test(l) || /^Killed\b/.test(l));
+  return clip(error ?? lines[lines.length - 1] ?? `exit code ${exit.exitCode ?? 'none'}`, 300);
+}
+
+function relativeOutput(runDir: string, file: string): string {
+  return file.startsWith(runDir) ? file.slice(runDir.length + 1).split('\\').join('/') : file;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,63 @@
+import type { RunPhase } from '../../shared/viewModels';
+import type { LogRecord } from '../memory/researchLog';
+import { initialSidebar, reduceSidebar, type SidebarInput, type SidebarOptions, type SidebarState } from './sidebarState';
+
+/**
+ * The sidebar of a run rebuilt from its log.jsonl: every record stands for the events the live run
+ * emitted when it was written (call, warning, experiment and verdict records are those events), so
+ * the fold gives the live view at the same point.
+ */
+
+export interface FromLogOptions extends SidebarOptions {
+  /** the run is still going in this window; otherwise an unfinished log means it was interrupted */
+  live?: boolean;
+}
+
+export function sidebarFromLog(records: readonly LogRecord[], options: FromLogOptions): SidebarState {
+  let state = initialSidebar(options);
+  for (const record of records) {
+    for (const input of inputsOf(record, state)) state = reduceSidebar(state, input, options);
+  }
+  const run = state.view.run;
+  if (run?.status === 'running' && !options.live) state = { ...state, view: { ...state.view, run: { ...run, status: 'interrupted' } } };
+  return state;
+}
+
+/** The inputs a log record stands for, in the order the live run emitted them. */
+function inputsOf(record: LogRecord, state: SidebarState): SidebarInput[] {
+  switch (record.type) {
+    case 'run':
+      return [{ type: 'run-started', runId: record.runId, runDir: '', goal: record.goal, budgetUsd: record.budgetUsd, resumedFromStep: 0 }];
+    case 'resume': {
+      const run = state.view.run;
+      return [{ type: 'run-started', runId: run?.id ?? '', runDir: '', goal: run?.goal ?? '', budgetUsd: state.view.cost.budgetUsd, resumedFromStep: record.fromStep - 1 }];
+    }
+    case 'call':
+    case 'warning':
+    case 'experiment':
+    case 'verdict':
+      return [record];
+    case 'step': {
+      const { step, response, model, observation, artifacts } = record;
+      return [
+        { type: 'step-started', step },
+        { type: 'planned', step, model, ...response },
+        { type: 'observation', step, action: response.action, observation, ...(artifacts ? { artifacts } : {}) },
+      ];
+    }
+    case 'escalation':
+      return [{ type: 'escalation', step: record.step, role: record.role, from: record.from, to: record.to, reason: record.reason, addedUsd: record.addedUsd }];
+    case 'lifeline':
+      return [{ type: 'lifeline', used: record.used, left: Math.max(0, state.view.cost.lifelinesTotal - record.used) }];
+    case 'score':
+      return [{ type: 'score', label: record.label, score: record.score, metric: record.metric, ...(record.higherIsBetter === undefined ? {} : { higherIsBetter: record.higherIsBetter }) }];
+    case 'end':
+      return [{ type: 'run-ended', status: phaseOf(record.status), ...(record.message ? { message: record.message } : {}) }];
+  }
+}
+
+const END_STATUSES: readonly RunPhase[] = ['final_answer', 'max_steps', 'budget_exhausted', 'cancelled', 'error'];
+
+function phaseOf(status: string): Exclude<RunPhase, 'running' | 'interrupted'> {
+  return (END_STATUSES.includes(status as RunPhase) ? status : 'error') as Exclude<RunPhase, 'running' | 'interrupted'>;
+}

@@ -1,0 +1,70 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { ExperimentRecord } from '../../core/experiments/types';
+import { snapshotPath } from './runData';
+
+/**
+ * Which files of an experiment's `record.code` can be written back, and where. Data and weights are
+ * never restored (the recorder does not keep them; a record naming one anyway is skipped), and no
+ * path may lead out of the workspace.
+ */
+
+/** Extensions of data and model weights: never code, never restored. */
+export const NOT_CODE = ['.pt', '.pth', '.ckpt', '.safetensors', '.bin', '.h5', '.npy', '.npz', '.parquet', '.csv', '.gguf'];
+
+export interface CodeFile {
+  /** as the record names it: relative to the workspace, forward slashes */
+  path: string;
+  /** absolute, inside the workspace */
+  target: string;
+  /** absolute path of the snapshot in the run folder */
+  snapshot: string;
+}
+
+export interface CodePlan {
+  files: CodeFile[];
+  /** data or weights named in the record */
+  skipped: string[];
+  /** paths that would resolve outside the workspace, or whose hash is malformed */
+  refused: string[];
+}
+
+/** The absolute path of `rel` inside `workspace`, or undefined when it would be outside it. */
+export function insideWorkspace(workspace: string, rel: string): string | undefined {
+  if (rel === '' || isAbsolute(rel) || /^[a-zA-Z]:/.test(rel) || rel.includes('\0')) return undefined;
+  const target = resolve(workspace, rel);
+  const path = relative(resolve(workspace), target);
+  return path && !path.startsWith('..') && !isAbsolute(path) ? target : undefined;
+}
+
+export function isDataOrWeights(path: string): boolean {
+  const lower = path.toLowerCase();
+  return NOT_CODE.some((ext) => lower.endsWith(ext));
+}
+
+/** Sorts the files of `record.code` into those to write back, those skipped and those refused. */
+export function planRestore(record: Pick<ExperimentRecord, 'code'>, runDir: string, workspace: string): CodePlan {
+  const plan: CodePlan = { files: [], skipped: [], refused: [] };
+  for (const [path, hash] of Object.entries(record.code ?? {})) {
+    if (isDataOrWeights(path)) {
+      plan.skipped.push(path);
+      continue;
+    }
+    const target = insideWorkspace(workspace, path);
+    const snapshot = snapshotPath(runDir, hash);
+    if (target && snapshot) plan.files.push({ path, target, snapshot });
+    else plan.refused.push(path);
+  }
+  return plan;
+}
+
+/** The file two experiments' code diff shows: the left one's script when both kept it, else a file both kept, else each one's script. */
+export function filesToDiff(left: Pick<ExperimentRecord, 'script' | 'code'>, right: Pick<ExperimentRecord, 'script' | 'code'>): { left: string; right: string } | undefined {
+  const leftCode = left.code ?? {};
+  const rightCode = right.code ?? {};
+  if (left.script in leftCode && left.script in rightCode) return { left: left.script, right: left.script };
+  if (right.script in leftCode && right.script in rightCode) return { left: right.script, right: right.script };
+  const common = Object.keys(leftCode).find((file) => file in rightCode && !isDataOrWeights(file));
+  if (common) return { left: common, right: common };
+  if (left.script in leftCode && right.script in rightCode) return { left: left.script, right: right.script };
+  return undefined;
+}

@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ExperimentRecord, UnverifiedClaim, Verdict } from '../../core/experiments/types';
+import { readRunTask, runsRoot } from '../runFolders';
+
+/**
+ * The runs of a workspace as the Experiments view reads them from disk: each run folder's
+ * `experiments.jsonl`, its goal (task.json or the log's first record) and its `summary.json`.
+ * No `vscode` here: the unit tests read fixture folders with it in plain Node.
+ */
+
+export const EXPERIMENTS_FILE = 'experiments.jsonl';
+export const SUMMARY_FILE = 'summary.json';
+/** snapshots of the code an experiment ran: `code/<sha256>` in the run folder */
+export const CODE_FOLDER = 'code';
+
+/** What the Experiments view uses of `summary.json` (older runs have no verdict). */
+export interface RunSummaryFile {
+  status?: string;
+  verdict?: Verdict;
+  unverifiedClaims?: UnverifiedClaim[];
+  experiments?: number;
+}
+
+export interface ExperimentRun {
+  /** absolute path of the run folder */
+  dir: string;
+  /** the folder's name */
+  id: string;
+  /** the workspace folder the run belongs to (`<workspace>/.budgetml/runs/<id>`) */
+  workspace: string;
+  goal?: string;
+  /** ISO time the run started (the first experiment, the run id, or the folder's time) */
+  startedAt: string;
+  /** undefined while the run goes, or when it ended without writing one */
+  summary?: RunSummaryFile;
+  /** in the order they ran */
+  experiments: ExperimentRecord[];
+}
+
+/** The task's metric and direction, when any experiment of the run or its verdict names them. */
+export interface TaskDirection {
+  metric: string;
+  higherIsBetter: boolean;
+}
+
+/**
+ * The records of an `experiments.jsonl`. A line that does not parse (the last one while it is being
+ * written) or is not a record is skipped; a record written again with the same id replaces the first.
+ */
+export function parseExperiments(text: string): ExperimentRecord[] {
+  const byId = new Map<number, ExperimentRecord>();
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (isExperimentRecord(value)) byId.set(value.id, value);
+  }
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+function isExperimentRecord(value: unknown): value is ExperimentRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<ExperimentRecord>;
+  return typeof r.id === 'number' && typeof r.step === 'number' && typeof r.script === 'string' && typeof r.metrics === 'object' && r.metrics !== null;
+}
+
+/** One run folder; experiments are [] when it has no `experiments.jsonl` yet. */
+export async function readExperimentRun(dir: string): Promise<ExperimentRun> {
+  const [text, summary, task] = await Promise.all([
+    readFile(join(dir, EXPERIMENTS_FILE), 'utf8').catch(() => ''),
+    readSummary(dir),
+    readRunTask(dir).catch(() => undefined),
+  ]);
+  const experiments = parseExperiments(text);
+  return {
+    dir,
+    id: basename(dir),
+    workspace: dirname(dirname(dirname(dir))),
+    ...(task?.goal ? { goal: task.goal } : {}),
+    startedAt: experiments[0]?.startedAt ?? timeOfRunId(basename(dir)) ?? (await folderTime(dir)),
+    ...(summary ? { summary } : {}),
+    experiments,
+  };
+}
+
+/**
+ * The runs of a workspace that recorded experiments (and those in `include`, e.g. the live run
+ * before its first experiment), newest first.
+ */
+export async function listExperimentRuns(workspace: string, include: readonly string[] = []): Promise<ExperimentRun[]> {
+  const root = runsRoot(workspace);
+  const dirs = new Set(include.filter((dir) => dirname(dir) === root));
+  if (existsSync(root)) {
+    for (const entry of await readdir(root, { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(join(root, entry.name, EXPERIMENTS_FILE))) dirs.add(join(root, entry.name));
+    }
+  }
+  const runs = await Promise.all([...dirs].map(readExperimentRun));
+  return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
+}
+
+async function readSummary(dir: string): Promise<RunSummaryFile | undefined> {
+  try {
+    const value = JSON.parse(await readFile(join(dir, SUMMARY_FILE), 'utf8')) as unknown;
+    return typeof value === 'object' && value !== null ? (value as RunSummaryFile) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run ids made by the host and the CLI start with the time: `2026-11-29T23-32-14-abcd`. */
+export function timeOfRunId(id: string): string | undefined {
+  const match = /(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})/.exec(id);
+  return match ? `${match[1]}T${match[2]}:${match[3]}:${match[4]}.000Z` : undefined;
+}
+
+async function folderTime(dir: string): Promise<string> {
+  try {
+    return (await stat(dir)).mtime.toISOString();
+  } catch {
+    return new Date(0).toISOString();
+  }
+}
+
+/** The task's metric and direction: from the experiments that produced the score, else the verdict. */
+export function taskDirection(run: Pick<ExperimentRun, 'experiments' | 'summary'>, verdict = run.summary?.verdict): TaskDirection | undefined {
+  for (const record of [...run.experiments].reverse()) {
+    if (record.taskMetric && typeof record.higherIsBetter === 'boolean') return { metric: record.taskMetric, higherIsBetter: record.higherIsBetter };
+  }
+  if (verdict?.metric && typeof verdict.higherIsBetter === 'boolean') return { metric: verdict.metric, higherIsBetter: verdict.higherIsBetter };
+  return undefined;
+}
+
+/** The path of an experiment's snapshot of a file: `code/<sha256>` in the run folder (undefined for a malformed hash). */
+export function snapshotPath(runDir: string, sha256: string): string | undefined {
+  return /^[0-9a-f]{64}$/.test(sha256) ? join(runDir, CODE_FOLDER, sha256) : undefined;
+}
+
+/** The experiment with the best value of the task's metric, when the direction is known and two or more measured it. */
+export function bestExperiment(records: readonly ExperimentRecord[], direction: TaskDirection | undefined): ExperimentRecord | undefined {
+  if (!direction) return undefined;
+  const measured = records.filter((r) => r.outcome === 'ok' && typeof r.metrics[direction.metric] === 'number');
+  if (measured.length < 2) return undefined;
+  const sign = direction.higherIsBetter ? 1 : -1;
+  return measured.reduce((best, r) => (sign * (r.metrics[direction.metric] - best.metrics[direction.metric]) > 0 ? r : best));
+}
