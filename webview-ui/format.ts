@@ -18,6 +18,16 @@ export function score(value: number): string {
   return value.toFixed(Math.min(digits, 6));
 }
 
+/** A change against the baseline, already signed so that positive is better: "11.9 % better". */
+export function change(better: number): string {
+  return `${Math.abs(better * 100).toFixed(1)} % ${better >= 0 ? 'better' : 'worse'}`;
+}
+
+/** ↑ / ↓ and the words, for a metric's direction; '' when unknown. */
+export function direction(higherIsBetter: boolean | null): string {
+  return higherIsBetter === null ? '' : higherIsBetter ? '↑ higher is better' : '↓ lower is better';
+}
+
 /** `openai:gpt-4.1-mini` → `gpt-4.1-mini` (the provider is in the tooltip). */
 export function shortModel(id: string): string {
   const colon = id.indexOf(':');

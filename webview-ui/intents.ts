@@ -16,6 +16,13 @@ export function intentOf(data: DOMStringMap): SidebarIntent | undefined {
       if (!Number.isInteger(step) || (kind !== 'diff' && kind !== 'output' && kind !== 'observation')) return undefined;
       return data.cite ? { type: 'openArtifact', step, kind, cite: data.cite.slice(0, 200) } : { type: 'openArtifact', step, kind };
     }
+    case 'openExperiment': {
+      const id = Number(data.id);
+      if (!Number.isInteger(id) || id < 1) return undefined;
+      return data.cite ? { type: 'openExperiment', id, cite: data.cite.slice(0, 200) } : { type: 'openExperiment', id };
+    }
+    case 'chooseMetric':
+      return data.metric ? { type: 'chooseMetric', metric: data.metric.slice(0, 120) } : undefined;
     default:
       return undefined;
   }

@@ -1,52 +1,21 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { CLI_PRICES, ROOT, runCli, writeConfig } from '../fixtures/cliRunner';
 import type { FakeServer } from '../fixtures/fakeLlmScript';
 import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
 import { fenced, plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
 
-const ROOT = resolve(__dirname, '../..');
 const TASK = join(ROOT, 'test/fixtures/tasks/diabetes-tree');
-const PYTHON = '/usr/bin/python3';
-const PRICES = {
-  'openai:cheap-planner': { input: 0.1, cachedInput: 0.025, output: 0.4 },
-  'openai:cheap-worker': { input: 0.1, cachedInput: 0.025, output: 0.4 },
-  'openai:expert': { input: 2, cachedInput: 0.5, output: 8 },
-};
+const PRICES = CLI_PRICES;
 
 function ridgeScript(): string {
   const original = readFileSync(join(TASK, 'env/train.py'), 'utf8');
   return original
     .replace('from sklearn.tree import DecisionTreeRegressor', 'from sklearn.linear_model import Ridge')
     .replace('model = DecisionTreeRegressor(max_depth=2, random_state=0)', 'model = Ridge(alpha=0.1)');
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-function writeConfig(dir: string, url: string, extra: Record<string, unknown> = {}): string {
-  const path = join(dir, 'config.json');
-  const config = {
-    providers: { openai: { baseUrl: url, apiKeyEnv: 'FAKE_OPENAI_KEY' } },
-    models: { planner: ['openai:cheap-planner'], worker: ['openai:cheap-worker'], expert: 'openai:expert' },
-    prices: PRICES,
-    budgetUsd: 1,
-    python: PYTHON,
-    ...extra,
-  };
-  writeFileSync(path, JSON.stringify(config));
-  return path;
 }
 
 describe('budgetml run on an MLAgentBench task, from a scripted trajectory with real Python', () => {

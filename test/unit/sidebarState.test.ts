@@ -1,19 +1,22 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunEvent } from '../../src/core/events';
 import type { LogRecord } from '../../src/core/memory/researchLog';
-import { initialSidebar, reduceSidebar, sidebarFromLog, withPendingEdit, type SidebarOptions } from '../../src/core/view/sidebarState';
+import { initialSidebar, reduceSidebar, withMetricChoice, withPendingEdit, type SidebarInput, type SidebarOptions } from '../../src/core/view/sidebarState';
+import { sidebarFromLog } from '../../src/core/view/sidebarLog';
 import type { SidebarView } from '../../src/shared/viewModels';
+import { axisFor } from '../../src/core/view/axis';
 import { findEvidence, parseFactCheck, splitStatements, statusOf } from '../../src/core/view/factCheck';
 import { metricFromOutput, summarizeObservation } from '../../src/core/view/viewText';
 import { planParts } from '../../src/shared/planText';
 import { fenced, PLANNER_MATCH } from '../fixtures/plannerReplies';
 import { readLog, runScripted, scoredTask, startFakeOpenAI, type FakeServer, type Reply, type ScriptedRun } from '../fixtures/runHarness';
-import { LogFollower } from '../../src/host/sidebar/logFollower';
+import { parseLines } from '../../src/host/sidebar/runLog';
 import { SidebarSession } from '../../src/host/sidebar/sidebarSession';
+import { ENDED_RUN, endedView, experiment, experimentRun, logOf, MID_RUN, NO_TASK_RUN, noTaskView, OPTIONS as FIXTURE_OPTIONS } from './sidebarRenderFixture';
 
 /**
  * The sidebar's state: folded live by the host's SidebarSession from a real run's events (against the fake OpenAI server, with
@@ -58,7 +61,7 @@ let server: FakeServer;
 let run: ScriptedRun;
 let live: LiveFold;
 
-/** The host's fold (SidebarSession: events, plus the model calls it reads from the growing log). */
+/** The host's fold (SidebarSession: the run's events, model calls and experiments included). */
 before(async () => {
   server = await startFakeOpenAI({ replies: REPLIES });
   const session = new SidebarSession({ show: () => undefined, limits: () => ({ maxSteps: OPTIONS.maxSteps, lifelinesTotal: OPTIONS.lifelinesTotal }) });
@@ -156,15 +159,18 @@ describe('a realistic run, live and rebuilt from its log', () => {
     assert.equal(metrics.metric, 'mae');
     assert.equal(metrics.higherIsBetter, false);
     assert.equal(metrics.baseline, run.summary.baseline);
+    // each Execute Script's point comes from its experiment (from its output in runs recorded before experiments)
+    const step = (source: string) => (source === 'observation' ? 'experiment' : source);
     assert.deepEqual(
-      metrics.points.map((p) => [p.step, p.source, Math.round(p.score * 100) / 100]),
+      metrics.points.map((p) => [p.step, step(p.source), Math.round(p.score * 100) / 100]),
       [
         [0, 'baseline', 46.26],
-        [3, 'observation', 46.27],
-        [5, 'observation', 40.75],
+        [3, 'experiment', 46.27],
+        [5, 'experiment', 40.75],
         [6, 'final', 40.75],
       ],
     );
+    assert.ok(metrics.axis && metrics.axis.low < 40.75 && metrics.axis.high > 46.27);
   });
 
   test('timeline: one entry per step with its input, observation and artifacts', () => {
@@ -191,14 +197,20 @@ describe('a realistic run, live and rebuilt from its log', () => {
   });
 });
 
+const TIME = '2026-01-01T00:00:00Z';
+
+function callRecord(step: number, role: 'planner' | 'worker' | 'expert', model: string, usd: number): Extract<LogRecord, { type: 'call' }> {
+  return { type: 'call', time: TIME, step, role, model, purpose: 'plan', attempt: 1, usage: { input: 10, cachedInput: 0, output: 5 }, usd, priced: true, latencyMs: 3 };
+}
+
 describe('the reducer on single events', () => {
   const started = (runId = 'r1', resumedFromStep = 0): RunEvent => ({ type: 'run-started', runId, runDir: '/runs/r1', goal: 'Lower the MAE.', budgetUsd: 2, resumedFromStep });
-  const fold = (inputs: Parameters<typeof reduceSidebar>[1][], state = initialSidebar(OPTIONS)) => inputs.reduce((s, input) => reduceSidebar(s, input, OPTIONS), state);
+  const fold = (inputs: SidebarInput[], state = initialSidebar(OPTIONS)) => inputs.reduce((s, input) => reduceSidebar(s, input, OPTIONS), state);
 
   test('a streaming spend is an estimate until the call is booked', () => {
     const state = fold([started(), { type: 'step-started', step: 1 }, { type: 'spend', usd: 0.004, budgetUsd: 2, streaming: true }]);
     assert.deepEqual([state.view.cost.usd, state.view.cost.streaming], [0.004, true]);
-    const booked = fold([{ type: 'call', step: 1, role: 'planner', model: 'openai:cheap', usd: 0.003 }, { type: 'spend', usd: 0.003, budgetUsd: 2, streaming: false }], state);
+    const booked = fold([callRecord(1, 'planner', 'openai:cheap', 0.003), { type: 'spend', usd: 0.003, budgetUsd: 2, streaming: false }], state);
     assert.deepEqual([booked.view.cost.usd, booked.view.cost.streaming, booked.view.cost.byRole], [0.003, false, { planner: 0.003 }]);
   });
 
@@ -208,7 +220,7 @@ describe('the reducer on single events', () => {
   });
 
   test('a new run starts empty; the same run resumed keeps what it showed', () => {
-    const first = fold([started(), { type: 'call', step: 1, role: 'worker', model: 'openai:cheap', usd: 0.5 }, { type: 'run-ended', status: 'cancelled', message: 'the run was stopped' }]);
+    const first = fold([started(), callRecord(1, 'worker', 'openai:cheap', 0.5), { type: 'run-ended', status: 'cancelled', message: 'the run was stopped' }]);
     const resumed = fold([started('r1', 1)], first);
     assert.deepEqual([resumed.view.run?.status, resumed.view.run?.message, resumed.view.cost.usd], ['running', undefined, 0.5]);
     const other = fold([started('r2')], first);
@@ -317,15 +329,155 @@ describe('view text', () => {
   });
 });
 
-describe('following a growing log', () => {
-  test('each read returns the records written since the last one; a half-written line waits', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'budgetml-log-')), 'log.jsonl');
-    const follower = new LogFollower(path);
-    assert.deepEqual(follower.readNew(), [], 'no file yet');
-    writeFileSync(path, '{"type":"warning","message":"ä"}\n{"type":"end","sta');
-    assert.deepEqual(follower.readNew().map((r) => r.type), ['warning']);
-    appendFileSync(path, 'tus":"final_answer"}\n');
-    assert.deepEqual(follower.readNew(), [{ type: 'end', status: 'final_answer' }]);
-    assert.deepEqual(follower.readNew(), []);
+describe('reading a run log', () => {
+  test('JSONL records; a damaged or half-written line is skipped', () => {
+    assert.deepEqual(parseLines('{"type":"warning","message":"ä"}\n\nnot json\n{"type":"end","sta'), [{ type: 'warning', message: 'ä' }]);
+  });
+});
+
+describe('experiments, the chart and the verdict', () => {
+  const foldInputs = (inputs: readonly SidebarInput[], options: SidebarOptions = FIXTURE_OPTIONS) => inputs.reduce((s, input) => reduceSidebar(s, input, options), initialSidebar(options));
+  const GB_ERROR = "InvalidParameterError: The 'learning_rate' parameter of GradientBoostingRegressor must be a float in the range (0.0, inf). Got 0 instead.";
+
+  test('an ended run: its verdict and the numbers no experiment measured', () => {
+    const view = endedView();
+    assert.equal(view.run?.status, 'final_answer');
+    assert.deepEqual(view.verdict, {
+      verdict: 'not improved',
+      metric: 'mae',
+      higherIsBetter: false,
+      baseline: 46.264763,
+      final: 41.902,
+      change: (46.264763 - 41.902) / 46.264763,
+      rule: "the final score is more than 10 % better than the baseline (MLAgentBench's rule)",
+      reason: 'measured: baseline 46.264763, final 41.902',
+    });
+    assert.deepEqual(view.unverifiedClaims, [{ text: '38.2', value: 38.2, where: 'final answer', context: 'Gradient boosting reaches a test MAE of 38.2 on the test split, 17 % better' }]);
+    const resumed = foldInputs([{ type: 'run-started', runId: 'replay-1795396199095', runDir: '/runs/replay', goal: 'g', budgetUsd: 0.05, resumedFromStep: 10 }], foldInputs(ENDED_RUN)).view;
+    assert.deepEqual([resumed.verdict, resumed.unverifiedClaims, resumed.run?.status], [null, [], 'running'], 'a resumed run is judged again');
+  });
+
+  test('the task metric: a point per experiment at its step, the scorer’s baseline, the final scoring at the last step', () => {
+    const { metrics } = endedView();
+    assert.deepEqual(metrics.points, [
+      { step: 0, score: 46.264763, source: 'baseline', experiment: 2 },
+      { step: 3, score: 46.265, source: 'experiment', experiment: 3 },
+      { step: 5, score: 40.748, source: 'experiment', experiment: 4 },
+      { step: 9, score: 41.902, source: 'experiment', experiment: 6 },
+      { step: 10, score: 41.902, source: 'final', experiment: 7 },
+    ]);
+    assert.deepEqual([metrics.metric, metrics.higherIsBetter, metrics.baseline, metrics.isTaskMetric, metrics.choices], ['mae', false, 46.264763, true, []]);
+  });
+
+  test('without a task metric: the most relevant metric the scripts print, the running script’s value provisional', () => {
+    assert.deepEqual(noTaskView().metrics, {
+      metric: 'test accuracy',
+      higherIsBetter: true,
+      baseline: 0.9719,
+      points: [
+        { step: 0, score: 0.9719, source: 'baseline', experiment: 1 },
+        { step: 1, score: 0.9722, source: 'experiment', experiment: 2 },
+        { step: 2, score: 0.9731, source: 'running', experiment: 3 },
+      ],
+      axis: {
+        low: 0.962769,
+        high: 0.982231,
+        ticks: [
+          { value: 0.965, label: '0.965' },
+          { value: 0.97, label: '0.970' },
+          { value: 0.975, label: '0.975' },
+          { value: 0.98, label: '0.980' },
+        ],
+      },
+      choices: ['test accuracy', 'val accuracy', 'loss'],
+      isTaskMetric: false,
+    });
+  });
+
+  test('the y-axis keeps near-equal values near each other, on their real scale', () => {
+    const axis = axisFor([0.9719, 0.9722]);
+    assert.deepEqual(axis, {
+      low: 0.962328,
+      high: 0.981772,
+      ticks: [
+        { value: 0.965, label: '0.965' },
+        { value: 0.97, label: '0.970' },
+        { value: 0.975, label: '0.975' },
+        { value: 0.98, label: '0.980' },
+      ],
+    });
+    assert.ok((0.9722 - 0.9719) / (axis!.high - axis!.low) < 0.02, 'a 0.0003 difference takes under 2 % of the height');
+    assert.deepEqual(axisFor([46.265, 40.748]), { low: 40.1963, high: 46.8167, ticks: [42, 44, 46].map((value) => ({ value, label: String(value) })) });
+    assert.equal(axisFor([0.001, 0.9])?.low, 0, 'positive values: the axis does not go below 0');
+    assert.equal(axisFor([]), null);
+  });
+
+  test('live metric lines move the provisional point; the finished experiment replaces it', () => {
+    const running = foldInputs(NO_TASK_RUN);
+    const later = reduceSidebar(running, { type: 'metric', experiment: 3, step: 2, name: 'test accuracy', value: 0.9735 }, FIXTURE_OPTIONS);
+    assert.deepEqual(later.view.metrics.points.at(-1), { step: 2, score: 0.9735, source: 'running', experiment: 3 });
+    const done = reduceSidebar(later, { type: 'experiment', time: TIME, experiment: experiment(3, 2, 'execute', { 'test accuracy': 0.9733, loss: 0.07 }) }, FIXTURE_OPTIONS);
+    assert.deepEqual(done.view.metrics.points.at(-1), { step: 2, score: 0.9733, source: 'experiment', experiment: 3 });
+    assert.equal(done.running, null);
+    assert.ok(!done.view.metrics.points.some((p) => p.source === 'running'));
+  });
+
+  test('the user chooses which printed metric to plot; a metric the view does not offer is ignored', () => {
+    const state = foldInputs(NO_TASK_RUN);
+    const loss = withMetricChoice(state, 'loss', FIXTURE_OPTIONS).view.metrics;
+    assert.deepEqual([loss.metric, loss.higherIsBetter, loss.baseline, loss.points.map((p) => p.score)], ['loss', false, 0.081, [0.081, 0.079, 0.07]]);
+    assert.equal(withMetricChoice(state, 'epoch', FIXTURE_OPTIONS).view.metrics.metric, 'test accuracy');
+  });
+
+  test('a failed or timed-out Execute Script is marked with its error line', () => {
+    const timeline = endedView().timeline;
+    assert.deepEqual(timeline.find((t) => t.step === 7)?.failure, { outcome: 'failed', error: GB_ERROR });
+    assert.equal(timeline.filter((t) => t.failure).length, 1, 'the steps that ran fine are not marked');
+    const started: SidebarInput = { type: 'run-started', runId: 'r', runDir: '/r', goal: 'g', budgetUsd: 1, resumedFromStep: 0 };
+    const ran = (outcome: 'failed' | 'timeout', observation: string) =>
+      foldInputs([started, ...experimentRun(experiment(1, 1, 'execute', {}, { outcome, exitCode: null }), []), { type: 'observation', step: 1, action: 'Execute Script', observation }]).view.timeline[0].failure;
+    const traceback = 'The script has been executed, but it failed with exit code 1. Here is the output:\nTraceback (most recent call last):\n  File "train.py", line 3\nValueError: could not convert string to float: \'abc\'\n';
+    assert.deepEqual(ran('failed', traceback), { outcome: 'failed', error: "ValueError: could not convert string to float: 'abc'" });
+    assert.deepEqual(ran('timeout', 'The script was stopped after 600 s.'), { outcome: 'timeout', error: 'The script timed out.' });
+  });
+
+  test('model calls arrive as events and add up to the cost by model and role', () => {
+    const { cost } = endedView();
+    const calls = ENDED_RUN.filter((e): e is Extract<SidebarInput, { type: 'call' }> => e.type === 'call');
+    const sum = (list: typeof calls) => list.reduce((a, c) => a + c.usd, 0);
+    assert.ok(Math.abs(cost.usd - sum(calls)) < 1e-12);
+    assert.ok(Math.abs(cost.byRole.worker - sum(calls.filter((c) => c.role === 'worker'))) < 1e-12);
+    assert.ok(Math.abs(cost.byModel['gemini:gemini-2.5-flash-lite'] - sum(calls.filter((c) => c.model === 'gemini:gemini-2.5-flash-lite'))) < 1e-12);
+    assert.equal(cost.streaming, false);
+  });
+
+  test('fact check: confirmed numbers link to the experiment that measured them; one nothing measured is unconfirmed', () => {
+    assert.deepEqual(endedView().factCheck, [
+      { statement: 'Ridge gave a test MAE of 40.75 (confirmed).', status: 'confirmed', evidence: { step: 5, kind: 'output', cite: '40.748', experiment: 4, metric: 'test MAE' } },
+      { statement: 'Gradient boosting reaches a test MAE of 38.2 on the test split (confirmed).', status: 'unconfirmed', note: 'claimed confirmed, no measurement found' },
+      { statement: 'Boosting beats the tree: guessed.', status: 'guessed' },
+    ]);
+    const measured = [experiment(1, 0, 'baseline', { 'test MAE': 46.265 }), experiment(2, 5, 'execute', { 'test MAE': 40.748 })];
+    assert.deepEqual(parseFactCheck('Ridge is 11.9 % better than the tree (confirmed)', [], measured)[0].evidence, { step: 5, kind: 'output', cite: '40.748', experiment: 2, metric: 'test MAE' });
+    assert.equal(parseFactCheck('The edit is confirmed by the diff.', [], measured)[0].status, 'confirmed', 'no number to check');
+  });
+
+  test('restoring from log.jsonl gives exactly the live view, after every step and at the end', async () => {
+    const live = new SidebarSession({ show: () => undefined, limits: () => ({ maxSteps: 30, lifelinesTotal: 5 }) });
+    const cuts: { view: SidebarView; upTo: number }[] = [];
+    ENDED_RUN.forEach((event, index) => {
+      live.handle(event as RunEvent);
+      if (event.type === 'observation') cuts.push({ view: live.view, upTo: index + 1 });
+    });
+    const options = { maxSteps: 30, lifelinesTotal: 5, replay: false };
+    for (const cut of cuts) assert.deepEqual(sidebarFromLog(logOf(ENDED_RUN.slice(0, cut.upTo)), { ...options, live: true }).view, cut.view);
+    const dir = mkdtempSync(join(tmpdir(), 'budgetml-restore-'));
+    writeFileSync(join(dir, 'log.jsonl'), logOf(ENDED_RUN).map((r) => JSON.stringify(r) + '\n').join(''));
+    const restored = new SidebarSession({ show: () => undefined, limits: () => ({ maxSteps: 30, lifelinesTotal: 5 }) });
+    await restored.restore(dir);
+    assert.deepEqual(restored.view, live.view);
+    assert.equal(restored.view.verdict?.verdict, 'not improved');
+    assert.equal(cuts.length, 10);
+    assert.ok(MID_RUN.length < ENDED_RUN.length);
   });
 });

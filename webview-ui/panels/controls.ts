@@ -1,4 +1,4 @@
-import type { RunPhase, SidebarView } from '../../src/shared/viewModels';
+import type { RunPhase, SidebarView, VerdictView } from '../../src/shared/viewModels';
 import { h, type Child } from '../dom';
 
 /** The run's goal and state, the Replay badge, and the buttons (enabled only when they apply). */
@@ -17,13 +17,23 @@ export function renderHeader(view: SidebarView): Child[] {
   const { run } = view;
   const badges = h('div', { class: 'badges' }, view.replay && h('span', { class: 'badge replay', title: 'Recorded model answers are replayed: nothing is charged' }, 'Replay'));
   if (!run) return [h('p', { class: 'goal muted' }, 'No run yet. Start a task to see the plan, spend and results here.'), badges];
-  const state = h('span', { class: `phase phase-${run.status}` }, PHASE_TEXT[run.status]);
+  const phase = phaseOf(run.status, view.verdict);
+  const state = h('span', { class: `phase phase-${phase.look}` }, phase.text);
   const step = h('span', { class: 'muted' }, `step ${run.step} of ${run.maxSteps}`);
   return [
     h('p', { class: 'goal', title: run.goal }, run.goal),
     h('div', { class: 'run-line' }, state, step, badges),
     run.message && h('p', { class: `run-message${run.status === 'error' ? ' error' : ''}` }, run.message),
   ];
+}
+
+/**
+ * The run's state in words and its look; a run that finished says what its verdict found, and is
+ * green only when it improved.
+ */
+function phaseOf(status: RunPhase, verdict: VerdictView | null): { text: string; look: string } {
+  if (status !== 'final_answer' || !verdict) return { text: PHASE_TEXT[status], look: status };
+  return { text: `${PHASE_TEXT[status]} — ${verdict.verdict}`, look: verdict.verdict.replace(' ', '-') };
 }
 
 interface ButtonSpec {

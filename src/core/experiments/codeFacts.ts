@@ -38,7 +38,8 @@ function importStatementModules(statement: PyStatement): string[] {
   if (statement.indent !== 0 || keyword?.kind !== 'name' || first?.kind !== 'name') return [];
   if (keyword.text === 'from') return first.text === '__future__' ? [] : [first.text];
   if (keyword.text !== 'import') return [];
-  return statement.tokens.filter((t, i) => t.kind === 'name' && (i === 1 || statement.tokens[i - 1].text === ',')).map((t) => t.text);
+  const { tokens } = statement;
+  return tokens.filter((t, i) => t.kind === 'name' && i > 0 && (i === 1 || tokens[i - 1].text === ',')).map((t) => t.text);
 }
 
 /** Top-level module names imported at indentation 0 (`import a.b as x, c` → a, c), sorted, no relative imports. */

@@ -14,27 +14,29 @@ export const MAX_HASHED_BYTES = 64 << 20;
  */
 export class DataFiles {
   private readonly hashes = new Map<string, string>();
-
-  constructor(private readonly root: string) {}
-
-  async describe(code: string, cwd: string): Promise<DataFile[]> {
+  /** The data files the code names that exist under `root` now (before the script writes any). */
+  async find(code: string, root: string): Promise<DataFile[]> {
     const found: DataFile[] = [];
     for (const name of namedDataFiles(code)) {
-      const file = await this.describeOne(resolve(cwd, name));
-      if (file) found.push(file);
+      const path = resolve(root, name);
+      const rel = relative(root, path);
+      if (rel.startsWith('..') || rel === '') continue;
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isFile()) found.push({ path: rel.split(sep).join('/'), size: info.size, mtime: info.mtime.toISOString() });
     }
     return found;
   }
 
-  private async describeOne(path: string): Promise<DataFile | undefined> {
-    const rel = relative(this.root, path);
-    if (rel.startsWith('..') || rel === '') return undefined;
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile()) return undefined;
-    const file: DataFile = { path: rel.split(sep).join('/'), size: info.size, mtime: info.mtime.toISOString() };
-    if (info.size > MAX_HASHED_BYTES) return file;
-    const key = `${file.path}\0${file.size}\0${file.mtime}`;
-    const hash = this.hashes.get(key) ?? (await hashFile(path));
+  /** The files with their hashes (below the size cap). */
+  async hashed(files: readonly DataFile[], root: string): Promise<DataFile[]> {
+    return Promise.all(files.map((file) => this.hashOne(file, root)));
+  }
+
+  private async hashOne(file: DataFile, root: string): Promise<DataFile> {
+    if (file.size > MAX_HASHED_BYTES) return file;
+    const key = `${root}\0${file.path}\0${file.size}\0${file.mtime}`;
+    const hash = this.hashes.get(key) ?? (await hashFile(resolve(root, file.path)).catch(() => undefined));
+    if (hash === undefined) return file;
     this.hashes.set(key, hash);
     return { ...file, sha256: hash };
   }

@@ -25,7 +25,13 @@ const MAX_KEY_CHARS = 40;
 
 // ---- keys and numbers ----------------------------------------------------------------------------
 
-const isAlphanumeric = (c: string) => /[\p{L}\p{N}]/u.test(c);
+const ALPHANUMERIC = /[\p{L}\p{N}]/u;
+
+function isAlphanumeric(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+  return ALPHANUMERIC.test(c);
+}
 
 function trimPunctuation(key: string): string {
   let start = 0;
@@ -36,8 +42,18 @@ function trimPunctuation(key: string): string {
   return key.slice(start, end);
 }
 
+const normalizedKeys = new Map<string, string | undefined>();
+
 /** The key as stored (lower case, single spaces, no punctuation at the ends), or undefined when it is no key. */
 export function normalizeMetricKey(raw: string): string | undefined {
+  if (normalizedKeys.has(raw)) return normalizedKeys.get(raw);
+  const key = keyOf(raw);
+  if (normalizedKeys.size >= 10_000) normalizedKeys.clear();
+  normalizedKeys.set(raw, key);
+  return key;
+}
+
+function keyOf(raw: string): string | undefined {
   const key = trimPunctuation(raw.toLowerCase().trim().replace(/\s+/g, ' '));
   if (!/\p{L}/u.test(key) || key.length > MAX_KEY_CHARS || key.split(' ').length > MAX_KEY_WORDS) return undefined;
   return /\bversion\b/.test(key) ? undefined : key;
@@ -119,8 +135,10 @@ function jsonValue(text: string): unknown {
   }
 }
 
+/** A JSON object or a Python dict repr; a line with a single quote is read as Python first (one parse, not two). */
 function parsedObject(line: string): Record<string, unknown> | undefined {
-  const value = jsonValue(line) ?? jsonValue(pythonReprAsJson(line));
+  const pythonFirst = line.includes("'") || !line.includes('"');
+  const value = pythonFirst ? jsonValue(pythonReprAsJson(line)) : (jsonValue(line) ?? jsonValue(pythonReprAsJson(line)));
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
@@ -156,62 +174,34 @@ interface LineToken {
   percent?: boolean;
 }
 
-const DELIMITERS = ',;|[](){}';
-const NUMBER_AT = /[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:\s?%)?/y;
-const COUNTER_AT = /\d+\/\d+/y;
+/** Where a number, a counter or a word ends: a space, a delimiter, `=`, a `:` before a space, the end. */
+const BOUNDARY = String.raw`(?=[\s,;|[\](){}=]|:(?:\s|$)|$)`;
+const NUMBER = String.raw`[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:[ \t]?%)?`;
+/** One token per match, by group: 1 space, 2 delimiter, 3 separator, 4 counter, 5 number, 6 word. */
+const LINE_TOKEN = new RegExp(
+  String.raw`(\s+)|([,;|[\](){}]|={2,})|(=|:(?=\s|$))|(\d+\/\d+)${BOUNDARY}|(${NUMBER})${BOUNDARY}|((?:[^\s,;|[\](){}=:]|:(?!\s|$))+)`,
+  'g',
+);
 const NON_FINITE_WORD = /^[-+]?(?:nan|inf|infinity)$/i;
+const HAS_ALPHANUMERIC = /[\p{L}\p{N}]/u;
 
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t';
-const isColonSeparator = (line: string, at: number) => line[at] === ':' && (at + 1 === line.length || isSpace(line[at + 1]));
-
-/** Whether a number or counter may end just before `at`. */
-function endsToken(line: string, at: number): boolean {
-  const c = line[at];
-  return c === undefined || isSpace(c) || DELIMITERS.includes(c) || c === '=' || isColonSeparator(line, at);
-}
-
-function matchedAt(pattern: RegExp, line: string, at: number): string | undefined {
-  pattern.lastIndex = at;
-  const text = pattern.exec(line)?.[0];
-  return text && endsToken(line, at + text.length) ? text : undefined;
-}
-
-function wordEnd(line: string, at: number): number {
-  let end = at;
-  while (end < line.length && !endsToken(line, end)) end++;
-  return Math.max(end, at + 1);
-}
-
-function numberOrWord(line: string, at: number, afterBoundary: boolean): LineToken {
-  const counter = matchedAt(COUNTER_AT, line, at);
-  if (counter) return { kind: 'counter', text: counter, value: Number(counter.slice(0, counter.indexOf('/'))) };
-  const signed = line[at] === '-' || line[at] === '+';
-  const number = signed && !afterBoundary ? undefined : matchedAt(NUMBER_AT, line, at);
-  if (number) {
-    const percent = number.endsWith('%');
-    return { kind: 'number', text: number, value: Number(number.replace(/[,%\s]/g, '')), percent };
-  }
-  const text = line.slice(at, wordEnd(line, at));
-  if (NON_FINITE_WORD.test(text)) return { kind: 'number', text, value: NaN };
-  return { kind: /[\p{L}\p{N}]/u.test(text) ? 'word' : 'delimiter', text, value: NaN };
+function tokenOf(match: RegExpExecArray): LineToken | undefined {
+  const [text, space, delimiter, separator, counter, number, word] = match;
+  if (space !== undefined) return undefined;
+  if (delimiter !== undefined) return { kind: 'delimiter', text, value: NaN };
+  if (separator !== undefined) return { kind: 'separator', text, value: NaN };
+  if (counter !== undefined) return { kind: 'counter', text, value: Number(counter.slice(0, counter.indexOf('/'))) };
+  if (number !== undefined) return { kind: 'number', text, value: Number(number.replace(/[,%\s]/g, '')), percent: number.endsWith('%') };
+  if (NON_FINITE_WORD.test(word)) return { kind: 'number', text, value: NaN };
+  return { kind: HAS_ALPHANUMERIC.test(word) ? 'word' : 'delimiter', text, value: NaN };
 }
 
 function lineTokens(line: string): LineToken[] {
   const tokens: LineToken[] = [];
-  let at = 0;
-  while (at < line.length) {
-    const c = line[at];
-    let token: LineToken;
-    if (isSpace(c)) {
-      at++;
-      continue;
-    } else if (DELIMITERS.includes(c)) token = { kind: 'delimiter', text: c, value: NaN };
-    else if (c === '=' && line[at + 1] !== '=') token = { kind: 'separator', text: c, value: NaN };
-    else if (c === '=') token = { kind: 'delimiter', text: /^=+/.exec(line.slice(at, at + 200))?.[0] ?? c, value: NaN };
-    else if (isColonSeparator(line, at)) token = { kind: 'separator', text: c, value: NaN };
-    else token = numberOrWord(line, at, at === 0 || isSpace(line[at - 1]) || tokens.at(-1)?.kind !== 'word');
-    tokens.push(token);
-    at += token.text.length;
+  LINE_TOKEN.lastIndex = 0;
+  for (let match = LINE_TOKEN.exec(line); match; match = LINE_TOKEN.exec(line)) {
+    const token = tokenOf(match);
+    if (token) tokens.push(token);
   }
   return tokens;
 }
@@ -256,32 +246,35 @@ function isProgressLine(line: string, tokens: LineToken[]): boolean {
   return PROGRESS_LINE.test(line) || tokens.some((t) => t.kind === 'counter');
 }
 
-/** `key value` on a progress line: `loss 0.52`, `Epoch 3/10`, `Epoch [3/10]`. */
-function bareValueKey(tokens: LineToken[], at: number): string | undefined {
+/**
+ * `key value` without a separator: on a progress line any words (`loss 0.52`, `Epoch 3/10`,
+ * `Epoch [3/10]`), elsewhere only a progress word right before the number (`… at step 500`).
+ */
+function bareValueKey(tokens: LineToken[], at: number, onProgressLine: boolean): string | undefined {
   const token = tokens[at];
   if (token.kind !== 'number' && token.kind !== 'counter') return undefined;
   const bracketed = isDelimiter(tokens[at - 1], '[') && token.kind === 'counter';
-  const key = keyBefore(tokens, bracketed ? at - 1 : at);
-  return key && (token.kind === 'number' || PROGRESS_WORD.test(key)) ? key : undefined;
+  const keyEnd = bracketed ? at - 1 : at;
+  const key = onProgressLine ? keyBefore(tokens, keyEnd) : normalizeMetricKey(isWord(tokens[keyEnd - 1]) ? tokens[keyEnd - 1].text : '');
+  const isProgressKey = key !== undefined && PROGRESS_WORD.test(key);
+  return isProgressKey || (onProgressLine && key !== undefined && token.kind === 'number') ? key : undefined;
 }
 
 function pairMetrics(line: string): MetricValue[] {
   const tokens = lineTokens(line);
   const found: Array<MetricValue & { at: number }> = [];
-  const taken = new Set<number>();
   tokens.forEach((token, at) => {
     if (token.kind !== 'separator') return;
     const key = keyBefore(tokens, at);
     const value = key === undefined ? undefined : valueAfter(tokens, at + 1, key);
     if (key !== undefined && value !== undefined) found.push({ name: key, value, at });
-    taken.add(at + 1);
   });
-  if (isProgressLine(line, tokens)) {
-    tokens.forEach((token, at) => {
-      const key = taken.has(at) ? undefined : bareValueKey(tokens, at);
-      if (key !== undefined) found.push({ name: key, value: token.value, at });
-    });
-  }
+  const onProgressLine = isProgressLine(line, tokens);
+  tokens.forEach((token, at) => {
+    const afterSeparator = tokens[at - 1]?.kind === 'separator';
+    const key = afterSeparator ? undefined : bareValueKey(tokens, at, onProgressLine);
+    if (key !== undefined) found.push({ name: key, value: token.value, at });
+  });
   return found
     .filter((m) => Number.isFinite(m.value))
     .sort((a, b) => a.at - b.at)
@@ -309,15 +302,13 @@ export class MetricStream {
   private lastLoneNumber: number | undefined;
 
   push(chunk: string): MetricValue[] {
+    const pieces = chunk.split(/\r\n|[\r\n]/);
     const found: MetricValue[] = [];
-    const lineEnd = /[\r\n]/g;
-    let start = 0;
-    for (let match = lineEnd.exec(chunk); match; match = lineEnd.exec(chunk)) {
-      this.append(chunk.slice(start, match.index));
+    this.append(pieces[0]);
+    for (let i = 1; i < pieces.length; i++) {
       found.push(...this.endLine());
-      start = match.index + 1;
+      this.append(pieces[i]);
     }
-    this.append(chunk.slice(start));
     return found;
   }
 

@@ -2,7 +2,7 @@ import type { Host, ScriptExit, ScriptRequest } from '../host';
 import type { RunEventListener } from '../events';
 import type { ResearchLog } from '../memory/researchLog';
 import { OutputCapture } from '../text/outputCapture';
-import { codeFacts, type CodeFacts } from './codeFactsOf';
+import { startCodeFacts, type CodeFacts } from './codeFactsOf';
 import { DataFiles } from './dataFiles';
 import { EnvProbe } from './envProbe';
 import { appendExperiment, readExperiments } from './experimentLog';
@@ -56,7 +56,7 @@ export class ExperimentRecorder {
 
   constructor(private readonly deps: RecorderDeps) {
     this.envProbe = new EnvProbe(deps.python, deps.workspace);
-    this.dataFiles = new DataFiles(deps.workspace);
+    this.dataFiles = new DataFiles();
     this.records = deps.log.ofType('experiment').map((r) => r.experiment);
     this.catchUpFile();
   }
@@ -75,8 +75,8 @@ export class ExperimentRecorder {
     const id = this.records.length + 1;
     const { emit } = this.deps;
     emit({ type: 'experiment-started', id, step: run.step, kind: run.kind, script: run.script, command: run.request.display });
+    const facts = await this.startDescribing(run);
     const startedAt = new Date();
-    const facts = this.describe(run).catch(() => undefined);
     const capture = new OutputCapture(run.outputFile, { displayPath: run.displayPath });
     const metrics = new MetricTracker((name, value) => emit({ type: 'metric', experiment: id, step: run.step, name, value }));
     let exit: ScriptExit;
@@ -86,7 +86,7 @@ export class ExperimentRecorder {
       await capture.close();
       metrics.finish();
     }
-    const record = this.recordOf(run, { id, startedAt, exit, capture, metrics, facts: await facts });
+    const record = this.recordOf(run, { id, startedAt, exit, capture, metrics, facts: await facts() });
     this.append(record);
     return { exit, capture, record };
   }
@@ -121,15 +121,20 @@ export class ExperimentRecorder {
     return record;
   }
 
-  /** What the run's code is: read while the script runs, so it adds little to the step. */
-  private async describe(run: ExperimentRun): Promise<CodeFacts | undefined> {
-    if (!run.codeRoot) return undefined;
+  /**
+   * What the run's code is: the code and the data files as they are when it starts; hashes, git and
+   * the environment are completed while the script runs, so they add little to the step.
+   */
+  private async startDescribing(run: ExperimentRun): Promise<() => Promise<CodeFacts | undefined>> {
+    const root = run.codeRoot;
+    if (!root) return async () => undefined;
     const parent = [...this.records].reverse().find((r) => r.script === run.script && r.code);
-    const [facts, git] = await Promise.all([
-      codeFacts({ root: run.codeRoot, script: run.script, runDir: this.deps.runDir, parent, envProbe: this.envProbe, dataFiles: this.dataFiles }),
-      gitState(this.deps.workspace),
-    ]);
-    return { ...facts, ...(git ? { git } : {}) };
+    const git = gitState(root).catch(() => undefined);
+    const facts = await startCodeFacts({ root, script: run.script, runDir: this.deps.runDir, parent, envProbe: this.envProbe, dataFiles: this.dataFiles }).catch(() => async () => ({}));
+    return async () => {
+      const [described, repository] = await Promise.all([facts().catch(() => ({})), git]);
+      return { ...described, ...(repository ? { git: repository } : {}) };
+    };
   }
 
   private append(record: ExperimentRecord): void {

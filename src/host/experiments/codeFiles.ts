@@ -1,4 +1,6 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { NOT_CODE } from '../../core/experiments/codeSnapshot';
 import type { ExperimentRecord } from '../../core/experiments/types';
 import { snapshotPath } from './runData';
 
@@ -8,8 +10,6 @@ import { snapshotPath } from './runData';
  * path may lead out of the workspace.
  */
 
-/** Extensions of data and model weights: never code, never restored. */
-export const NOT_CODE = ['.pt', '.pth', '.ckpt', '.safetensors', '.bin', '.h5', '.npy', '.npz', '.parquet', '.csv', '.gguf'];
 
 export interface CodeFile {
   /** as the record names it: relative to the workspace, forward slashes */
@@ -36,9 +36,25 @@ export function insideWorkspace(workspace: string, rel: string): string | undefi
   return path && !path.startsWith('..') && !isAbsolute(path) ? target : undefined;
 }
 
+/** True when `target` stays inside `workspace` with links resolved (its nearest existing folder is looked at). */
+export async function staysInside(workspace: string, target: string): Promise<boolean> {
+  let existing = target;
+  for (;;) {
+    try {
+      const real = await realpath(existing);
+      const rest = relative(existing, target);
+      return insideWorkspace(await realpath(workspace), rest ? `${relative(await realpath(workspace), real) || '.'}/${rest}` : relative(await realpath(workspace), real) || '.') !== undefined || (rest === '' && real === (await realpath(workspace)));
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return false;
+      existing = parent;
+    }
+  }
+}
+
+/** Data and model weights (by extension, as the recorder decides): never code, never restored. */
 export function isDataOrWeights(path: string): boolean {
-  const lower = path.toLowerCase();
-  return NOT_CODE.some((ext) => lower.endsWith(ext));
+  return NOT_CODE.has(extname(path).toLowerCase());
 }
 
 /** Sorts the files of `record.code` into those to write back, those skipped and those refused. */

@@ -117,8 +117,8 @@ function hyperParamRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] 
   );
 }
 
-function literalRows(x: Record<string, Literal> = {}, y: Record<string, Literal> = {}): CompareRow[] {
-  return union(Object.keys(x), Object.keys(y)).map((name) => row(name, name in x ? formatLiteral(x[name]) : '—', name in y ? formatLiteral(y[name]) : '—'));
+function literalRows(x: Record<string, Literal> = {}, y: Record<string, Literal> = {}, format: (value: Literal) => string = formatLiteral): CompareRow[] {
+  return union(Object.keys(x), Object.keys(y)).map((name) => row(name, name in x ? format(x[name]) : '—', name in y ? format(y[name]) : '—'));
 }
 
 function seedRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] {
@@ -128,7 +128,7 @@ function seedRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] {
 /** Only what differs: the Python version, package versions (a package one side lacks shows "—"). */
 function envRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] {
   if (!a.env && !b.env) return [];
-  const rows = [row('Python', a.env?.python ?? '—', b.env?.python ?? '—'), ...literalRows(a.env?.packages, b.env?.packages)];
+  const rows = [row('Python', a.env?.python ?? '—', b.env?.python ?? '—'), ...literalRows(a.env?.packages, b.env?.packages, String)];
   return rows.filter((r) => r.changed);
 }
 

@@ -1,3 +1,4 @@
+import { formatNumber } from '../../core/experiments/table';
 import type { ExperimentRecord, Literal, Verdict } from '../../core/experiments/types';
 import type { ExperimentRun, TaskDirection } from './runData';
 
@@ -6,12 +7,8 @@ import type { ExperimentRun, TaskDirection } from './runData';
  * experiments. Pure: no `vscode`, so the unit tests check every string exactly.
  */
 
-/** A measured number with at most 4 significant digits, without trailing zeros: 0.9722, 46.26, 1200. */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-4)) return value.toExponential(2);
-  return String(Number(value.toPrecision(4)));
-}
+/** A measured number as the planner's Experiments table writes it: 0.9722, 46.26, 1200. */
+export { formatNumber };
 
 export function formatLiteral(value: Literal | null): string {
   if (value === null) return '—';

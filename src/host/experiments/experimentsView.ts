@@ -5,7 +5,7 @@ import { ComparePanel, type Comparison } from './comparePanel';
 import { experimentLabel } from './experimentText';
 import { pickExperiment } from './experimentPicks';
 import { ExperimentsTree, type ExperimentNode, type ExperimentsNode } from './experimentsTree';
-import { restoreExperiment, type RestoreResult } from './restoreExperiment';
+import { confirmRestore, restoreExperiment, type RestoreConfirm, type RestoreResult } from './restoreExperiment';
 import { SnapshotDocuments } from './snapshotDocuments';
 
 export const EXPERIMENTS_VIEW_ID = 'budgetml.experiments';
@@ -29,6 +29,8 @@ export class ExperimentsView extends Disposable {
   /** settles when the runs of the workspace were first read */
   readonly ready: Promise<void>;
   private watchers: vscode.Disposable[] = [];
+  /** asks before files are written back (tests replace it to answer without the modal) */
+  confirmRestore: RestoreConfirm = confirmRestore;
 
   constructor(private readonly deps: ExperimentsViewDeps) {
     super();
@@ -103,7 +105,7 @@ export class ExperimentsView extends Disposable {
             accept: (n) => Object.keys(n.record.code ?? {}).length > 0,
           });
       if (!chosen) return undefined;
-      const result = await restoreExperiment(chosen);
+      const result = await restoreExperiment(chosen, this.confirmRestore);
       if (result.restored.length) this.deps.channel.info(`Restored ${result.restored.join(', ')} as ${experimentLabel(chosen.record)} of ${chosen.parent.run.id} ran it`);
       return result;
     });

@@ -12,6 +12,9 @@ export interface RestoreResult {
   problem?: string;
 }
 
+/** Asks whether to write the files back (they differ from what is there now); tests replace it. */
+export type RestoreConfirm = (experiment: string, files: { path: string; exists: boolean }[]) => Promise<boolean>;
+
 interface FileToWrite extends CodeFile {
   uri: vscode.Uri;
   text: string;
@@ -24,7 +27,7 @@ interface FileToWrite extends CodeFile {
  * first when a file differs from what is there now; refuses paths outside the workspace; data and
  * weights are never written.
  */
-export async function restoreExperiment(node: ExperimentNode): Promise<RestoreResult> {
+export async function restoreExperiment(node: ExperimentNode, confirm: RestoreConfirm = confirmRestore): Promise<RestoreResult> {
   const { record, parent } = node;
   const name = experimentLabel(record);
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(parent.run.workspace));
@@ -61,7 +64,8 @@ async function readSides(file: CodeFile): Promise<FileToWrite & { same: boolean 
   return { ...file, uri, text, exists, same: exists && lf(current) === lf(text) };
 }
 
-async function confirm(name: string, changed: FileToWrite[]): Promise<boolean> {
+/** A modal naming the files: "Restore the code of #3 step 4 · train.py?" with Restore / Cancel. */
+export const confirmRestore: RestoreConfirm = async (name, changed) => {
   const listed = changed.map((f) => (f.exists ? f.path : vscode.l10n.t('{0} (new file)', f.path))).join(', ');
   const restore = vscode.l10n.t('Restore');
   const answer = await vscode.window.showWarningMessage(
@@ -70,7 +74,7 @@ async function confirm(name: string, changed: FileToWrite[]): Promise<boolean> {
     restore,
   );
   return answer === restore;
-}
+};
 
 /** One WorkspaceEdit for every file; the changed documents are saved so the files on disk match. */
 async function apply(files: FileToWrite[], label: string): Promise<void> {

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { CODE_FOLDER } from '../../core/experiments/codeSnapshot';
+import { EXPERIMENTS_FILE, readExperiments } from '../../core/experiments/experimentLog';
 import type { ExperimentRecord, UnverifiedClaim, Verdict } from '../../core/experiments/types';
 import { readRunTask, runsRoot } from '../runFolders';
 
@@ -10,10 +12,7 @@ import { readRunTask, runsRoot } from '../runFolders';
  * No `vscode` here: the unit tests read fixture folders with it in plain Node.
  */
 
-export const EXPERIMENTS_FILE = 'experiments.jsonl';
 export const SUMMARY_FILE = 'summary.json';
-/** snapshots of the code an experiment ran: `code/<sha256>` in the run folder */
-export const CODE_FOLDER = 'code';
 
 /** What the Experiments view uses of `summary.json` (older runs have no verdict). */
 export interface RunSummaryFile {
@@ -45,23 +44,9 @@ export interface TaskDirection {
   higherIsBetter: boolean;
 }
 
-/**
- * The records of an `experiments.jsonl`. A line that does not parse (the last one while it is being
- * written) or is not a record is skipped; a record written again with the same id replaces the first.
- */
-export function parseExperiments(text: string): ExperimentRecord[] {
-  const byId = new Map<number, ExperimentRecord>();
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (isExperimentRecord(value)) byId.set(value.id, value);
-  }
-  return [...byId.values()].sort((a, b) => a.id - b.id);
+/** The records of a run folder (a torn last line is skipped), without lines that are not records. */
+export function readRecords(dir: string): ExperimentRecord[] {
+  return readExperiments(dir).filter(isExperimentRecord);
 }
 
 function isExperimentRecord(value: unknown): value is ExperimentRecord {
@@ -72,12 +57,8 @@ function isExperimentRecord(value: unknown): value is ExperimentRecord {
 
 /** One run folder; experiments are [] when it has no `experiments.jsonl` yet. */
 export async function readExperimentRun(dir: string): Promise<ExperimentRun> {
-  const [text, summary, task] = await Promise.all([
-    readFile(join(dir, EXPERIMENTS_FILE), 'utf8').catch(() => ''),
-    readSummary(dir),
-    readRunTask(dir).catch(() => undefined),
-  ]);
-  const experiments = parseExperiments(text);
+  const [summary, task] = await Promise.all([readSummary(dir), readRunTask(dir).catch(() => undefined)]);
+  const experiments = readRecords(dir);
   return {
     dir,
     id: basename(dir),
@@ -95,7 +76,7 @@ export async function readExperimentRun(dir: string): Promise<ExperimentRun> {
  */
 export async function listExperimentRuns(workspace: string, include: readonly string[] = []): Promise<ExperimentRun[]> {
   const root = runsRoot(workspace);
-  const dirs = new Set(include.filter((dir) => dirname(dir) === root));
+  const dirs = new Set(include.filter((dir) => dirname(dir) === root && existsSync(dir)));
   if (existsSync(root)) {
     for (const entry of await readdir(root, { withFileTypes: true })) {
       if (entry.isDirectory() && existsSync(join(root, entry.name, EXPERIMENTS_FILE))) dirs.add(join(root, entry.name));
