@@ -17,11 +17,11 @@ const logOf = (name: string) => fs.readFile(path.join(h.runDir, 'outputs', name)
 
 describe('Execute Script', () => {
   it('runs the script in the work directory and shows its output', async () => {
-    await h.write('train.py', 'import os\nprint("cwd", os.getcwd())\nprint("accuracy 0.9")\n');
+    await h.write('train.py', 'import os\nprint("cwd", os.getcwd())\nprint("accuracy: 0.9")\n');
     const outcome = await run('./train.py');
-    assert.equal(outcome.observation, `The script has been executed. Here is the output:\ncwd ${h.root}\naccuracy 0.9\n`);
+    assert.match(outcome.observation, new RegExp(`^The script has been executed\\. Here is the output:\\ncwd ${h.root}\\naccuracy: 0\\.9\\n\\n\\nRecorded as experiment #1 step 7 train\\.py: ok \\d+\\.\\d s \\| accuracy 0\\.9$`));
     assert.equal(outcome.artifacts?.output, 'outputs/step-7-train.py.log');
-    assert.equal(await logOf('step-7-train.py.log'), `cwd ${h.root}\naccuracy 0.9\n`);
+    assert.equal(await logOf('step-7-train.py.log'), `cwd ${h.root}\naccuracy: 0.9\n`);
     const [request] = h.host.scripts;
     assert.deepEqual(
       { command: request.command, args: request.args, cwd: request.cwd, purpose: request.purpose, display: request.display },
@@ -71,8 +71,8 @@ describe('Execute Script', () => {
     const outcome = await run('chatty.py');
     assert.match(outcome.observation, /^The script has been executed\. Here is the output:\nrow 0\nrow 1\n/);
     assert.match(outcome.observation, /characters omitted; the full output is in .*step-7-chatty\.py\.log\] \.\.\./);
-    assert.match(outcome.observation, /row 19999\n$/);
-    assert.ok(outcome.observation.length < 5300);
+    assert.match(outcome.observation, /row 19999\n\n\nRecorded as experiment #1 step 7 chatty\.py: ok [\d.]+ s$/);
+    assert.ok(outcome.observation.length < 5400);
     const full = await logOf('step-7-chatty.py.log');
     assert.equal(full.split('\n').length, 20001);
   });

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { sidebarHtml } from '../../src/host/sidebar/sidebarHtml';
 import type { SidebarView } from '../../src/shared/viewModels';
-import { realisticView } from './sidebarRenderFixture';
+import { endedView, noTaskView, realisticView } from './sidebarRenderFixture';
 import { THEMES, themeCss } from './sidebarThemes';
 
 /**
@@ -109,6 +109,19 @@ async function firstRender(p: Page): Promise<Posted> {
 }
 
 const text = (p: Page, selector: string) => p.locator(selector).first().innerText();
+const colour = (p: Page, selector: string) => p.locator(selector).first().evaluate((e) => getComputedStyle(e).color);
+
+/** `#cca700` → `rgb(204, 167, 0)`, as getComputedStyle writes it. */
+function rgb(hex: string): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+/** The host sends another whole view; resolves once it is drawn. */
+async function showView(p: Page, shown: SidebarView): Promise<void> {
+  await p.evaluate((v) => window.postMessage({ type: 'state', view: v }, '*'), shown);
+  await p.waitForFunction((id) => document.querySelector('.goal')?.getAttribute('title') === id, shown.run?.goal ?? '');
+}
 
 describe('the sidebar in Chromium', { skip }, () => {
   for (const [theme, width] of [['dark', 250], ['dark', 400], ['light', 250], ['light', 400], ['hc', 250]] as const) {
@@ -142,6 +155,53 @@ describe('the sidebar in Chromium', { skip }, () => {
     });
   }
 
+  for (const theme of ['dark', 'light', 'hc'] as const) {
+    test(`${theme} theme: an ended run shows its verdict, unverified claim, failed step and chart in theme colours`, async () => {
+      const { page: p } = await open(theme, 300);
+      await showView(p, endedView());
+      const colours = THEMES[theme];
+      assert.equal(await text(p, '.phase'), 'Finished — not improved');
+      assert.equal(await colour(p, '.phase'), rgb(colours['editorWarning-foreground']), 'not green: the verdict says not improved');
+      assert.match(await text(p, '.verdict'), /Not improved\s+9\.4 % better[\s\S]*baseline 46\.26 → final 41\.90[\s\S]*mae · ↓ lower is better[\s\S]*No success: the final score is more than 10 % better/);
+      assert.equal(await colour(p, '.verdict-head'), rgb(colours['editorWarning-foreground']));
+      assert.equal(await text(p, '.claim-head'), 'Unverified: 38.2 — no experiment measured it');
+      assert.equal(await colour(p, '.claim-head'), rgb(colours['editorWarning-foreground']));
+      assert.match(await text(p, '.claim-context'), /^final answer: “Gradient boosting reaches a test MAE of 38\.2/);
+      assert.equal(await p.locator('.timeline .step.failed').count(), 1);
+      assert.match(await text(p, '.step.failed .step-error'), /^Failed: InvalidParameterError: The 'learning_rate' parameter/);
+      assert.equal(await colour(p, '.step.failed .step-error'), rgb(colours.errorForeground));
+      assert.equal(await p.locator('.step.failed .step-head svg.icon-error').count(), 1);
+      assert.equal(await text(p, '.fact-unconfirmed .fact-note'), 'claimed confirmed, no measurement found');
+      assert.equal(await colour(p, '.fact-unconfirmed .fact-note'), rgb(colours['editorWarning-foreground']));
+      assert.equal(await p.locator('svg.chart .axis-label').textContent(), 'mae ↓');
+      assert.deepEqual(await p.locator('svg.chart .tick').allTextContents(), ['42', '44', '46', 'step 0', '10']);
+      assert.equal(await p.locator('svg.chart circle').count(), 5);
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+      assert.deepEqual(await violations(p), []);
+      await p.screenshot({ path: join(SHOTS, `sidebar-ended-${theme}.png`), fullPage: true });
+      await p.close();
+    });
+
+    test(`${theme} theme: without a task, the chart plots the test accuracy the script prints on its real scale`, async () => {
+      const { page: p } = await open(theme, 300);
+      await showView(p, noTaskView());
+      assert.equal(await p.locator('svg.chart .axis-label').textContent(), 'test accuracy ↑');
+      assert.deepEqual(await p.locator('svg.chart .tick').allTextContents(), ['0.965', '0.970', '0.975', '0.980', 'step 0', '2']);
+      assert.equal(await p.locator('svg.chart circle.point-running').count(), 1, 'the running script’s value');
+      const ys = await p.locator('svg.chart circle').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cy'))));
+      assert.ok(Math.max(...ys) - Math.min(...ys) < 20, `a 0.0012 spread stays small: ${ys.join(', ')}`);
+      assert.deepEqual(await p.locator('.metric-choice').allTextContents(), ['test accuracy', 'val accuracy', 'loss']);
+      assert.equal(await p.locator('.metric-choice[aria-pressed="true"]').textContent(), 'test accuracy');
+      await p.locator('.metric-choice', { hasText: 'loss' }).click();
+      const last = (await posted(p)).filter((m) => m.type === 'chooseMetric').map(({ at: _at, ...m }) => m);
+      assert.deepEqual(last, [{ type: 'chooseMetric', metric: 'loss' }]);
+      assert.deepEqual(await violations(p), []);
+      await p.locator('.panel-metrics').screenshot({ path: join(SHOTS, `sidebar-metrics-${theme}.png`) });
+      await p.close();
+    });
+  }
+
   test('buttons and links post intents; disabled buttons post nothing', async () => {
     const { page: p } = await open('dark', 300);
     await p.locator('button[data-intent="acceptEdit"]').click();
@@ -156,7 +216,7 @@ describe('the sidebar in Chromium', { skip }, () => {
     const intents = (await posted(p)).filter((m) => !['ready', 'rendered'].includes(m.type)).map(({ at: _at, ...m }) => m);
     assert.deepEqual(intents, [
       { type: 'acceptEdit' },
-      { type: 'openArtifact', step: 5, kind: 'output', cite: '40.748' },
+      { type: 'openExperiment', id: 4, cite: '40.748' },
       { type: 'openArtifact', step: 5, kind: 'output' },
       { type: 'openArtifact', step: 5, kind: 'output' },
       { type: 'showHistory' },

@@ -116,13 +116,14 @@ describe('a realistic run, live and rebuilt from its log', () => {
     assert.deepEqual(plan.history.map((h) => h.step), [1, 2, 3, 4, 5, 6]);
   });
 
-  test('fact check: statements split, confirmed ones linked to the step whose output holds the number', () => {
+  test('fact check: statements split, confirmed ones linked to the experiment of the step that measured the number', () => {
+    const experimentAt = (step: number) => records().flatMap((r) => (r.type === 'experiment' && r.experiment.kind === 'execute' && r.experiment.step === step ? [r.experiment.id] : []))[0];
     assert.deepEqual(live.view.factCheck, [
-      { statement: 'The Ridge test MAE 40.75 is confirmed by the observation', status: 'confirmed', evidence: { step: 5, kind: 'output', cite: '40.748', line: 2 } },
+      { statement: 'The Ridge test MAE 40.75 is confirmed by the observation', status: 'confirmed', evidence: { step: 5, kind: 'output', cite: '40.748', experiment: experimentAt(5), metric: 'test mae' } },
       { statement: 'the improvement over the baseline is not confirmed by the scorer yet.', status: 'guessed' },
     ]);
     const step4 = sidebarFromLog(live.cuts[3].records, { ...OPTIONS, live: true }).view.factCheck;
-    assert.deepEqual(step4[0], { statement: 'The baseline test MAE is 46.26 (confirmed by step 3).', status: 'confirmed', evidence: { step: 3, kind: 'output', cite: '46.265', line: 2 } });
+    assert.deepEqual(step4[0], { statement: 'The baseline test MAE is 46.26 (confirmed by step 3).', status: 'confirmed', evidence: { step: 3, kind: 'output', cite: '46.265', experiment: experimentAt(3), metric: 'test mae' } });
     assert.equal(step4[1].status, 'guessed');
   });
 
@@ -336,7 +337,7 @@ describe('reading a run log', () => {
 });
 
 describe('experiments, the chart and the verdict', () => {
-  const foldInputs = (inputs: readonly SidebarInput[], options: SidebarOptions = FIXTURE_OPTIONS) => inputs.reduce((s, input) => reduceSidebar(s, input, options), initialSidebar(options));
+  const foldInputs = (inputs: readonly SidebarInput[], from = initialSidebar(FIXTURE_OPTIONS)) => inputs.reduce((s, input) => reduceSidebar(s, input, FIXTURE_OPTIONS), from);
   const GB_ERROR = "InvalidParameterError: The 'learning_rate' parameter of GradientBoostingRegressor must be a float in the range (0.0, inf). Got 0 instead.";
 
   test('an ended run: its verdict and the numbers no experiment measured', () => {
@@ -354,7 +355,7 @@ describe('experiments, the chart and the verdict', () => {
     });
     assert.deepEqual(view.unverifiedClaims, [{ text: '38.2', value: 38.2, where: 'final answer', context: 'Gradient boosting reaches a test MAE of 38.2 on the test split, 17 % better' }]);
     const resumed = foldInputs([{ type: 'run-started', runId: 'replay-1795396199095', runDir: '/runs/replay', goal: 'g', budgetUsd: 0.05, resumedFromStep: 10 }], foldInputs(ENDED_RUN)).view;
-    assert.deepEqual([resumed.verdict, resumed.unverifiedClaims, resumed.run?.status], [null, [], 'running'], 'a resumed run is judged again');
+    assert.deepEqual([resumed.verdict, resumed.unverifiedClaims, resumed.run?.status, resumed.timeline.length], [null, [], 'running', 10], 'a resumed run keeps its steps and is judged again');
   });
 
   test('the task metric: a point per experiment at its step, the scorer’s baseline, the final scoring at the last step', () => {

@@ -57,7 +57,7 @@ export function looksLikeDataPath(text: string): boolean {
   if (text.length === 0 || text.length > 300 || /[\s{}*?<>|"'%$]/.test(text)) return false;
   if (/^[a-z][\w+.-]*:/i.test(text) || /^[/\\~]/.test(text)) return false;
   const path = text.replace(/\\/g, '/');
-  const extension = /\.([a-z][a-z\d]{0,9})$/i.exec(path.slice(path.lastIndexOf('/') + 1))?.[1]?.toLowerCase();
+  const extension = /\.([a-z][a-z\d]{0,11})$/i.exec(path.slice(path.lastIndexOf('/') + 1))?.[1]?.toLowerCase();
   if (!extension || CODE_EXTENSIONS.has(extension)) return false;
   return DATA_EXTENSIONS.has(extension) || path.includes('/');
 }

@@ -68,63 +68,36 @@ function loneNumber(line: string): number | undefined {
 
 // ---- lines that are no metrics, and progress-bar debris --------------------------------------------
 
-const NOISE_LINES = [
-  /^File "[^"]*", line \d+/, // a traceback's frame
-  /^Traceback \(most recent call last\)/,
-  /\b[A-Z]\w*Warning\b:/, // UserWarning: ..., /path/x.py:12: FutureWarning: ...
-  /^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Interrupt)\b:?/, // the error line ending a traceback
-  /^(?:\/|~\/|\.\.?\/|[A-Za-z]:\\)\S*$/, // a lone path
-];
+/** A traceback's frame or first line, a warning, the error ending a traceback, a lone path. */
+const NOISE_LINE =
+  /^File "[^"]*", line \d+|^Traceback \(most recent call last\)|\b[A-Z]\w*Warning\b:|^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Interrupt)\b|^(?:\/|~\/|\.\.?\/|[A-Za-z]:\\)\S*$/;
 
-const DEBRIS = [
-  /\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?/g, // date and time
-  /\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?/g, // time of day, elapsed time
-  /\d{1,3}(?:\.\d+)?%\|[^|]*\|/g, // tqdm bar: 45%|████▌     |
-  /\[[=>.]{2,}\]/g, // Keras bar: [=====>.......]
+/** Text that holds numbers but no metrics, each with a cheap test of whether the line may hold it. */
+const DEBRIS: Array<[mark: string, pattern: RegExp]> = [
+  ['-', /\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?/g], // date and time
+  [':', /\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?/g], // time of day, elapsed time
+  ['%|', /\d{1,3}(?:\.\d+)?%\|[^|]*\|/g], // tqdm bar: 45%|████▌     |
+  ['[', /\[[=>.]{2,}\]/g], // Keras bar: [=====>.......]
 ];
 
 function withoutDebris(line: string): string {
-  return DEBRIS.reduce((text, pattern) => text.replace(pattern, ' | '), line);
+  return DEBRIS.reduce((text, [mark, pattern]) => (text.includes(mark) ? text.replace(pattern, ' | ') : text), line);
 }
 
 // ---- JSON objects and Python dicts ---------------------------------------------------------------
 
-const PYTHON_WORDS: Record<string, string> = { True: 'true', False: 'false', None: 'null', nan: 'null', NaN: 'null', inf: 'null', Infinity: 'null' };
-const WRAPPED_NUMBER = /[A-Za-z_][\w.]*\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*\)/y; // np.float64(0.97)
-const IDENTIFIER = /[A-Za-z_][\w.]*/y;
+const PYTHON_WORDS: Record<string, string> = { True: 'true', False: 'false', None: 'null' };
+/** By group: 1 a single-quoted string's body, 2 a double-quoted string, 3 nan or inf, 4 the number in `np.float64(0.97)`. */
+const PYTHON_REPR_PART =
+  /'((?:[^'\\]|\\.)*)'|("(?:[^"\\]|\\.)*")|([-+]?(?:nan|NaN|inf|Infinity)\b)|[A-Za-z_][\w.]*(?:\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*\))?/g;
 
-function quotedEnd(text: string, quoteAt: number): number {
-  let i = quoteAt + 1;
-  while (i < text.length && text[i] !== text[quoteAt]) i += text[i] === '\\' ? 2 : 1;
-  return i;
-}
-
-function stickyMatch(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
-  pattern.lastIndex = at;
-  return pattern.exec(text);
-}
-
-/** A Python dict repr as JSON text: quotes, True/False/None, nan and inf, `np.float64(x)` → x. */
+/** A Python dict repr as JSON text: quotes, True/False/None, nan and inf (as null), `np.float64(x)` → x. */
 function pythonReprAsJson(text: string): string {
-  let json = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "'" || c === '"') {
-      const end = quotedEnd(text, i);
-      const body = text.slice(i + 1, end);
-      json += JSON.stringify(c === "'" ? body.replace(/\\'/g, "'") : body);
-      i = end + 1;
-      continue;
-    }
-    const wrapped = stickyMatch(WRAPPED_NUMBER, text, i);
-    const word = wrapped?.[0] ?? stickyMatch(IDENTIFIER, text, i)?.[0] ?? c;
-    const mapped = wrapped ? wrapped[1] : PYTHON_WORDS[word];
-    if (mapped === 'null') json = json.replace(/[-+]\s*$/, '');
-    json += mapped ?? word;
-    i += word.length;
-  }
-  return json;
+  return text.replace(PYTHON_REPR_PART, (part, single?: string, double?: string, nonFinite?: string, wrapped?: string) => {
+    if (single !== undefined) return JSON.stringify(single.replace(/\\'/g, "'"));
+    if (nonFinite !== undefined) return 'null';
+    return double ?? wrapped ?? PYTHON_WORDS[part] ?? part;
+  });
 }
 
 function jsonValue(text: string): unknown {
@@ -171,37 +144,47 @@ interface LineToken {
   text: string;
   /** numbers: the value (NaN for nan/inf); counters: the count before the slash */
   value: number;
-  percent?: boolean;
+  percent: boolean;
 }
 
 /** Where a number, a counter or a word ends: a space, a delimiter, `=`, a `:` before a space, the end. */
 const BOUNDARY = String.raw`(?=[\s,;|[\](){}=]|:(?:\s|$)|$)`;
 const NUMBER = String.raw`[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:[ \t]?%)?`;
-/** One token per match, by group: 1 space, 2 delimiter, 3 separator, 4 counter, 5 number, 6 word. */
+/** One token per match after spaces, by group: 1 delimiter, 2 separator, 3 counter, 4 number, 5 word. */
 const LINE_TOKEN = new RegExp(
-  String.raw`(\s+)|([,;|[\](){}]|={2,})|(=|:(?=\s|$))|(\d+\/\d+)${BOUNDARY}|(${NUMBER})${BOUNDARY}|((?:[^\s,;|[\](){}=:]|:(?!\s|$))+)`,
+  String.raw`\s*(?:([,;|[\](){}]|={2,})|(=|:(?=\s|$))|(\d+\/\d+)${BOUNDARY}|(${NUMBER})${BOUNDARY}|((?:[^\s,;|[\](){}=:]|:(?!\s|$))+))`,
   'g',
 );
+/** A line may hold a pair only with a number after a separator, a counter, or a progress word. */
+const MAY_HOLD_PAIR = /(?:=|:\s)\s*[-+.\d]|\d\/\d|\b(?:epoch|step|iter|iteration|batch|round|fold|trial)s?\b/i;
 const NON_FINITE_WORD = /^[-+]?(?:nan|inf|infinity)$/i;
 const HAS_ALPHANUMERIC = /[\p{L}\p{N}]/u;
 
-function tokenOf(match: RegExpExecArray): LineToken | undefined {
-  const [text, space, delimiter, separator, counter, number, word] = match;
-  if (space !== undefined) return undefined;
-  if (delimiter !== undefined) return { kind: 'delimiter', text, value: NaN };
-  if (separator !== undefined) return { kind: 'separator', text, value: NaN };
-  if (counter !== undefined) return { kind: 'counter', text, value: Number(counter.slice(0, counter.indexOf('/'))) };
-  if (number !== undefined) return { kind: 'number', text, value: Number(number.replace(/[,%\s]/g, '')), percent: number.endsWith('%') };
-  if (NON_FINITE_WORD.test(word)) return { kind: 'number', text, value: NaN };
-  return { kind: HAS_ALPHANUMERIC.test(word) ? 'word' : 'delimiter', text, value: NaN };
+function token(kind: TokenKind, text: string, value = NaN, percent = false): LineToken {
+  return { kind, text, value, percent };
+}
+
+function tokenOf(match: RegExpExecArray): LineToken {
+  if (match[1] !== undefined) return token('delimiter', match[1]);
+  if (match[2] !== undefined) return token('separator', match[2]);
+  const counter = match[3];
+  if (counter !== undefined) return token('counter', counter, Number(counter.slice(0, counter.indexOf('/'))));
+  const number = match[4];
+  if (number !== undefined) {
+    const percent = number.endsWith('%');
+    return token('number', number, Number(percent || number.includes(',') ? number.replace(/[,%\s]/g, '') : number), percent);
+  }
+  const word = match[5];
+  if (NON_FINITE_WORD.test(word)) return token('number', word);
+  return token(HAS_ALPHANUMERIC.test(word) ? 'word' : 'delimiter', word);
 }
 
 function lineTokens(line: string): LineToken[] {
   const tokens: LineToken[] = [];
   LINE_TOKEN.lastIndex = 0;
   for (let match = LINE_TOKEN.exec(line); match; match = LINE_TOKEN.exec(line)) {
-    const token = tokenOf(match);
-    if (token) tokens.push(token);
+    if (match[0].length === 0) break;
+    tokens.push(tokenOf(match));
   }
   return tokens;
 }
@@ -219,7 +202,7 @@ function keyBefore(tokens: LineToken[], end: number): string | undefined {
   let at = end - 1;
   if (isDelimiter(tokens[at], ')') && isWord(tokens[at - 1])) {
     let open = at - 1;
-    while (isWord(tokens[open])) open--;
+    while (isWord(tokens[open]) && at - open <= MAX_KEY_WORDS) open--;
     if (!isDelimiter(tokens[open], '(') || !isWord(tokens[open - 1])) return undefined;
     words.push(`(${tokens.slice(open + 1, at).map((t) => t.text).join(' ')})`);
     at = open - 1;
@@ -242,17 +225,13 @@ function valueAfter(tokens: LineToken[], at: number, key: string): number | unde
   return PROGRESS_WORD.test(key.slice(key.lastIndexOf(' ') + 1)) ? token.value : undefined;
 }
 
-function isProgressLine(line: string, tokens: LineToken[]): boolean {
-  return PROGRESS_LINE.test(line) || tokens.some((t) => t.kind === 'counter');
-}
-
 /**
  * `key value` without a separator: on a progress line any words (`loss 0.52`, `Epoch 3/10`,
  * `Epoch [3/10]`), elsewhere only a progress word right before the number (`… at step 500`).
  */
 function bareValueKey(tokens: LineToken[], at: number, onProgressLine: boolean): string | undefined {
   const token = tokens[at];
-  if (token.kind !== 'number' && token.kind !== 'counter') return undefined;
+  if ((token.kind !== 'number' && token.kind !== 'counter') || tokens[at - 1]?.kind === 'separator') return undefined;
   const bracketed = isDelimiter(tokens[at - 1], '[') && token.kind === 'counter';
   const keyEnd = bracketed ? at - 1 : at;
   const key = onProgressLine ? keyBefore(tokens, keyEnd) : normalizeMetricKey(isWord(tokens[keyEnd - 1]) ? tokens[keyEnd - 1].text : '');
@@ -260,33 +239,35 @@ function bareValueKey(tokens: LineToken[], at: number, onProgressLine: boolean):
   return isProgressKey || (onProgressLine && key !== undefined && token.kind === 'number') ? key : undefined;
 }
 
+function metricAt(tokens: LineToken[], at: number, onProgressLine: boolean): MetricValue | undefined {
+  if (tokens[at].kind === 'separator') {
+    const name = keyBefore(tokens, at);
+    const value = name === undefined ? undefined : valueAfter(tokens, at + 1, name);
+    return name !== undefined && value !== undefined ? { name, value } : undefined;
+  }
+  const name = bareValueKey(tokens, at, onProgressLine);
+  return name === undefined ? undefined : { name, value: tokens[at].value };
+}
+
 function pairMetrics(line: string): MetricValue[] {
   const tokens = lineTokens(line);
-  const found: Array<MetricValue & { at: number }> = [];
-  tokens.forEach((token, at) => {
-    if (token.kind !== 'separator') return;
-    const key = keyBefore(tokens, at);
-    const value = key === undefined ? undefined : valueAfter(tokens, at + 1, key);
-    if (key !== undefined && value !== undefined) found.push({ name: key, value, at });
-  });
-  const onProgressLine = isProgressLine(line, tokens);
-  tokens.forEach((token, at) => {
-    const afterSeparator = tokens[at - 1]?.kind === 'separator';
-    const key = afterSeparator ? undefined : bareValueKey(tokens, at, onProgressLine);
-    if (key !== undefined) found.push({ name: key, value: token.value, at });
-  });
-  return found
-    .filter((m) => Number.isFinite(m.value))
-    .sort((a, b) => a.at - b.at)
-    .map(({ name, value }) => ({ name, value }));
+  const onProgressLine = PROGRESS_LINE.test(line) || tokens.some((t) => t.kind === 'counter');
+  const found: MetricValue[] = [];
+  for (let at = 0; at < tokens.length; at++) {
+    const metric = tokens[at].kind === 'word' || tokens[at].kind === 'delimiter' ? undefined : metricAt(tokens, at, onProgressLine);
+    if (metric && Number.isFinite(metric.value)) found.push(metric);
+  }
+  return found;
 }
 
 /** The metrics of one line of output (a lone number gives none: only the last line's is the score). */
 export function parseMetricLine(raw: string): MetricValue[] {
   const line = raw.trim();
-  if (!line || line.length > MAX_METRIC_LINE_CHARS || NOISE_LINES.some((p) => p.test(line))) return [];
+  if (line.length > MAX_METRIC_LINE_CHARS || !/\d/.test(line) || NOISE_LINE.test(line)) return [];
   const fromObject = line.startsWith('{') && line.endsWith('}') ? objectMetrics(line) : undefined;
-  return fromObject ?? pairMetrics(withoutDebris(line));
+  if (fromObject) return fromObject;
+  const cleaned = withoutDebris(line);
+  return MAY_HOLD_PAIR.test(cleaned) ? pairMetrics(cleaned) : [];
 }
 
 // ---- whole outputs -------------------------------------------------------------------------------

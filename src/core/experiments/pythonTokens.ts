@@ -41,19 +41,20 @@ function matchAt(pattern: RegExp, code: string, at: number): string {
   return pattern.exec(code)?.[0] ?? '';
 }
 
-/** Where the string opening at `quoteAt` ends (index just past its closing quote, or the end of the code). */
-function stringEnd(code: string, quoteAt: number): number {
+/** Where the string opening at `quoteAt` ends (just past its closing quote), and whether it was closed at all. */
+function stringEnd(code: string, quoteAt: number): { end: number; closed: boolean } {
   const quote = code[quoteAt];
   const triple = code.startsWith(quote.repeat(3), quoteAt);
-  let i = quoteAt + (triple ? 3 : 1);
+  const closer = triple ? quote.repeat(3) : quote;
+  let i = quoteAt + closer.length;
   while (i < code.length) {
     const c = code[i];
     if (c === '\\') i += 2;
-    else if (triple ? code.startsWith(quote.repeat(3), i) : c === quote) return i + (triple ? 3 : 1);
-    else if (c === '\n' && !triple) return i;
+    else if (code.startsWith(closer, i)) return { end: i + closer.length, closed: true };
+    else if (c === '\n' && !triple) return { end: i, closed: false };
     else i++;
   }
-  return code.length;
+  return { end: code.length, closed: false };
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '\n': '' };
@@ -64,12 +65,13 @@ function stringValue(prefix: string, body: string): string | undefined {
   return body.replace(/\\([\s\S])/g, (all, c: string) => ESCAPES[c] ?? all);
 }
 
+/** A string token; an f-string or an unterminated string has no value. */
 function stringToken(code: string, prefixAt: number, quoteAt: number, line: number): PyToken {
-  const end = stringEnd(code, quoteAt);
-  const text = code.slice(prefixAt, end);
-  const quoteLength = code.startsWith(code[quoteAt].repeat(3), quoteAt) && end - quoteAt >= 6 ? 3 : 1;
-  const body = code.slice(quoteAt + quoteLength, Math.max(quoteAt + quoteLength, end - quoteLength));
-  return { kind: 'string', text, line, value: stringValue(code.slice(prefixAt, quoteAt), body) };
+  const { end, closed } = stringEnd(code, quoteAt);
+  const text = code.slice(prefixAt, Math.min(end, code.length));
+  const quoteLength = code.startsWith(code[quoteAt].repeat(3), quoteAt) ? 3 : 1;
+  const body = code.slice(quoteAt + quoteLength, end - quoteLength);
+  return { kind: 'string', text, line, value: closed ? stringValue(code.slice(prefixAt, quoteAt), body) : undefined };
 }
 
 function numberValue(text: string): number | undefined {

@@ -93,7 +93,7 @@ async function scoreFolder(ctx: RunContext, label: 'baseline' | 'final', folder:
   const evaluation = ctx.task.evaluation!;
   const read = scoreReader(evaluation);
   const outputFile = join(ctx.dirs.outputs, `${label}-eval.log`);
-  const script = evaluation.kind === 'module' ? basename(evaluation.script) : evaluation.command.join(' ');
+  const script = evaluation.kind === 'module' ? basename(evaluation.script) : (evaluation.command.find((a) => a.endsWith('.py')) ?? evaluation.command.join(' '));
   const run: ExperimentRun = { kind: 'score', label, step: label === 'baseline' ? 0 : ctx.step, script, request: scoringRequest(evaluation, ctx.config.python, folder), outputFile, readScore: read };
   const { record, capture } = await ctx.experiments.run(run, ctx.options.signal);
   ctx.options.signal.throwIfAborted();

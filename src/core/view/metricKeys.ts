@@ -9,7 +9,11 @@ const VALIDATION = new Set(['val', 'valid', 'validation', 'eval', 'dev', 'holdou
 /** Result metrics, in order of preference. */
 const RESULT_WORDS = ['accuracy', 'acc', 'f1', 'auc', 'score', 'mae', 'rmse', 'mse', 'loss'];
 /** Counters and settings a script prints that are not results. */
-const NOT_RESULTS = new Set(['epoch', 'epochs', 'step', 'steps', 'iter', 'iteration', 'lr', 'batch', 'seed', 'time', 'seconds', 'elapsed', 'duration', 'size', 'samples']);
+const NOT_RESULTS = new Set([
+  ...['epoch', 'epochs', 'step', 'steps', 'iter', 'iteration', 'batch', 'seed', 'size', 'samples'],
+  ...['lr', 'learning', 'momentum', 'decay', 'grad', 'norm'],
+  ...['time', 'runtime', 'second', 'seconds', 'elapsed', 'duration'],
+]);
 const LOWER_BETTER = new Set(['loss', 'mae', 'mse', 'rmse', 'error', 'err', 'perplexity', 'ppl', 'mape', 'nll', 'wer', 'cer']);
 const HIGHER_BETTER = new Set(['accuracy', 'acc', 'f1', 'auc', 'score', 'r2', 'precision', 'recall', 'map', 'bleu', 'iou', 'dice']);
 

@@ -58,10 +58,15 @@ function taskMetric(input: MetricsInput): TaskMetric | null {
 /** The task metric first, then what the scripts print, most relevant first; each metric once. */
 function metricChoices(input: MetricsInput, task: TaskMetric | null): string[] {
   const printed = new Set<string>();
-  for (const e of input.experiments) if (e.outcome === 'ok') Object.keys(e.metrics).forEach((k) => printed.add(k));
+  for (const e of input.experiments) if (e.outcome === 'ok') Object.keys(e.metrics).filter((k) => !isScoreAlias(e, k)).forEach((k) => printed.add(k));
   Object.keys(input.running?.metrics ?? {}).forEach((k) => printed.add(k));
   const others = [...printed].filter((k) => isResultKey(k) && !(task && task.aliases.some((a) => keyFor([k], a) !== undefined)));
   return [...(task ? [task.name] : []), ...others.sort(byRelevance)];
+}
+
+/** A scoring run's other name for its score ("score" beside "mae", the same value). */
+function isScoreAlias(e: SeenExperiment, key: string): boolean {
+  return e.kind === 'score' && e.taskMetric !== undefined && key !== e.taskMetric && e.metrics[key] === e.metrics[e.taskMetric];
 }
 
 function valueOf(metrics: Record<string, number>, aliases: readonly string[]): number | undefined {

@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { NOT_CODE } from '../../core/experiments/codeSnapshot';
 import type { ExperimentRecord } from '../../core/experiments/types';
 import { snapshotPath } from './runData';
@@ -36,20 +36,20 @@ export function insideWorkspace(workspace: string, rel: string): string | undefi
   return path && !path.startsWith('..') && !isAbsolute(path) ? target : undefined;
 }
 
-/** True when `target` stays inside `workspace` with links resolved (its nearest existing folder is looked at). */
+/** True when `target` stays inside `workspace` with symbolic links resolved (of its nearest existing folder). */
 export async function staysInside(workspace: string, target: string): Promise<boolean> {
+  const root = await realpath(workspace).catch(() => undefined);
   let existing = target;
-  for (;;) {
-    try {
-      const real = await realpath(existing);
-      const rest = relative(existing, target);
-      return insideWorkspace(await realpath(workspace), rest ? `${relative(await realpath(workspace), real) || '.'}/${rest}` : relative(await realpath(workspace), real) || '.') !== undefined || (rest === '' && real === (await realpath(workspace)));
-    } catch {
-      const parent = dirname(existing);
-      if (parent === existing) return false;
-      existing = parent;
-    }
+  let real: string | undefined;
+  while (root && real === undefined) {
+    real = await realpath(existing).catch(() => undefined);
+    if (real !== undefined) break;
+    if (dirname(existing) === existing) return false;
+    existing = dirname(existing);
   }
+  if (!root || real === undefined) return false;
+  const path = relative(root, join(real, relative(existing, target)));
+  return path !== '' && !path.startsWith('..') && !isAbsolute(path);
 }
 
 /** Data and model weights (by extension, as the recorder decides): never code, never restored. */

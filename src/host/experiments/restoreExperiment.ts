@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { planRestore, type CodeFile } from './codeFiles';
+import { planRestore, staysInside, type CodeFile } from './codeFiles';
 import { experimentLabel } from './experimentText';
 import type { ExperimentNode } from './experimentsTree';
 
@@ -33,6 +33,7 @@ export async function restoreExperiment(node: ExperimentNode, confirm: RestoreCo
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(parent.run.workspace));
   if (!folder) return refuse(vscode.l10n.t('the run of {0} is not in a folder of this workspace', name));
   const plan = planRestore(record, parent.run.dir, folder.uri.fsPath);
+  for (const file of plan.files) if (!(await staysInside(folder.uri.fsPath, file.target))) plan.refused.push(file.path);
   if (plan.refused.length) return refuse(vscode.l10n.t('{0} names files outside the workspace ({1}); nothing was restored', name, plan.refused.join(', ')));
   if (!plan.files.length) return refuse(vscode.l10n.t('{0} kept no code to restore', name));
   const missing = plan.files.filter((f) => !existsSync(f.snapshot)).map((f) => f.path);
