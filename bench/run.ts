@@ -6,12 +6,13 @@ import { PLANNER_MATCH } from '../test/fixtures/plannerReplies';
 import { DIABETES_TASK, runScripted, startFakeOpenAI, unscoredTask } from '../test/fixtures/runHarness';
 import { plannerText, repliesFor, trajectory, type PlannedAction } from './trajectory';
 import { join } from 'node:path';
+import { experimentRecording } from './experiments';
 import { activationTime, extensionBundle, sidebarFirstRender } from './vscode';
 
 /**
  * Prints the figures the project is held to. Nothing here asserts: it measures.
  *   npm run bench            every part
- *   npm run bench -- core    one part: core, cascade, bundle, activation, sidebar
+ *   npm run bench -- core    one part: core, cascade, bundle, activation, sidebar, experiments
  */
 
 const ENV = join(DIABETES_TASK, 'env');
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
     bundle: extensionBundle,
     activation: () => activationTime(),
     sidebar: () => sidebarFirstRender(),
+    experiments: experimentRecording,
   };
   for (const [name, part] of Object.entries(parts)) if (!only || only === name) await part();
 }

@@ -11,16 +11,18 @@ export function percent(ratio: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} %`;
 }
 
-/** A score with about four significant digits. */
+/** A score with about four significant digits, without trailing zeros (0.6, not 0.6000). */
 export function score(value: number): string {
   if (value === 0) return '0';
   const digits = Math.max(0, 4 - Math.floor(Math.log10(Math.abs(value))) - 1);
-  return value.toFixed(Math.min(digits, 6));
+  const text = value.toFixed(Math.min(digits, 6));
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
 /** A change against the baseline, already signed so that positive is better: "11.9 % better". */
 export function change(better: number): string {
-  return `${Math.abs(better * 100).toFixed(1)} % ${better >= 0 ? 'better' : 'worse'}`;
+  const value = Math.abs(better * 100);
+  return `${value.toFixed(value < 1 ? 2 : 1)} % ${better >= 0 ? 'better' : 'worse'}`;
 }
 
 /** ↑ / ↓ and the words, for a metric's direction; '' when unknown. */

@@ -10,6 +10,7 @@ import { OLLAMA_BASE_URL } from './modelSources';
 import { logRunEvent } from './runLog';
 import { lifelinesUsedSoFar, newestRun, newestUnfinishedRun, newRunId, readRunTask, REPLAY_PREFIX, runsRoot, saveRunLimits, saveRunTask, spentSoFar } from './runFolders';
 import { gatherInputs, type RunInputs, type StartArgs } from './runInputs';
+import { reportPreflightFailure } from './preflightReport';
 import { reportRunEnd } from './runReport';
 import { prepareStart, type StartPlan } from './runStart';
 import type { KeyStore } from './secrets';
@@ -195,6 +196,10 @@ export class RunController extends Disposable {
       return await work();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof Error && error.name === 'PreflightError') {
+        void reportPreflightFailure(message, this.lastRunDir, this.deps.channel);
+        return undefined;
+      }
       this.deps.channel.error(`Run failed: ${message}`);
       void vscode.window.showErrorMessage(`BudgetML: ${message}`, 'Open Log').then((choice) => {
         if (choice) this.deps.channel.show();

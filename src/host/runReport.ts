@@ -6,13 +6,15 @@ import { formatUsd } from './spendMeter';
 
 /** The notification at the end of a run: status, steps, spend and score, with the run's files a click away. */
 export function reportRunEnd(summary: RunSummary): void {
-  const score = summary.score !== null ? `, score ${round(summary.score)}${summary.improvement !== null ? ` (${signed(summary.improvement)} vs baseline ${round(summary.baseline)})` : ''}` : '';
-  const answer = summary.finalAnswer ? ` Final answer: ${summary.finalAnswer}` : '';
+  const score = `; ${verdictText(summary)}`;
+  const claims = summary.unverifiedClaims.length > 0 ? ` Not measured by any experiment: ${summary.unverifiedClaims.map((c) => c.text).join(', ')}.` : '';
+  const answer = summary.finalAnswer ? ` Final answer (as the agent wrote it): ${summary.finalAnswer}${claims}` : claims;
   const steps = `${summary.steps} step${summary.steps === 1 ? '' : 's'}`;
   const message = summary.message ? ` ${summary.message[0].toUpperCase()}${summary.message.slice(1)}${/[.!?]$/.test(summary.message) ? '' : '.'}` : '';
   const kind = summary.replay ? 'BudgetML replay' : 'BudgetML run';
   const text = `${kind} ended (${summary.status.replace('_', ' ')}): ${steps}, ${formatUsd(summary.cost.usd)}${score}.${answer}${message}`;
-  const show = summary.status === 'error' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
+  const doubtful = summary.verdict.verdict === 'not improved' || summary.unverifiedClaims.length > 0;
+  const show = summary.status === 'error' ? vscode.window.showErrorMessage : doubtful ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   void show(text, 'Open Summary', 'Open Run Log').then((choice) => {
     if (choice === 'Open Summary') void openInEditor(join(summary.runDir, 'summary.json'));
     if (choice === 'Open Run Log') void openInEditor(join(summary.runDir, 'log.jsonl'));
@@ -27,6 +29,13 @@ export async function openInEditor(file: string): Promise<boolean> {
   }
   await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
   return true;
+}
+
+/** The measured verdict in words: `improved: accuracy 0.5167 → 0.9667 (+87.1 %)`. */
+function verdictText({ verdict }: RunSummary): string {
+  if (verdict.verdict === 'not measured') return `not measured (${verdict.reason})`;
+  const change = verdict.change === null ? '' : ` (${signed(verdict.change)})`;
+  return `${verdict.verdict}: ${verdict.metric ?? 'score'} ${round(verdict.baseline)} → ${round(verdict.final)}${change}`;
 }
 
 function round(value: number | null): string {

@@ -89,6 +89,11 @@ describe('the sidebar', function () {
     assert.equal(view.pendingEdit, null);
     assert.ok(Math.abs(view.cost.usd - summary!.cost.usd) < 1e-9, `${view.cost.usd} vs ${summary!.cost.usd}`);
     assert.equal(view.metrics.baseline, 0.6);
+    // the verdict, from the measured baseline and final score; the chart from the experiments
+    assert.equal(view.verdict?.verdict, 'improved', view.verdict?.reason);
+    assert.deepEqual([view.verdict?.baseline, view.verdict?.final, view.verdict?.higherIsBetter], [0.6, 0.7, true]);
+    assert.deepEqual(view.metrics.points.filter((p) => p.source === 'experiment').map((p) => [p.step, p.score]), [[3, 0.7]]);
+    assert.ok(view.metrics.axis && view.metrics.axis.low <= 0.6 && view.metrics.axis.high >= 0.7);
     assert.equal(view.replay, false);
     assert.match(fs.readFileSync(inWorkspace('train.py'), 'utf8'), /^epochs = 20$/m);
     await screenshot('sidebar-run', { clearNotifications: true });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunEvent } from '../../src/core/events';
 import type { ExperimentRecord } from '../../src/core/experiments/types';
-import { filesToDiff, insideWorkspace, planRestore } from '../../src/host/experiments/codeFiles';
+import { filesToDiff, insideWorkspace, planRestore, staysInside } from '../../src/host/experiments/codeFiles';
 import { compareHtml } from '../../src/host/experiments/compareHtml';
 import { compareModel, type CompareSide } from '../../src/host/experiments/compareModel';
 import {
@@ -194,7 +194,7 @@ describe('the comparison', () => {
     assert.equal(model.title, 'Compare #2 ↔ #3');
     const section = (title: string) => model.sections.find((s) => s.title.startsWith(title))!;
     assert.deepEqual(section('Metrics').rows, [
-      { name: 'test accuracy (task, higher is better)', left: '0.9111', right: '0.9722', difference: '+0.0611 (+6.7 %)', changed: true, better: 'right' },
+      { name: 'test accuracy', note: 'task metric, higher is better', left: '0.9111', right: '0.9722', difference: '+0.0611 (+6.7 %)', changed: true, better: 'right' },
       { name: 'train loss', left: '0.3521', right: '0.0873', difference: '−0.2648 (−75 %)', changed: true },
     ]);
     assert.deepEqual(
@@ -214,14 +214,18 @@ describe('the comparison', () => {
       [false, false],
     );
     assert.deepEqual(
-      section('Run').rows.map((r) => [r.name, r.left, r.right, r.difference]).slice(1),
+      section('Run').rows.map((r) => [r.name, r.left, r.right, r.difference]).slice(0, 3),
       [
         ['Command', 'python classify.py', 'python classify.py', ''],
         ['Outcome', 'exit code 0', 'exit code 0', ''],
         ['Duration', '9.1 s', '14.9 s', '+5.8 s'],
-        ['Started', section('Run').rows[4].left, section('Run').rows[4].right, ''],
       ],
     );
+    assert.match(model.subtitle, /^Raise the test accuracy of classify\.py on the digits data by more than 10 % · run of 2026-11-20 \d\d:\d\d$/);
+    assert.deepEqual([model.left, model.right], [
+      { label: '#2 step 2 · classify.py', run: '' },
+      { label: '#3 step 4 · classify.py', run: '' },
+    ]);
     assert.deepEqual(
       section('Code').rows.map((r) => [r.name, r.difference]),
       [
@@ -233,7 +237,10 @@ describe('the comparison', () => {
 
   it('says which experiment a side is across runs', () => {
     const other: CompareSide = { run: { ...run, id: 'other', startedAt: '2026-11-21T10:00:00.000Z' }, record: byId(1) };
-    assert.match(compareModel(other, side(3)).title, /^Compare #1 \(2026-11-2\d \d\d:\d\d\) ↔ #3 \(2026-11-2\d \d\d:\d\d\)$/);
+    const model = compareModel(other, side(3));
+    assert.match(model.title, /^Compare #1 \(2026-11-2\d \d\d:\d\d\) ↔ #3 \(2026-11-2\d \d\d:\d\d\)$/);
+    assert.equal(model.sections[0].rows[0].name, 'Run');
+    assert.match(model.left.run, /^Raise the test accuracy of classify\.py on the d… · 2026-11-21 \d\d:\d\d$/);
   });
 
   it('renders a page with no script, its style under the nonce, the text escaped', () => {
@@ -243,7 +250,7 @@ describe('the comparison', () => {
     assert.ok(html.includes('<style nonce="n0nce">'));
     assert.ok(!/<script/i.test(html));
     assert.ok(html.includes('a &lt;note&gt;'));
-    assert.ok(html.includes('<td class="better">0.9722<span class="badge">better</span></td>') === false, 'no better side when one has no value');
+    assert.ok(html.includes('<td class="better">0.9722 <span class="badge">better</span></td>') === false, 'no better side when one has no value');
     assert.ok(html.includes('The &#39;learning_rate_init&#39; parameter'));
     assert.ok(html.includes('var(--vscode-foreground)'));
   });
@@ -266,6 +273,16 @@ describe('the code to restore', () => {
     assert.deepEqual(plan.refused, ['../evil.py', '/etc/passwd', 'bad.py']);
     assert.equal(insideWorkspace(ws, 'a/../../b.py'), undefined);
     assert.equal(insideWorkspace(ws, 'a/../b.py'), join(ws, 'b.py'));
+  });
+
+  it('does not follow a link out of the workspace', async () => {
+    const ws = join(workspace, 'ws');
+    mkdirSync(join(ws, 'src'), { recursive: true });
+    symlinkSync(tmpdir(), join(ws, 'out'));
+    assert.equal(await staysInside(ws, join(ws, 'src', 'new', 'model.py')), true);
+    assert.equal(await staysInside(ws, join(ws, 'train.py')), true);
+    assert.equal(await staysInside(ws, join(ws, 'out', 'x.py')), false);
+    assert.equal(await staysInside(ws, join(ws, '..', 'x.py')), false);
   });
 
   it('diffs the script both experiments kept', () => {

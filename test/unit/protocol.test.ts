@@ -19,6 +19,9 @@ const VALID: FromWebview[] = [
   { type: 'openArtifact', step: 4, kind: 'diff', cite: '46.265' },
   { type: 'openArtifact', step: 2, kind: 'observation' },
   { type: 'showHistory' },
+  { type: 'openExperiment', id: 4 },
+  { type: 'openExperiment', id: 1, cite: '0.9722' },
+  { type: 'chooseMetric', metric: 'test accuracy' },
 ];
 
 const MALFORMED: [string, unknown][] = [
@@ -48,6 +51,17 @@ const MALFORMED: [string, unknown][] = [
   ['openArtifact with an empty cite', { type: 'openArtifact', step: 1, kind: 'output', cite: '' }],
   ['openArtifact with a long cite', { type: 'openArtifact', step: 1, kind: 'output', cite: 'x'.repeat(201) }],
   ['openArtifact with a cite that is not a string', { type: 'openArtifact', step: 1, kind: 'output', cite: 46.26 }],
+  ['openExperiment without id', { type: 'openExperiment' }],
+  ['openExperiment with id 0', { type: 'openExperiment', id: 0 }],
+  ['openExperiment with a fractional id', { type: 'openExperiment', id: 2.5 }],
+  ['openExperiment with a string id', { type: 'openExperiment', id: '2' }],
+  ['openExperiment with a path', { type: 'openExperiment', id: 2, output: '../../etc/passwd' }],
+  ['openExperiment with a long cite', { type: 'openExperiment', id: 2, cite: 'x'.repeat(201) }],
+  ['chooseMetric without a metric', { type: 'chooseMetric' }],
+  ['chooseMetric with an empty metric', { type: 'chooseMetric', metric: '' }],
+  ['chooseMetric with a long metric', { type: 'chooseMetric', metric: 'm'.repeat(121) }],
+  ['chooseMetric with a number', { type: 'chooseMetric', metric: 3 }],
+  ['chooseMetric with an extra key', { type: 'chooseMetric', metric: 'loss', series: true }],
   ['rendered without ms', { type: 'rendered', drawMs: 1, source: 'host' }],
   ['rendered without drawMs', { type: 'rendered', ms: 1, source: 'host' }],
   ['rendered with negative ms', { type: 'rendered', ms: -1, drawMs: 1, source: 'host' }],
@@ -82,7 +96,7 @@ describe('messages from the webview', () => {
 
   test('ready and rendered are the sidebar’s own; everything else is a user intent', () => {
     const intents = VALID.filter(isIntent).map((m) => m.type);
-    assert.deepEqual([...new Set(intents)].sort(), ['acceptEdit', 'askExpert', 'openArtifact', 'rejectEdit', 'showHistory', 'start', 'stop']);
+    assert.deepEqual([...new Set(intents)].sort(), ['acceptEdit', 'askExpert', 'chooseMetric', 'openArtifact', 'openExperiment', 'rejectEdit', 'showHistory', 'start', 'stop']);
   });
 });
 
@@ -97,7 +111,7 @@ describe('messages to the webview', () => {
   test('a spend tick is a patch of the cost alone; a bigger change is the whole state', () => {
     const tick = { ...base, cost: { ...base.cost, usd: 0.01, streaming: true } };
     assert.deepEqual(messageFor(base, tick), { type: 'patch', view: { cost: tick.cost } });
-    const many = { ...tick, replay: true, pendingEdit: { file: 'train.py' }, factCheck: [{ statement: 'x', status: 'guessed' as const }], timeline: [] as SidebarView['timeline'] };
+    const many = { ...tick, replay: true, pendingEdit: { file: 'train.py' }, factCheck: [{ statement: 'x', status: 'guessed' as const }], timeline: [] as SidebarView['timeline'], unverifiedClaims: [{ text: '0.99', value: 0.99, where: 'final answer' as const, context: 'x' }] };
     many.timeline = [{ step: 1, action: 'List Files', input: 'dir_path: .', observation: 'a', done: true, model: 'm', artifacts: [] }];
     assert.equal(messageFor(base, many)?.type, 'state');
   });
@@ -105,7 +119,7 @@ describe('messages to the webview', () => {
 
 test('the view written into the sidebar page cannot close its script element', async () => {
   const { sidebarHtml } = await import('../../src/host/sidebar/sidebarHtml');
-  const html = sidebarHtml({ cspSource: 'vscode-resource:', scriptUri: 's.js', styleUri: 's.css', nonce: 'n0nce', initialView: { goal: '</script><script>alert(1)</script>\u2028' } });
+  const html = sidebarHtml({ cspSource: 'vscode-resource:', scriptUri: 's.js', styleUris: ['s.css'], nonce: 'n0nce', initialView: { goal: '</script><script>alert(1)</script>\u2028' } });
   const data = /<script type="application\/json" id="initial-view">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
   assert.ok(!data.includes('<'), data);
   assert.deepEqual(JSON.parse(data), { goal: '</script><script>alert(1)</script>\u2028' });

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { sidebarHtml } from '../../src/host/sidebar/sidebarHtml';
+import { SIDEBAR_STYLESHEETS as STYLESHEETS, sidebarHtml } from '../../src/host/sidebar/sidebarHtml';
 import type { SidebarView } from '../../src/shared/viewModels';
 import { endedView, noTaskView, realisticView } from './sidebarRenderFixture';
 import { THEMES, themeCss } from './sidebarThemes';
 
 /**
- * The sidebar outside VS Code: the real bundle and stylesheet, the production page and CSP, a stub
+ * The sidebar outside VS Code: the real bundle and stylesheets, the production page and CSP, a stub
  * for acquireVsCodeApi, VS Code theme variables; headless Chromium at 250 and 400 px.
  */
 
@@ -54,7 +54,7 @@ let browser: Browser;
 const view = realisticView();
 
 function page(theme: keyof typeof THEMES): string {
-  const html = sidebarHtml({ cspSource: origin, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/sidebar.css`, nonce: NONCE });
+  const html = sidebarHtml({ cspSource: origin, scriptUri: `${origin}/webview.js`, styleUris: STYLESHEETS.map((name) => `${origin}/${name}`), nonce: NONCE });
   return html
     .replace('<link rel="stylesheet"', `<link rel="stylesheet" href="${origin}/theme-${theme}.css">\n<link rel="stylesheet"`)
     .replace(`<script nonce="${NONCE}"`, `<script nonce="${NONCE}" src="${origin}/stub.js"></script>\n<script nonce="${NONCE}"`);
@@ -74,7 +74,7 @@ before(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'budgetml-sidebar-'));
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-webview.mjs'), join(dir, 'webview.js')], { cwd: ROOT });
-  copyFileSync(join(ROOT, 'media/sidebar.css'), join(dir, 'sidebar.css'));
+  for (const name of STYLESHEETS) copyFileSync(join(ROOT, 'media', name), join(dir, name));
   writeFileSync(join(dir, 'stub.js'), stub(view));
   server = await serve(dir);
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -162,7 +162,7 @@ describe('the sidebar in Chromium', { skip }, () => {
       const colours = THEMES[theme];
       assert.equal(await text(p, '.phase'), 'Finished — not improved');
       assert.equal(await colour(p, '.phase'), rgb(colours['editorWarning-foreground']), 'not green: the verdict says not improved');
-      assert.match(await text(p, '.verdict'), /Not improved\s+9\.4 % better[\s\S]*baseline 46\.26 → final 41\.90[\s\S]*mae · ↓ lower is better[\s\S]*No success: the final score is more than 10 % better/);
+      assert.match(await text(p, '.verdict'), /Not improved\s+9\.4 % better[\s\S]*baseline 46\.26 → final 41\.9[\s\S]*mae · ↓ lower is better[\s\S]*No success: the final score is more than 10 % better/);
       assert.equal(await colour(p, '.verdict-head'), rgb(colours['editorWarning-foreground']));
       assert.equal(await text(p, '.claim-head'), 'Unverified: 38.2 — no experiment measured it');
       assert.equal(await colour(p, '.claim-head'), rgb(colours['editorWarning-foreground']));

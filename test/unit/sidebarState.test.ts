@@ -324,7 +324,8 @@ describe('view text', () => {
   test('observation summaries: first and last lines, the last lines of a script, the size of an edit', () => {
     assert.equal(summarizeObservation('head\n1\n2\n3\nlast-1\nlast'), 'head\n…\nlast-1\nlast');
     assert.equal(summarizeObservation('The script has been executed. Here is the output:\nepoch 1\nepoch 2\nepoch 3\ntest MAE: 40.748\n', 'Execute Script'), '…\nepoch 2\nepoch 3\ntest MAE: 40.748');
-    assert.equal(summarizeObservation('The script has been executed, but it failed with exit code 1. Here is the output:\nTraceback\nValueError: x', 'Execute Script'), 'The script has been executed, but it failed with exit code 1. Here is the output:\nTraceback\nValueError: x');
+    assert.equal(summarizeObservation('The script has been executed, but it failed with exit code 1. Here is the output:\nTraceback\n  File "t.py", line 2\n  x()\nValueError: x', 'Execute Script'), '…\n  File "t.py", line 2\n  x()\nValueError: x');
+    assert.equal(summarizeObservation('The script has been executed. Here is the output:\ntest MAE: 40.748\nRecorded as experiment #4 step 5 train.py: ok 2.1 s | test mae 40.748', 'Execute Script'), 'test MAE: 40.748', 'the experiment line is left to the chart');
     const edit = 'The edited file is saved to train.py. Here is the diff, please check if the edit is correct and desirable:\n\n--- a/train.py\n+++ b/train.py\n@@ -1,2 +1,2 @@\n-a\n+b\n+c';
     assert.equal(summarizeObservation(edit, 'Edit Script (AI)'), 'The edited file is saved to train.py.\n+2 −1 lines');
   });
@@ -338,6 +339,8 @@ describe('reading a run log', () => {
 
 describe('experiments, the chart and the verdict', () => {
   const foldInputs = (inputs: readonly SidebarInput[], from = initialSidebar(FIXTURE_OPTIONS)) => inputs.reduce((s, input) => reduceSidebar(s, input, FIXTURE_OPTIONS), from);
+  /** the ticks of an axis around 0.97, ±1 %: every 0.005, written to the third decimal */
+  const TICKS_0_97 = ['0.965', '0.970', '0.975', '0.980'].map((label) => ({ value: Number(label), label }));
   const GB_ERROR = "InvalidParameterError: The 'learning_rate' parameter of GradientBoostingRegressor must be a float in the range (0.0, inf). Got 0 instead.";
 
   test('an ended run: its verdict and the numbers no experiment measured', () => {
@@ -383,12 +386,7 @@ describe('experiments, the chart and the verdict', () => {
       axis: {
         low: 0.962769,
         high: 0.982231,
-        ticks: [
-          { value: 0.965, label: '0.965' },
-          { value: 0.97, label: '0.970' },
-          { value: 0.975, label: '0.975' },
-          { value: 0.98, label: '0.980' },
-        ],
+        ticks: TICKS_0_97,
       },
       choices: ['test accuracy', 'val accuracy', 'loss'],
       isTaskMetric: false,
@@ -400,12 +398,7 @@ describe('experiments, the chart and the verdict', () => {
     assert.deepEqual(axis, {
       low: 0.962328,
       high: 0.981772,
-      ticks: [
-        { value: 0.965, label: '0.965' },
-        { value: 0.97, label: '0.970' },
-        { value: 0.975, label: '0.975' },
-        { value: 0.98, label: '0.980' },
-      ],
+      ticks: TICKS_0_97,
     });
     assert.ok((0.9722 - 0.9719) / (axis!.high - axis!.low) < 0.02, 'a 0.0003 difference takes under 2 % of the height');
     assert.deepEqual(axisFor([46.265, 40.748]), { low: 40.1963, high: 46.8167, ticks: [42, 44, 46].map((value) => ({ value, label: String(value) })) });

@@ -33,5 +33,10 @@ export function factSummary(items: FactCheckItem[]): string {
   if (items.length === 0) return '';
   const confirmed = items.filter((i) => i.status === 'confirmed').length;
   const unconfirmed = items.filter((i) => i.status === 'unconfirmed').length;
-  return `${confirmed}/${items.length} confirmed${unconfirmed ? ` · ${unconfirmed} unconfirmed` : ''}`;
+  return `${confirmed}/${items.length} confirmed${unconfirmed ? ` · ${unconfirmed} ✗` : ''}`;
+}
+
+/** The summary turns to the warning colour when a statement claimed confirmed has no measurement. */
+export function factLevel(items: FactCheckItem[]): string {
+  return items.some((i) => i.status === 'unconfirmed') ? 'warning' : 'ok';
 }

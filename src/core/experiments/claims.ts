@@ -37,7 +37,7 @@ const PERCENT_UNIT = /^(?:\s?%|\s(?:percent(?:age points?)?|pp)\b)/i;
 /** Words after which a number is a version or a label: `Python 3.11`, `CUDA 12.1`, `Claude 3.5`, `Step 2.1`. */
 const LABEL_WORD =
   /\b(?:python|torch|pytorch|numpy|cuda|cudnn|version|v|tensorflow|sklearn|scikit-learn|transformers|pandas|gpt|gemini|claude|llama|qwen|mistral|step|section|phase|stage|part)\s*$/i;
-/** A line starting with an outline number: `2.1 Load the data`, `1.2. Train`, `## 3.1) Results`. */
+/** What may stand before an outline number at the start of a line: `2.1 Load the data`, `## 3.1) Results`. */
 const OUTLINE_NUMBER = /^\s*(?:[-*#>]+\s*)?$/;
 const SIGNS = '-+−';
 const LETTER = /[\p{L}_]/u;
@@ -68,7 +68,7 @@ function writtenNumber(line: string, match: RegExpMatchArray): WrittenNumber | u
   const digitsEnd = start + digitsAndExponent.length;
   const sign = signBefore(line, start);
   if (sign === undefined || digits.split('.').length > 2 || isLetter(line[start - 1])) return undefined;
-  if (LABEL_WORD.test(line.slice(0, start - sign.length)) || isInsideUrl(line, start)) return undefined;
+  if (LABEL_WORD.test(line.slice(Math.max(0, start - 40), start - sign.length)) || isInsideUrl(line, start)) return undefined;
   const unit = PERCENT_UNIT.exec(line.slice(digitsEnd, digitsEnd + 30))?.[0] ?? '';
   const end = digitsEnd + unit.length;
   const percent = unit !== '';

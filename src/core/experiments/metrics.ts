@@ -145,74 +145,131 @@ interface LineToken {
   /** numbers: the value (NaN for nan/inf); counters: the count before the slash */
   value: number;
   percent: boolean;
+  /** where the token starts and ends in its line */
+  start: number;
+  end: number;
 }
 
-/** Where a number, a counter or a word ends: a space, a delimiter, `=`, a `:` before a space, the end. */
-const BOUNDARY = String.raw`(?=[\s,;|[\](){}=]|:(?:\s|$)|$)`;
-const NUMBER = String.raw`[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:[ \t]?%)?`;
-/** One token per match after spaces, by group: 1 delimiter, 2 separator, 3 counter, 4 number, 5 word. */
-const LINE_TOKEN = new RegExp(
-  String.raw`\s*(?:([,;|[\](){}]|={2,})|(=|:(?=\s|$))|(\d+\/\d+)${BOUNDARY}|(${NUMBER})${BOUNDARY}|((?:[^\s,;|[\](){}=:]|:(?!\s|$))+))`,
-  'g',
-);
 /** A line may hold a pair only with a number after a separator, a counter, or a progress word. */
 const MAY_HOLD_PAIR = /(?:=|:\s)\s*[-+.\d]|\d\/\d|\b(?:epoch|step|iter|iteration|batch|round|fold|trial)s?\b/i;
+const COUNTER = /^\d+\/\d+$/;
+const NUMBER = /^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$/;
+const THOUSANDS_SO_FAR = /^[-+]?\d{1,3}(?:,\d{3})*$/;
+const THREE_DIGITS_NEXT = /^\d{3}(?!\d)/;
 const NON_FINITE_WORD = /^[-+]?(?:nan|inf|infinity)$/i;
-const HAS_ALPHANUMERIC = /[\p{L}\p{N}]/u;
 
-function token(kind: TokenKind, text: string, value = NaN, percent = false): LineToken {
-  return { kind, text, value, percent };
+/** Character classes of the line lexer (ASCII only; everything else is part of words). */
+const SPACE = 1;
+const DELIMITER = 2;
+const EQUALS = 3;
+const COLON = 4;
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of ' \t\n\r\f\v') CHAR_CLASS[c.charCodeAt(0)] = SPACE;
+for (const c of ',;|[](){}') CHAR_CLASS[c.charCodeAt(0)] = DELIMITER;
+CHAR_CLASS[61] = EQUALS;
+CHAR_CLASS[58] = COLON;
+
+function classAt(line: string, at: number): number {
+  const code = line.charCodeAt(at);
+  return code < 128 ? CHAR_CLASS[code] : 0;
 }
 
-function tokenOf(match: RegExpExecArray): LineToken {
-  if (match[1] !== undefined) return token('delimiter', match[1]);
-  if (match[2] !== undefined) return token('separator', match[2]);
-  const counter = match[3];
-  if (counter !== undefined) return token('counter', counter, Number(counter.slice(0, counter.indexOf('/'))));
-  const number = match[4];
-  if (number !== undefined) {
-    const percent = number.endsWith('%');
-    return token('number', number, Number(percent || number.includes(',') ? number.replace(/[,%\s]/g, '') : number), percent);
+/** `:` is a separator before a space or at the end (`loss: 0.3`), part of a word otherwise (`cuda:0`, `00:12`). */
+const isColonSeparator = (line: string, at: number) => classAt(line, at) === COLON && (at + 1 >= line.length || classAt(line, at + 1) === SPACE);
+
+function wordEnd(line: string, start: number): number {
+  let at = start;
+  for (; at < line.length; at++) {
+    const charClass = classAt(line, at);
+    if (charClass === SPACE || charClass === DELIMITER || charClass === EQUALS || isColonSeparator(line, at)) break;
   }
-  const word = match[5];
-  if (NON_FINITE_WORD.test(word)) return token('number', word);
-  return token(HAS_ALPHANUMERIC.test(word) ? 'word' : 'delimiter', word);
+  return at;
 }
 
+/** The end of the word at `start`, taking `7,504` and `1,234,567.5` as one number. */
+function wordWithThousandsEnd(line: string, start: number): number {
+  let end = wordEnd(line, start);
+  while (line.charCodeAt(end) === 44 && THREE_DIGITS_NEXT.test(line.slice(end + 1, end + 5)) && THOUSANDS_SO_FAR.test(line.slice(start, end))) {
+    end = wordEnd(line, end + 1);
+  }
+  return end;
+}
+
+function hasAlphanumeric(text: string): boolean {
+  for (const c of text) if (isAlphanumeric(c)) return true;
+  return false;
+}
+
+function token(kind: TokenKind, text: string, start: number, value = NaN, percent = false): LineToken {
+  return { kind, text, value, percent, start, end: start + text.length };
+}
+
+function wordToken(text: string, start: number): LineToken {
+  const first = text.charCodeAt(0);
+  const numeric = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46;
+  if (numeric && COUNTER.test(text)) return token('counter', text, start, Number(text.slice(0, text.indexOf('/'))));
+  if (numeric && NUMBER.test(text)) {
+    const percent = text.endsWith('%');
+    return token('number', text, start, Number(percent || text.includes(',') ? text.replace(/[,%]/g, '') : text), percent);
+  }
+  if (text.length <= 9 && NON_FINITE_WORD.test(text)) return token('number', text, start);
+  return token(hasAlphanumeric(text) ? 'word' : 'delimiter', text, start);
+}
+
+/** The line's words, numbers, counters (`3/10`), separators (`=`, `: `) and delimiters; `97.5 %` is one number. */
 function lineTokens(line: string): LineToken[] {
   const tokens: LineToken[] = [];
-  LINE_TOKEN.lastIndex = 0;
-  for (let match = LINE_TOKEN.exec(line); match; match = LINE_TOKEN.exec(line)) {
-    if (match[0].length === 0) break;
-    tokens.push(tokenOf(match));
+  let at = 0;
+  while (at < line.length) {
+    const charClass = classAt(line, at);
+    let end = at + 1;
+    if (charClass === SPACE) {
+      at = end;
+      continue;
+    }
+    if (charClass === EQUALS) while (classAt(line, end) === EQUALS) end++;
+    else if (charClass !== DELIMITER && !isColonSeparator(line, at)) end = wordWithThousandsEnd(line, at);
+    const text = line.slice(at, end);
+    const previous = tokens[tokens.length - 1];
+    if (text === '%' && previous?.kind === 'number' && !previous.percent && at - previous.end <= 1) previous.percent = true;
+    else if (charClass === DELIMITER) tokens.push(token('delimiter', text, at));
+    else if (charClass === EQUALS || isColonSeparator(line, at)) tokens.push(token(text.length === 1 ? 'separator' : 'delimiter', text, at));
+    else tokens.push(wordToken(text, at));
+    at = end;
   }
   return tokens;
 }
 
 const PROGRESS_WORD = /^(?:epoch|step|iter|iteration|batch|round|fold|trial)s?$/;
 const PROGRESS_LINE = /^\W*(?:epoch|step|iter|iteration)\b/i;
-const SENTENCE_END = /[.!?]$/;
+
+/** A line as tokens, and whether it looks like a progress line (where `key value` pairs count). */
+interface TokenizedLine {
+  text: string;
+  tokens: LineToken[];
+  isProgress: boolean;
+}
 
 const isWord = (t: LineToken | undefined) => t?.kind === 'word';
 const isDelimiter = (t: LineToken | undefined, text: string) => t?.kind === 'delimiter' && t.text === text;
+const endsSentence = (word: string) => '.!?'.includes(word[word.length - 1]);
 
 /** The words just before tokens[end] (with a `(group)` right before it), back to anything that is no word. */
-function keyBefore(tokens: LineToken[], end: number): string | undefined {
-  const words: string[] = [];
-  let at = end - 1;
+function keyBefore({ text, tokens }: TokenizedLine, end: number): string | undefined {
+  const last = end - 1;
+  let at = last;
   if (isDelimiter(tokens[at], ')') && isWord(tokens[at - 1])) {
     let open = at - 1;
     while (isWord(tokens[open]) && at - open <= MAX_KEY_WORDS) open--;
     if (!isDelimiter(tokens[open], '(') || !isWord(tokens[open - 1])) return undefined;
-    words.push(`(${tokens.slice(open + 1, at).map((t) => t.text).join(' ')})`);
     at = open - 1;
   }
-  while (isWord(tokens[at]) && words.length <= MAX_KEY_WORDS) {
-    if (words.length > 0 && SENTENCE_END.test(tokens[at].text)) break;
-    words.unshift(tokens[at].text);
-    at--;
+  let first = -1;
+  for (let words = 0; isWord(tokens[at]) && words <= MAX_KEY_WORDS; words++, at--) {
+    if (words > 0 && endsSentence(tokens[at].text)) break;
+    first = at;
   }
-  return words.length > 0 ? normalizeMetricKey(words.join(' ')) : undefined;
+  return first < 0 ? undefined : normalizeMetricKey(text.slice(tokens[first].start, tokens[last].end));
 }
 
 /** The value after a separator: a number, or a counter (`9891/10000 (99%)` → 99, a step's `3/10` → 3). */
@@ -229,32 +286,34 @@ function valueAfter(tokens: LineToken[], at: number, key: string): number | unde
  * `key value` without a separator: on a progress line any words (`loss 0.52`, `Epoch 3/10`,
  * `Epoch [3/10]`), elsewhere only a progress word right before the number (`… at step 500`).
  */
-function bareValueKey(tokens: LineToken[], at: number, onProgressLine: boolean): string | undefined {
+function bareValueKey(line: TokenizedLine, at: number): string | undefined {
+  const { tokens, isProgress } = line;
   const token = tokens[at];
   if ((token.kind !== 'number' && token.kind !== 'counter') || tokens[at - 1]?.kind === 'separator') return undefined;
-  const bracketed = isDelimiter(tokens[at - 1], '[') && token.kind === 'counter';
-  const keyEnd = bracketed ? at - 1 : at;
-  const key = onProgressLine ? keyBefore(tokens, keyEnd) : normalizeMetricKey(isWord(tokens[keyEnd - 1]) ? tokens[keyEnd - 1].text : '');
+  const keyEnd = isDelimiter(tokens[at - 1], '[') && token.kind === 'counter' ? at - 1 : at;
+  const key = isProgress ? keyBefore(line, keyEnd) : normalizeMetricKey(isWord(tokens[keyEnd - 1]) ? tokens[keyEnd - 1].text : '');
   const isProgressKey = key !== undefined && PROGRESS_WORD.test(key);
-  return isProgressKey || (onProgressLine && key !== undefined && token.kind === 'number') ? key : undefined;
+  return isProgressKey || (isProgress && key !== undefined && token.kind === 'number') ? key : undefined;
 }
 
-function metricAt(tokens: LineToken[], at: number, onProgressLine: boolean): MetricValue | undefined {
+function metricAt(line: TokenizedLine, at: number): MetricValue | undefined {
+  const { tokens } = line;
   if (tokens[at].kind === 'separator') {
-    const name = keyBefore(tokens, at);
+    const name = keyBefore(line, at);
     const value = name === undefined ? undefined : valueAfter(tokens, at + 1, name);
     return name !== undefined && value !== undefined ? { name, value } : undefined;
   }
-  const name = bareValueKey(tokens, at, onProgressLine);
+  const name = bareValueKey(line, at);
   return name === undefined ? undefined : { name, value: tokens[at].value };
 }
 
-function pairMetrics(line: string): MetricValue[] {
-  const tokens = lineTokens(line);
-  const onProgressLine = PROGRESS_LINE.test(line) || tokens.some((t) => t.kind === 'counter');
+function pairMetrics(text: string): MetricValue[] {
+  const tokens = lineTokens(text);
+  const line = { text, tokens, isProgress: PROGRESS_LINE.test(text) || tokens.some((t) => t.kind === 'counter') };
   const found: MetricValue[] = [];
   for (let at = 0; at < tokens.length; at++) {
-    const metric = tokens[at].kind === 'word' || tokens[at].kind === 'delimiter' ? undefined : metricAt(tokens, at, onProgressLine);
+    const kind = tokens[at].kind;
+    const metric = kind === 'word' || kind === 'delimiter' ? undefined : metricAt(line, at);
     if (metric && Number.isFinite(metric.value)) found.push(metric);
   }
   return found;

@@ -41,8 +41,9 @@ function claimSources(ctx: RunContext): Array<{ where: 'final answer' | 'researc
 /** Numbers true of the code (hyper-parameter literals): they back a number without being results. */
 function codeFacts(ctx: RunContext): number[] {
   const numbers: number[] = [];
-  for (const record of ctx.experiments.all()) {
-    const text = record.codeHash ? snapshotText(ctx.dirs.run, record.codeHash) : undefined;
+  const hashes = new Set(ctx.experiments.all().flatMap((r) => (r.codeHash ? [r.codeHash] : [])));
+  for (const hash of hashes) {
+    const text = snapshotText(ctx.dirs.run, hash);
     if (!text) continue;
     for (const value of Object.values(extractHyperParams(text))) if (typeof value === 'number') numbers.push(value);
   }

@@ -51,8 +51,10 @@ function taskMetric(input: MetricsInput): TaskMetric | null {
   const scored = input.experiments.filter((e) => e.kind === 'score' && e.taskMetric !== undefined).pop();
   const names = [scored?.taskMetric, input.scores.metric ?? undefined, input.metric].filter((n): n is string => n !== undefined && n !== '');
   if (names.length === 0) return null;
+  // the scorer's other names for its score ("score" beside "accuracy"): what the training script may print
+  const otherNames = scored ? Object.keys(scored.metrics).filter((k) => isScoreAlias(scored, k)) : [];
   const higherIsBetter = scored?.higherIsBetter ?? input.scores.higherIsBetter ?? input.higherIsBetter ?? null;
-  return { name: names[0], aliases: [...new Set(names)], higherIsBetter };
+  return { name: names[0], aliases: [...new Set([...names, ...otherNames])], higherIsBetter };
 }
 
 /** The task metric first, then what the scripts print, most relevant first; each metric once. */

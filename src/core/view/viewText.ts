@@ -12,7 +12,8 @@ export function summarizeInput(input: Record<string, unknown>): string {
   return clip(text, INPUT_SUMMARY_CHARS);
 }
 
-const SCRIPT_RAN = 'The script has been executed. Here is the output:';
+/** The first line of a script's observation, whether it ran fine or failed. */
+const SCRIPT_RAN = /^The script has been executed(?:, but .*)?\. Here is the output:$/;
 /** The line the run adds under a script's output; the chart and the timeline show the experiment already. */
 const EXPERIMENT_LINE = /^Recorded as experiment #\d+/;
 const DIFF_INTRO = / Here is the diff, please check if the edit is correct and desirable:$/;
@@ -27,7 +28,7 @@ export function summarizeObservation(observation: string, action = ''): string {
 }
 
 function summaryLines(lines: string[], action: string): string[] {
-  if (action === 'Execute Script' && lines[0] === SCRIPT_RAN) {
+  if (action === 'Execute Script' && SCRIPT_RAN.test(lines[0] ?? '')) {
     const output = lines.slice(1).filter((l) => !EXPERIMENT_LINE.test(l));
     return output.length <= 3 ? output : ['…', ...output.slice(-3)];
   }

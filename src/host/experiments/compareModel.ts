@@ -15,6 +15,8 @@ export interface CompareSide {
 
 export interface CompareRow {
   name: string;
+  /** a word on the name, e.g. "task metric, higher is better" */
+  note?: string;
   left: string;
   right: string;
   /** right − left for numbers, else '' */
@@ -36,6 +38,9 @@ export interface CompareSection {
 
 export interface CompareModel {
   title: string;
+  /** the run's goal and time, or both runs when they differ */
+  subtitle: string;
+  /** `run`: the experiment's run when the two come from different runs, else '' */
   left: { label: string; run: string };
   right: { label: string; run: string };
   sections: CompareSection[];
@@ -47,11 +52,17 @@ export function experimentRef(side: CompareSide, other: CompareSide): string {
   return `#${side.record.id} (${formatTime(side.run.startedAt)})`;
 }
 
+function runName(run: CompareSide['run']): string {
+  return `${runLabel(run)} · ${formatTime(run.startedAt)}`;
+}
+
 export function compareModel(left: CompareSide, right: CompareSide, direction?: TaskDirection): CompareModel {
+  const sameRun = left.run.id === right.run.id;
   return {
     title: `Compare ${experimentRef(left, right)} ↔ ${experimentRef(right, left)}`,
-    left: { label: experimentLabel(left.record), run: runLabel(left.run) },
-    right: { label: experimentLabel(right.record), run: runLabel(right.run) },
+    subtitle: sameRun ? `${left.run.goal ?? left.run.id} · run of ${formatTime(left.run.startedAt)}` : `${runName(left.run)} ↔ ${runName(right.run)}`,
+    left: { label: experimentLabel(left.record), run: sameRun ? '' : runName(left.run) },
+    right: { label: experimentLabel(right.record), run: sameRun ? '' : runName(right.run) },
     sections: [
       { title: 'Run', rows: runRows(left, right), empty: '' },
       { title: 'Metrics', rows: metricRows(left.record, right.record, direction), empty: 'Neither printed a metric.' },
@@ -72,7 +83,7 @@ function runRows(left: CompareSide, right: CompareSide): CompareRow[] {
   const a = left.record;
   const b = right.record;
   const rows = [
-    row('Run', `${runLabel(left.run)} · ${formatTime(left.run.startedAt)}`, `${runLabel(right.run)} · ${formatTime(right.run.startedAt)}`),
+    ...(left.run.id === right.run.id ? [] : [row('Run', runName(left.run), runName(right.run))]),
     row('Command', a.command, b.command, { code: true }),
     row('Outcome', outcomeText(a), outcomeText(b)),
     row('Duration', formatDuration(a.durationMs), formatDuration(b.durationMs), { difference: signedDuration(b.durationMs - a.durationMs) }),
@@ -97,9 +108,9 @@ function metricRows(a: ExperimentRecord, b: ExperimentRecord, direction?: TaskDi
     const x = a.metrics[name];
     const y = b.metrics[name];
     const known = x !== undefined && y !== undefined;
-    const label = direction?.metric === name ? `${name} (task, ${direction.higherIsBetter ? 'higher' : 'lower'} is better)` : name;
+    const note = direction?.metric === name ? `task metric, ${direction.higherIsBetter ? 'higher' : 'lower'} is better` : undefined;
     const shown = (v: number | undefined) => (v === undefined ? '—' : formatNumber(v));
-    const base = row(label, shown(x), shown(y), { changed: x !== y });
+    const base = row(name, shown(x), shown(y), { changed: x !== y, ...(note ? { note } : {}) });
     if (!known) return base;
     const difference = `${y - x < 0 ? '−' : '+'}${formatNumber(Math.abs(y - x))}${x !== 0 ? ` (${formatChange((y - x) / Math.abs(x))})` : ''}`;
     const better = direction?.metric === name && x !== y ? ((y > x) === direction.higherIsBetter ? 'right' : 'left') : undefined;

@@ -11,6 +11,8 @@ import { SnapshotDocuments } from './snapshotDocuments';
 export const EXPERIMENTS_VIEW_ID = 'budgetml.experiments';
 /** the files whose changes the view follows, for runs started elsewhere (the CLI, another window) */
 const WATCHED = '.budgetml/runs/*/{experiments.jsonl,summary.json}';
+/** run folders deleted whole (a watcher reports the folder, not the files in it) */
+const RUN_FOLDERS = '.budgetml/runs/*';
 
 export interface ExperimentsViewDeps {
   runs: Pick<RunController, 'onDidRunEvent'>;
@@ -45,16 +47,14 @@ export class ExperimentsView extends Disposable {
     this.ready = this.tree.refresh();
   }
 
-  /** One watcher per workspace folder; the view reads the folders again (debounced) on every change. */
+  /** Watchers per workspace folder; the view reads the folders again (debounced) on every change. */
   private watch(): void {
     this.watchers.forEach((w) => w.dispose());
-    this.watchers = (vscode.workspace.workspaceFolders ?? []).map((folder) => {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WATCHED));
-      const changed = () => this.tree.scheduleRefresh();
-      watcher.onDidCreate(changed);
-      watcher.onDidChange(changed);
-      watcher.onDidDelete(changed);
-      return watcher;
+    const changed = () => this.tree.scheduleRefresh();
+    this.watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
+      const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WATCHED));
+      const runs = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, RUN_FOLDERS), true, true, false);
+      return [files, runs, files.onDidCreate(changed), files.onDidChange(changed), files.onDidDelete(changed), runs.onDidDelete(changed)];
     });
     this.tree.scheduleRefresh();
   }

@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
-/** The sidebar page: no inline script or style, only the bundle (with a nonce) and the stylesheet. */
+/** The sidebar page: no inline script or style, only the bundle (with a nonce) and the stylesheets. */
+
+/** The sidebar's stylesheets in media/, in the order they apply. */
+export const SIDEBAR_STYLESHEETS: readonly string[] = ['sidebar.css', 'sidebar-results.css'];
 
 export interface SidebarPage {
   /** the webview's `cspSource` */
   cspSource: string;
   scriptUri: string;
-  styleUri: string;
+  /** the stylesheets, in order (SIDEBAR_STYLESHEETS) */
+  styleUris: readonly string[];
   nonce: string;
   /** the view to draw at once, before the first message from the host */
   initialView?: unknown;
@@ -33,7 +37,7 @@ export function sidebarHtml(page: SidebarPage): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(page.cspSource, page.nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${page.styleUri}">
+${page.styleUris.map((uri) => `<link rel="stylesheet" href="${uri}">`).join('\n')}
 <title>BudgetML Agent</title>
 </head>
 <body>

@@ -3,7 +3,7 @@ import type { FromWebview, SidebarIntent } from '../../shared/protocol';
 import { emptySidebarView, type SidebarView } from '../../shared/viewModels';
 import { loadAgentCore } from '../agentCoreLoader';
 import { Disposable } from '../disposable';
-import { newNonce, sidebarHtml } from './sidebarHtml';
+import { newNonce, SIDEBAR_STYLESHEETS, sidebarHtml } from './sidebarHtml';
 import { messageFor } from './viewDiff';
 
 export const SIDEBAR_VIEW_ID = 'budgetml.sidebar';
@@ -56,7 +56,7 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
     webview.html = sidebarHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'sidebar.css')).toString(),
+      styleUris: SIDEBAR_STYLESHEETS.map((name) => webview.asWebviewUri(vscode.Uri.joinPath(media, name)).toString()),
       nonce: newNonce(),
       initialView: this.last,
     });
