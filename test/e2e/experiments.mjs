@@ -107,12 +107,14 @@ try {
   await check('hovering an experiment shows its record: command, metrics, what changed, environment', async () => {
     const row = pane('Experiments').locator('.monaco-list-row', { hasText: '#3 step 4' }).first();
     await row.click();
-    await page.mouse.move(900, 600);
-    await row.hover({ position: { x: 120, y: 10 } });
     const hover = page.locator('.workbench-hover, .monaco-hover', { hasText: 'Changed since #2' }).first();
-    await page.waitForTimeout(1500);
-    await wb.screenshot(page, path.join(tmp, 'debug-hover.png'));
-    await hover.waitFor({ state: 'visible', timeout: 10000 });
+    // a hover starts when the pointer comes in; a tree redrawn under a still pointer shows none, so come in again
+    for (let attempt = 1; !(await hover.isVisible()); attempt++) {
+      assert(attempt <= 4, 'no hover after 4 attempts');
+      await page.mouse.move(900, 600);
+      await row.hover({ position: { x: 120, y: 10 } });
+      await hover.waitFor({ state: 'visible', timeout: 4000 }).catch(() => undefined);
+    }
     const text = await hover.innerText();
     assert(/python classify\.py/.test(text) && /test accuracy/.test(text) && /sklearn 1\.5\.2/.test(text), text);
     await page.waitForTimeout(300);

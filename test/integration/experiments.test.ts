@@ -185,9 +185,9 @@ describe('Experiments view', function () {
       { name: 'train loss', left: '0.3521', right: '0.0873', difference: '−0.2648 (−75 %)', changed: true },
     ]);
     const html = api.experiments.comparePanel.html ?? '';
-    assert.ok(html.includes('<td class="better">0.9722 <span class="badge">better</span></td>'), 'the better value is marked');
-    assert.ok(html.includes('<td class="name">sklearn</td><td>1.5.1</td><td>1.5.2</td>'), 'the package version that differs');
-    assert.ok(html.includes('lr</td><td>0.1 → 0.01 (since #1)</td><td>0.01 → 0.001 (since #2)</td>'), 'the hyper-parameters');
+    assert.ok(html.includes('<td class="better short">0.9722 <span class="badge">better</span></td>'), 'the better value is marked');
+    assert.ok(html.includes('<td class="name">sklearn</td><td class="short">1.5.1</td><td class="short">1.5.2</td>'), 'the package version that differs');
+    assert.ok(html.includes('lr</td><td class="short">0.1 → 0.01 (since #1)</td><td class="short">0.01 → 0.001 (since #2)</td>'), 'the hyper-parameters');
     assert.match(html, /content="default-src 'none'; style-src 'nonce-[\w-]+'"/);
 
     const restoreTheme = await useDarkTheme();

@@ -99,6 +99,29 @@ describe('a scripted run against a fake model server', function () {
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, path.join(runDir, 'log.jsonl'));
   });
 
+  it('a script the interpreter cannot run: the run stops before any model call, saying what is missing', async () => {
+    fs.writeFileSync(inWorkspace('broken.py'), 'import lightgbm_not_installed_here\nprint("accuracy: 1.0")\n');
+    fs.writeFileSync(inWorkspace('budgetml.task.json'), JSON.stringify({ goal: 'Raise the accuracy.', script: 'broken.py', evalCommand: 'python3 broken.py', metric: 'accuracy' }));
+    server = await startFakeOpenAI({ replies: planner([{ action: 'Final Answer', input: { final_answer: 'never asked' } }]) });
+    await useFakeModels(server);
+    const before = new Set(runDirs());
+    try {
+      const result = await vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask', { goal: 'Raise the accuracy.' });
+      assert.equal(result, undefined, 'no summary: the run never started its steps');
+      const runDir = runDirs().find((d) => !before.has(d));
+      assert.ok(runDir, 'the run folder');
+      const summary = JSON.parse(fs.readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+      assert.equal(summary.status, 'error');
+      assert.match(summary.message ?? '', /has no module lightgbm_not_installed_here \(imported by broken\.py\)/);
+      assert.equal(summary.verdict.verdict, 'not measured');
+      assert.equal(server.requests.length, 0, 'nothing was spent');
+      await screenshot('preflight-failure');
+    } finally {
+      fs.rmSync(inWorkspace('broken.py'), { force: true });
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
+
   it('Stop Task, then Resume Run continues the same run folder from the last finished step', async () => {
     const steps: PlannerStep[] = [
       { action: 'List Files', input: { dir_path: '.' } },

@@ -250,7 +250,10 @@ describe('the comparison', () => {
     assert.ok(html.includes('<style nonce="n0nce">'));
     assert.ok(!/<script/i.test(html));
     assert.ok(html.includes('a &lt;note&gt;'));
-    assert.ok(html.includes('<td class="better">0.9722 <span class="badge">better</span></td>') === false, 'no better side when one has no value');
+    assert.ok(!html.includes('class="better'), 'no better side when one has no value');
+    const measured = compareHtml(compareModel(side(2), side(3), taskDirection(run)), 'n0nce');
+    assert.ok(measured.includes('<td class="better short">0.9722 <span class="badge">better</span></td>'));
+    assert.ok(measured.includes('<td class="name">test accuracy<span class="note">task metric, higher is better</span></td>'));
     assert.ok(html.includes('The &#39;learning_rate_init&#39; parameter'));
     assert.ok(html.includes('var(--vscode-foreground)'));
   });

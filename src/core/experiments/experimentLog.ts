@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExperimentRecord } from './types';
 
@@ -23,4 +23,16 @@ export function readExperiments(runDir: string): ExperimentRecord[] {
     }
   }
   return records;
+}
+
+/**
+ * Makes experiments.jsonl hold exactly `records` (the log's, which is written first): after a crash
+ * between the two writes, or a torn last line, the file is written anew.
+ */
+export function syncExperiments(runDir: string, records: readonly ExperimentRecord[]): void {
+  const path = join(runDir, EXPERIMENTS_FILE);
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const intact = text === '' || text.endsWith('\n');
+  if (intact && readExperiments(runDir).length === records.length) return;
+  writeFileSync(path, records.map((r) => JSON.stringify(r) + '\n').join(''));
 }

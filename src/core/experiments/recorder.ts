@@ -5,7 +5,7 @@ import { OutputCapture } from '../text/outputCapture';
 import { startCodeFacts, type CodeFacts } from './codeFactsOf';
 import { DataFiles } from './dataFiles';
 import { EnvProbe } from './envProbe';
-import { appendExperiment, readExperiments } from './experimentLog';
+import { appendExperiment, syncExperiments } from './experimentLog';
 import { gitState } from './gitState';
 import { MetricTracker } from './metricTracker';
 import type { ExperimentKind, ExperimentRecord } from './types';
@@ -58,7 +58,7 @@ export class ExperimentRecorder {
     this.envProbe = new EnvProbe(deps.python, deps.workspace);
     this.dataFiles = new DataFiles();
     this.records = deps.log.ofType('experiment').map((r) => r.experiment);
-    this.catchUpFile();
+    syncExperiments(deps.runDir, this.records);
   }
 
   /** Every experiment so far, oldest first. */
@@ -86,12 +86,13 @@ export class ExperimentRecorder {
       await capture.close();
       metrics.finish();
     }
-    const record = this.recordOf(run, { id, startedAt, exit, capture, metrics, facts: await facts() });
+    const durationMs = Date.now() - startedAt.getTime();
+    const record = this.recordOf(run, { id, startedAt, durationMs, exit, capture, metrics, facts: await facts() });
     this.append(record);
     return { exit, capture, record };
   }
 
-  private recordOf(run: ExperimentRun, parts: { id: number; startedAt: Date; exit: ScriptExit; capture: OutputCapture; metrics: MetricTracker; facts: CodeFacts | undefined }): ExperimentRecord {
+  private recordOf(run: ExperimentRun, parts: { id: number; startedAt: Date; durationMs: number; exit: ScriptExit; capture: OutputCapture; metrics: MetricTracker; facts: CodeFacts | undefined }): ExperimentRecord {
     const { exit, capture, metrics, facts } = parts;
     const outcome = outcomeOf(exit);
     const record: ExperimentRecord = {
@@ -103,7 +104,7 @@ export class ExperimentRecorder {
       command: run.request.display,
       interpreter: run.request.command,
       startedAt: parts.startedAt.toISOString(),
-      durationMs: Date.now() - parts.startedAt.getTime(),
+      durationMs: parts.durationMs,
       exitCode: exit.exitCode,
       outcome,
       metrics: metrics.last(),
@@ -141,12 +142,6 @@ export class ExperimentRecorder {
     this.records.push(record);
     this.deps.log.append({ type: 'experiment', experiment: record });
     appendExperiment(this.deps.runDir, record);
-  }
-
-  /** After a crash between the log and experiments.jsonl, the file gets what the log holds. */
-  private catchUpFile(): void {
-    const inFile = readExperiments(this.deps.runDir).length;
-    for (const record of this.records.slice(inFile)) appendExperiment(this.deps.runDir, record);
   }
 }
 

@@ -35,12 +35,13 @@ print(json.dumps({"score": float(score)}))
 
 /** The process that scores `folder` (the workspace, or the baseline's scratch copy). */
 export function scoringRequest(evaluation: Evaluation, python: string, folder: string): ScriptRequest {
-  if (evaluation.kind === 'command') {
-    const [command, ...args] = evaluation.command;
-    return { command, args, cwd: evaluation.cwd, purpose: 'eval', display: evaluation.command.join(' ') };
+  if (evaluation.kind === 'module') {
+    const script = evaluation.script;
+    return { command: python, args: ['-c', SCORING_HARNESS, script, folder], cwd: evaluation.cwd, purpose: 'eval', display: `${python} ${basename(script)}: get_score(${folder})` };
   }
-  const script = evaluation.script;
-  return { command: python, args: ['-c', SCORING_HARNESS, script, folder], cwd: evaluation.cwd, purpose: 'eval', display: `${python} ${basename(script)}: get_score(${folder})` };
+  // a command (also what a run folder written before evaluations had kinds holds)
+  const [command, ...args] = evaluation.command;
+  return { command, args, cwd: evaluation.cwd, purpose: 'eval', display: evaluation.command.join(' ') };
 }
 
 /** Reads the task's score from a scoring run's output, with the evaluation's metric and direction. */

@@ -28,6 +28,7 @@ td.name .note { display: block; font-weight: normal; font-size: .85em; color: va
 td.same { color: var(--muted); }
 td.num, td.diff { font-variant-numeric: tabular-nums; }
 td.diff { color: var(--muted); white-space: nowrap; }
+td.short { white-space: nowrap; }
 tr.changed td.name { font-weight: 600; }
 td.better { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); font-weight: 600; }
 .badge { display: inline-block; margin-left: 2px; padding: 0 6px; border-radius: 9px; font-size: .8em; font-weight: 600; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
@@ -36,10 +37,13 @@ code { font-family: var(--vscode-editor-font-family, monospace); font-size: .92e
 p.note { color: var(--muted); margin-top: 14px; }
 `;
 
+/** values this short stay on one line */
+const SHORT = 24;
+
 function cell(row: CompareRow, side: 'left' | 'right'): string {
   const text = row[side];
   const better = row.better === side;
-  const classes = [better ? 'better' : '', row.changed ? '' : 'same'].filter(Boolean).join(' ');
+  const classes = [better ? 'better' : '', row.changed ? '' : 'same', text.length <= SHORT ? 'short' : ''].filter(Boolean).join(' ');
   const body = row.code && text !== '—' ? `<code>${escapeHtml(text)}</code>` : escapeHtml(text);
   return `<td${classes ? ` class="${classes}"` : ''}>${body}${better ? ' <span class="badge">better</span>' : ''}</td>`;
 }
