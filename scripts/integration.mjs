@@ -29,6 +29,7 @@ if (!flags.has('--no-build')) execFileSync(process.execPath, [path.join(root, 's
 fs.rmSync(work, { recursive: true, force: true });
 await buildSuite();
 const workspace = copyWorkspace();
+writeProfileSettings();
 const useElectron = process.env.BUDGETML_VSCODE === 'electron';
 const codeServer = useElectron ? undefined : process.env.CODE_SERVER_BIN || ensureCodeServer();
 
@@ -64,6 +65,16 @@ const stats = fs.existsSync(results) ? JSON.parse(fs.readFileSync(results, 'utf8
 console.log(`integration suite wall time ${((Date.now() - started) / 1000).toFixed(1)}s`);
 console.log(stats ? `${stats.passes} passed, ${stats.failures} failed` : '0 passed, 1 failed (the suite did not report)');
 process.exit(code === 0 && stats && stats.failures === 0 ? 0 : 1);
+
+/**
+ * The fresh profile's user settings: Debian's Python, which scripts/setup.sh gives scikit-learn, pandas
+ * and PyTorch (the first python3 on the PATH may lack them, and a run checks that before it starts).
+ */
+function writeProfileSettings() {
+  const settings = path.join(work, 'user-data', 'User', 'settings.json');
+  fs.mkdirSync(path.dirname(settings), { recursive: true });
+  fs.writeFileSync(settings, JSON.stringify({ 'budgetml.python': '/usr/bin/python3' }, null, 2));
+}
 
 /** Each test file becomes one CommonJS bundle; 'vscode' and mocha stay external (one mocha instance). */
 async function buildSuite() {

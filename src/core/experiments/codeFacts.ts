@@ -1,5 +1,5 @@
 import { keyedWithRepeats, statementHyperParams, type HyperParamEntry } from './hyperParams';
-import { pythonCalls, pythonStatements, type PyCall, type PyStatement } from './pythonTokens';
+import { sharedPythonCalls, sharedPythonStatements, type PyCall, type PyStatement } from './pythonTokens';
 import type { Literal } from './types';
 
 /** Facts about a Python script that an experiment record keeps: its seeds, imports and data files. */
@@ -14,15 +14,13 @@ function isSeedEntry([name]: HyperParamEntry): boolean {
   return SEED_NAME.test(name.slice(name.lastIndexOf('.') + 1));
 }
 
-function seedCallEntries(call: PyCall): HyperParamEntry[] {
-  if (call.isDefinition || !SEED_CALLS.has(call.name)) return [];
-  const first = call.args[0];
-  return first && first.name === undefined && typeof first.value === 'number' ? [[call.callee, first.value]] : [];
-}
-
-function statementSeeds(statement: PyStatement): HyperParamEntry[] {
-  const named = statementHyperParams(statement).filter(isSeedEntry);
-  return [...named, ...pythonCalls(statement).flatMap(seedCallEntries)];
+function addStatementSeeds(statement: PyStatement, seeds: HyperParamEntry[]): void {
+  for (const entry of statementHyperParams(statement)) if (isSeedEntry(entry)) seeds.push(entry);
+  for (const call of sharedPythonCalls(statement)) {
+    const first = call.args[0];
+    if (call.isDefinition || !SEED_CALLS.has(call.name) || !first || first.name !== undefined || typeof first.value !== 'number') continue;
+    seeds.push([call.callee, first.value]);
+  }
 }
 
 /**
@@ -30,7 +28,9 @@ function statementSeeds(statement: PyStatement): HyperParamEntry[] {
  * `train_test_split.random_state: 0`, `SEED = 42` → `SEED: 42`, argparse `--seed` → `seed`.
  */
 export function findSeeds(code: string): Record<string, Literal> {
-  return keyedWithRepeats(pythonStatements(code).flatMap(statementSeeds));
+  const seeds: HyperParamEntry[] = [];
+  for (const statement of sharedPythonStatements(code)) addStatementSeeds(statement, seeds);
+  return keyedWithRepeats(seeds);
 }
 
 function importStatementModules(statement: PyStatement): string[] {
@@ -44,7 +44,7 @@ function importStatementModules(statement: PyStatement): string[] {
 
 /** Top-level module names imported at indentation 0 (`import a.b as x, c` → a, c), sorted, no relative imports. */
 export function importedModules(code: string): string[] {
-  return [...new Set(pythonStatements(code).flatMap(importStatementModules))].sort();
+  return [...new Set(sharedPythonStatements(code).flatMap(importStatementModules))].sort();
 }
 
 const DATA_EXTENSIONS = new Set(
@@ -67,15 +67,19 @@ function normalizedPath(text: string): string {
 }
 
 /** `os.path.join("data", "train.csv")` with only string literals → `data/train.csv`. */
-function joinedPath(call: PyCall): string[] {
-  if (!call.callee.endsWith('path.join') || call.args.length < 2) return [];
+function joinedPath(call: PyCall): string | undefined {
+  if (!call.callee.endsWith('path.join') || call.args.length < 2) return undefined;
   const parts = call.args.map((a) => (a.name === undefined && typeof a.value === 'string' ? a.value : undefined));
-  return parts.every((p) => p !== undefined) ? [parts.join('/')] : [];
+  return parts.every((p) => p !== undefined) ? parts.join('/') : undefined;
 }
 
-function statementStrings(statement: PyStatement): string[] {
-  const literals = statement.tokens.flatMap((t) => (t.kind === 'string' && typeof t.value === 'string' ? [t.value] : []));
-  return [...literals, ...pythonCalls(statement).flatMap(joinedPath)];
+/** Adds a statement's string literals, then the paths its `os.path.join` calls build, to `strings`. */
+function addStatementStrings(statement: PyStatement, strings: string[]): void {
+  for (const { kind, value } of statement.tokens) if (kind === 'string' && typeof value === 'string') strings.push(value);
+  for (const call of sharedPythonCalls(statement)) {
+    const path = joinedPath(call);
+    if (path !== undefined) strings.push(path);
+  }
 }
 
 /**
@@ -84,6 +88,7 @@ function statementStrings(statement: PyStatement): string[] {
  * caller's question.
  */
 export function namedDataFiles(code: string): string[] {
-  const paths = pythonStatements(code).flatMap(statementStrings).filter(looksLikeDataPath).map(normalizedPath);
-  return [...new Set(paths)].sort();
+  const strings: string[] = [];
+  for (const statement of sharedPythonStatements(code)) addStatementStrings(statement, strings);
+  return [...new Set(strings.filter(looksLikeDataPath).map(normalizedPath))].sort();
 }

@@ -1,4 +1,4 @@
-import { assignedLiteral, pythonCalls, pythonStatements, type PyCall, type PyStatement } from './pythonTokens';
+import { assignedLiteral, sharedPythonCalls, sharedPythonStatements, type PyCall, type PyStatement } from './pythonTokens';
 import type { Literal } from './types';
 
 /**
@@ -28,20 +28,24 @@ function isOptionDeclaration(call: PyCall): boolean {
   return call.name === 'option' && call.args.some((a) => a.name === undefined && typeof a.value === 'string' && a.value.startsWith('-'));
 }
 
-function callHyperParams(call: PyCall): HyperParamEntry[] {
+/** Adds the hyper-parameters of a call (or `def`) to `found`. */
+function addCallHyperParams(call: PyCall, found: HyperParamEntry[]): void {
   if (isOptionDeclaration(call)) {
     const name = optionName(call);
     const value = call.args.find((a) => a.name === 'default')?.value;
-    return name && value !== undefined ? [[name, value]] : [];
+    if (name && value !== undefined) found.push([name, value]);
+    return;
   }
-  if (NOT_HYPER_PARAMETER_CALLS.has(call.name)) return [];
-  return call.args.flatMap((a): HyperParamEntry[] => (a.name && a.value !== undefined ? [[`${call.name}.${a.name}`, a.value]] : []));
+  if (NOT_HYPER_PARAMETER_CALLS.has(call.name)) return;
+  for (const { name, value } of call.args) if (name && value !== undefined) found.push([`${call.name}.${name}`, value]);
 }
 
-/** The hyper-parameters one statement sets, in order, with repeated names left as they are. */
-export function statementHyperParams(statement: PyStatement): HyperParamEntry[] {
+/** The hyper-parameters one statement sets, in order, with repeated names left as they are (added to `found`). */
+export function statementHyperParams(statement: PyStatement, found: HyperParamEntry[] = []): HyperParamEntry[] {
   const assigned = assignedLiteral(statement);
-  return [...(assigned ? [assigned] : []), ...pythonCalls(statement).flatMap(callHyperParams)];
+  if (assigned) found.push(assigned);
+  for (const call of sharedPythonCalls(statement)) addCallHyperParams(call, found);
+  return found;
 }
 
 /** Entries as a record; the second `SGD.lr` becomes `SGD.lr#2`, the third `SGD.lr#3`. */
@@ -57,7 +61,9 @@ export function keyedWithRepeats(entries: HyperParamEntry[]): Record<string, Lit
 }
 
 export function extractHyperParams(code: string): Record<string, Literal> {
-  return keyedWithRepeats(pythonStatements(code).flatMap(statementHyperParams));
+  const found: HyperParamEntry[] = [];
+  for (const statement of sharedPythonStatements(code)) statementHyperParams(statement, found);
+  return keyedWithRepeats(found);
 }
 
 /** The keys whose literal changed, appeared (null before) or disappeared (null after). */

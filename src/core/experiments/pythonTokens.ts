@@ -36,63 +36,115 @@ const STRING_PREFIX = /^(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])$/;
 const OPENERS = '([{';
 const CLOSERS = ')]}';
 
+// Character codes the tokenizer looks at (it reads codes, not one-character strings, to stay fast).
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+const HASH = 35;
+const BACKSLASH = 92;
+const SEMICOLON = 59;
+const DOT = 46;
+const EQUALS = 61;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+const isAsciiLetterCode = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isQuoteCode = (c: number) => c === SINGLE_QUOTE || c === DOUBLE_QUOTE;
+const isBlankCode = (c: number) => c === 32 || c === 9 || c === CARRIAGE_RETURN || c === 12;
+
 function matchAt(pattern: RegExp, code: string, at: number): string {
   pattern.lastIndex = at;
   return pattern.exec(code)?.[0] ?? '';
 }
 
+/** The end of the name starting at `at` (`at` when none does): ASCII by hand, anything else by NAME. */
+function nameEnd(code: string, at: number): number {
+  const first = code.charCodeAt(at);
+  if (first < 128 && !isAsciiLetterCode(first)) return at;
+  let end = at + 1;
+  if (first < 128) {
+    for (let c = code.charCodeAt(end); isAsciiLetterCode(c) || isDigitCode(c); c = code.charCodeAt(end)) end++;
+    if (!(code.charCodeAt(end) >= 128)) return end;
+  }
+  return at + matchAt(NAME, code, at).length;
+}
+
 /** Where the string opening at `quoteAt` ends (just past its closing quote), and whether it was closed at all. */
-function stringEnd(code: string, quoteAt: number): { end: number; closed: boolean } {
-  const quote = code[quoteAt];
-  const triple = code.startsWith(quote.repeat(3), quoteAt);
-  const closer = triple ? quote.repeat(3) : quote;
-  let i = quoteAt + closer.length;
+function stringEnd(code: string, quoteAt: number, quoteLength: number): { end: number; closed: boolean } {
+  const quote = code.charCodeAt(quoteAt);
+  let i = quoteAt + quoteLength;
   while (i < code.length) {
-    const c = code[i];
-    if (c === '\\') i += 2;
-    else if (code.startsWith(closer, i)) return { end: i + closer.length, closed: true };
-    else if (c === '\n' && !triple) return { end: i, closed: false };
+    const c = code.charCodeAt(i);
+    if (c === BACKSLASH) i += 2;
+    else if (c === quote && (quoteLength === 1 || (code.charCodeAt(i + 1) === quote && code.charCodeAt(i + 2) === quote))) {
+      return { end: i + quoteLength, closed: true };
+    } else if (c === NEWLINE && quoteLength === 1) return { end: i, closed: false };
     else i++;
   }
   return { end: code.length, closed: false };
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '\n': '' };
+const ESCAPE = /\\([\s\S])/g;
 
 function stringValue(prefix: string, body: string): string | undefined {
-  if (/f/i.test(prefix)) return undefined;
-  if (/r/i.test(prefix)) return body;
-  return body.replace(/\\([\s\S])/g, (all, c: string) => ESCAPES[c] ?? all);
+  if (prefix.includes('f') || prefix.includes('F')) return undefined;
+  if (prefix.includes('r') || prefix.includes('R') || !body.includes('\\')) return body;
+  return body.replace(ESCAPE, (all, c: string) => ESCAPES[c] ?? all);
 }
 
 /** A string token; an f-string or an unterminated string has no value. */
 function stringToken(code: string, prefixAt: number, quoteAt: number, line: number): PyToken {
-  const { end, closed } = stringEnd(code, quoteAt);
-  const text = code.slice(prefixAt, Math.min(end, code.length));
-  const quoteLength = code.startsWith(code[quoteAt].repeat(3), quoteAt) ? 3 : 1;
-  const body = code.slice(quoteAt + quoteLength, end - quoteLength);
-  return { kind: 'string', text, line, value: closed ? stringValue(code.slice(prefixAt, quoteAt), body) : undefined };
+  const quote = code.charCodeAt(quoteAt);
+  const quoteLength = code.charCodeAt(quoteAt + 1) === quote && code.charCodeAt(quoteAt + 2) === quote ? 3 : 1;
+  const { end, closed } = stringEnd(code, quoteAt, quoteLength);
+  const text = code.slice(prefixAt, end);
+  const value = closed ? stringValue(code.slice(prefixAt, quoteAt), code.slice(quoteAt + quoteLength, end - quoteLength)) : undefined;
+  return { kind: 'string', text, line, value };
 }
 
 function numberValue(text: string): number | undefined {
-  if (/[jJ]$/.test(text)) return undefined;
-  const value = Number(text.replace(/_/g, ''));
+  const last = text.charCodeAt(text.length - 1);
+  if (last === 106 || last === 74) return undefined; // j, J: a complex number
+  const value = Number(text.includes('_') ? text.replace(/_/g, '') : text);
   return Number.isFinite(value) ? value : undefined;
+}
+
+/** The length of the ASCII operator at `at`: `**=`, `//=`, `>>=`, `<<=`, `...`, `->`, `:=`, `+=` …, `**`, `//`, `<<`, `>>`, else 1. */
+function operatorLength(code: string, at: number): number {
+  const c = code.charCodeAt(at);
+  const next = code.charCodeAt(at + 1);
+  if (c === next && (c === 42 || c === 47 || c === 60 || c === 62)) return code.charCodeAt(at + 2) === EQUALS ? 3 : 2; // * / < >
+  if (c === DOT) return next === DOT && code.charCodeAt(at + 2) === DOT ? 3 : 1;
+  if ((c === 45 && next === 62) || (c === 58 && next === EQUALS)) return 2; // -> :=
+  return next === EQUALS && '-+*/%&|^@=!<>'.includes(code[at]) ? 2 : 1;
 }
 
 /** The token starting at `at` (never whitespace, a comment or a line end). */
 function tokenAt(code: string, at: number, line: number): PyToken {
-  const c = code[at];
-  if (c === '"' || c === "'") return stringToken(code, at, at, line);
-  const name = matchAt(NAME, code, at);
-  if (name) {
-    const next = code[at + name.length];
-    if ((next === '"' || next === "'") && STRING_PREFIX.test(name)) return stringToken(code, at, at + name.length, line);
+  const c = code.charCodeAt(at);
+  if (isQuoteCode(c)) return stringToken(code, at, at, line);
+  const end = nameEnd(code, at);
+  if (end > at) {
+    const name = code.slice(at, end);
+    if (isQuoteCode(code.charCodeAt(end)) && STRING_PREFIX.test(name)) return stringToken(code, at, end, line);
     return { kind: 'name', text: name, line };
   }
-  const number = /[\d.]/.test(c) ? matchAt(NUMBER, code, at) : '';
-  if (number && number !== '.') return { kind: 'number', text: number, line, value: numberValue(number) };
-  return { kind: 'op', text: matchAt(OPERATOR, code, at) || c, line };
+  const number = isDigitCode(c) || c === DOT ? matchAt(NUMBER, code, at) : '';
+  if (number) return { kind: 'number', text: number, line, value: numberValue(number) };
+  if (c < 128) return { kind: 'op', text: code.slice(at, at + operatorLength(code, at)), line };
+  return { kind: 'op', text: matchAt(OPERATOR, code, at) || code[at], line };
+}
+
+/** Whether `i` starts a backslash that continues the line (`\` before `\n` or `\r\n`). */
+function isLineContinuation(code: string, i: number): boolean {
+  const next = code.charCodeAt(i + 1);
+  return next === NEWLINE || (next === CARRIAGE_RETURN && code.charCodeAt(i + 2) === NEWLINE);
+}
+
+function bracketChange(token: PyToken): number {
+  if (token.kind !== 'op' || token.text.length !== 1) return 0;
+  return OPENERS.includes(token.text) ? 1 : CLOSERS.includes(token.text) ? -1 : 0;
 }
 
 /** The code as statements of tokens, in order. */
@@ -104,42 +156,43 @@ export function pythonStatements(code: string): PyStatement[] {
   let depth = 0;
   let line = 1;
   let lineStart = 0;
-  const endStatement = () => {
-    if (current.length > 0) statements.push({ indent, tokens: current });
-    current = [];
-  };
   let i = 0;
   while (i < code.length) {
-    const c = code[i];
-    if (c === '\n') {
-      line++;
-      lineStart = ++i;
-      lineIndent = -1;
-      if (depth === 0) endStatement();
-    } else if (c === '#') {
-      while (i < code.length && code[i] !== '\n') i++;
-    } else if (c === '\\' && /^\r?\n/.test(code.slice(i + 1, i + 3))) {
+    const c = code.charCodeAt(i);
+    if (isBlankCode(c)) {
+      i++;
+    } else if (c === NEWLINE || (c === SEMICOLON && depth === 0)) {
+      i++;
+      if (c === NEWLINE) {
+        line++;
+        lineStart = i;
+        lineIndent = -1;
+      }
+      if (depth === 0 && current.length > 0) {
+        statements.push({ indent, tokens: current });
+        current = [];
+      }
+    } else if (c === HASH) {
+      const end = code.indexOf('\n', i);
+      i = end < 0 ? code.length : end;
+    } else if (c === BACKSLASH && isLineContinuation(code, i)) {
       i = code.indexOf('\n', i) + 1;
       line++;
       lineStart = i;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
-      i++;
-    } else if (c === ';' && depth === 0) {
-      endStatement();
-      i++;
     } else {
       if (lineIndent < 0) lineIndent = i - lineStart;
       if (current.length === 0) indent = lineIndent;
       const token = tokenAt(code, i, line);
-      if (OPENERS.includes(token.text)) depth++;
-      if (CLOSERS.includes(token.text)) depth = Math.max(0, depth - 1);
-      line += (token.text.match(/\n/g) ?? []).length;
-      if (token.kind === 'string' && token.text.includes('\n')) lineStart = i + token.text.lastIndexOf('\n') + 1;
+      depth = Math.max(0, depth + bracketChange(token));
+      for (let n = token.kind === 'string' ? token.text.indexOf('\n') : -1; n >= 0; n = token.text.indexOf('\n', n + 1)) {
+        line++;
+        lineStart = i + n + 1;
+      }
       current.push(token);
       i += token.text.length;
     }
   }
-  endStatement();
+  if (current.length > 0) statements.push({ indent, tokens: current });
   return statements;
 }
 
@@ -159,9 +212,13 @@ export function literalOf(tokens: PyToken[], start: number, end: number): Litera
     return first.text === '-' ? -number.value : number.value;
   }
   if (first.kind === 'number') return end - start === 1 ? first.value : undefined;
-  const strings = tokens.slice(start, end);
-  if (!strings.every((t) => t.kind === 'string' && typeof t.value === 'string')) return undefined;
-  return strings.map((t) => t.value).join('');
+  let joined = '';
+  for (let i = start; i < end; i++) {
+    const { kind, value } = tokens[i];
+    if (kind !== 'string' || typeof value !== 'string') return undefined;
+    joined += value;
+  }
+  return joined;
 }
 
 /** Index of the first `op` token with this text at bracket depth 0 in tokens[start, end), or -1. */
@@ -171,8 +228,7 @@ export function indexAtTopLevel(tokens: PyToken[], text: string, start: number, 
     const token = tokens[i];
     if (token.kind !== 'op') continue;
     if (depth === 0 && token.text === text) return i;
-    if (OPENERS.includes(token.text)) depth++;
-    if (CLOSERS.includes(token.text)) depth--;
+    depth += bracketChange(token);
   }
   return -1;
 }
@@ -209,10 +265,9 @@ export interface PyCall {
 function dottedNameBefore(tokens: PyToken[], open: number): string {
   let start = open - 1;
   while (isOp(tokens[start - 1], '.') && tokens[start - 2]?.kind === 'name') start -= 2;
-  return tokens
-    .slice(start, open)
-    .map((t) => t.text)
-    .join('');
+  let name = tokens[start].text;
+  for (let i = start + 1; i < open; i++) name += tokens[i].text;
+  return name;
 }
 
 function argumentOf(tokens: PyToken[], start: number, end: number, isDefinition: boolean): PyArgument {
@@ -225,15 +280,19 @@ function argumentOf(tokens: PyToken[], start: number, end: number, isDefinition:
   return { value: literalOf(tokens, start, end) };
 }
 
+/** The arguments between a call's brackets (whose inside is balanced), split at its top-level commas. */
 function argumentsBetween(tokens: PyToken[], open: number, close: number, isDefinition: boolean): PyArgument[] {
   const args: PyArgument[] = [];
   let start = open + 1;
-  while (start < close) {
-    const comma = indexAtTopLevel(tokens, ',', start, close);
-    const end = comma < 0 ? close : comma;
-    if (end > start) args.push(argumentOf(tokens, start, end, isDefinition));
-    start = end + 1;
+  let depth = 0;
+  for (let i = start; i < close; i++) {
+    const token = tokens[i];
+    if (depth === 0 && isOp(token, ',')) {
+      if (i > start) args.push(argumentOf(tokens, start, i, isDefinition));
+      start = i + 1;
+    } else depth += bracketChange(token);
   }
+  if (close > start) args.push(argumentOf(tokens, start, close, isDefinition));
   return args;
 }
 
@@ -248,17 +307,49 @@ function callOpenedAt(tokens: PyToken[], open: number): PyCall | undefined {
 export function pythonCalls(statement: PyStatement): PyCall[] {
   const { tokens } = statement;
   const calls: PyCall[] = [];
-  const open: Array<{ at: number; call?: PyCall }> = [];
-  tokens.forEach((token, at) => {
-    if (token.kind !== 'op') return;
-    if (OPENERS.includes(token.text)) {
+  const openedAt: number[] = [];
+  const openedCalls: Array<PyCall | undefined> = [];
+  for (let at = 0; at < tokens.length; at++) {
+    const change = bracketChange(tokens[at]);
+    if (change > 0) {
       const call = callOpenedAt(tokens, at);
       if (call) calls.push(call);
-      open.push({ at, call });
-    } else if (CLOSERS.includes(token.text)) {
-      const frame = open.pop();
-      if (frame?.call) frame.call.args = argumentsBetween(tokens, frame.at, at, frame.call.isDefinition);
+      openedAt.push(at);
+      openedCalls.push(call);
+    } else if (change < 0 && openedAt.length > 0) {
+      const open = openedAt.pop() as number;
+      const call = openedCalls.pop();
+      if (call) call.args = argumentsBetween(tokens, open, at, call.isDefinition);
     }
-  });
+  }
+  return calls;
+}
+
+// ---- one tokenization per script -----------------------------------------------------------------
+
+/** How many scripts' statements are kept, and up to what length a script is kept at all. */
+const SHARED_SCRIPTS = 4;
+const MAX_SHARED_CHARS = 1_000_000;
+const sharedScripts: Array<{ code: string; statements: readonly PyStatement[] }> = [];
+const sharedCalls = new WeakMap<PyStatement, readonly PyCall[]>();
+
+/**
+ * pythonStatements of one of the last few scripts read, so that the readers of a script (its
+ * hyper-parameters, seeds, data files, imports) tokenize it once. Shared: never to be changed.
+ */
+export function sharedPythonStatements(code: string): readonly PyStatement[] {
+  const index = sharedScripts.findIndex((script) => script.code === code);
+  if (index >= 0) return sharedScripts[index].statements;
+  const statements = pythonStatements(code);
+  if (code.length > MAX_SHARED_CHARS) return statements;
+  if (sharedScripts.length >= SHARED_SCRIPTS) sharedScripts.shift();
+  sharedScripts.push({ code, statements });
+  return statements;
+}
+
+/** pythonCalls of a statement, computed once per statement. Shared: never to be changed. */
+export function sharedPythonCalls(statement: PyStatement): readonly PyCall[] {
+  let calls = sharedCalls.get(statement);
+  if (!calls) sharedCalls.set(statement, (calls = pythonCalls(statement)));
   return calls;
 }

@@ -76,28 +76,8 @@ export interface ExperimentRecord {
   error?: string;
 }
 
-/** What the run's measurements say about the task's goal, by MLAgentBench's success rule. */
-export interface Verdict {
-  verdict: 'improved' | 'not improved' | 'not measured';
-  metric: string | null;
-  higherIsBetter: boolean | null;
-  baseline: number | null;
-  final: number | null;
-  /** (final − baseline) / |baseline|, sign flipped when lower is better */
-  change: number | null;
-  /** the success rule in words */
-  rule: string;
-  /** why it is 'not measured', or which experiments the numbers come from */
-  reason: string;
-}
-
-/** A number the run states as a result that no experiment measured. */
-export interface UnverifiedClaim {
-  /** the number as written, e.g. "0.99" or "97 %" */
-  text: string;
-  value: number;
-  /** where it was written */
-  where: 'final answer' | 'research plan';
-  /** the words around it */
-  context: string;
-}
+/**
+ * What the run's measurements say about the task's goal (by MLAgentBench's success rule), and a
+ * number the run states as a result that no experiment measured: the sidebar shows them as they are.
+ */
+export type { VerdictView as Verdict, UnverifiedClaimView as UnverifiedClaim } from '../../shared/viewModels';

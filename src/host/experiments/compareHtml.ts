@@ -27,7 +27,7 @@ td.name { color: var(--vscode-foreground); }
 td.name .note { display: block; font-weight: normal; font-size: .85em; color: var(--muted); }
 td.same { color: var(--muted); }
 td.num, td.diff { font-variant-numeric: tabular-nums; }
-td.diff { color: var(--muted); white-space: nowrap; }
+td.diff { color: var(--muted); }
 td.short { white-space: nowrap; }
 tr.changed td.name { font-weight: 600; }
 td.better { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); font-weight: 600; }
@@ -37,8 +37,13 @@ code { font-family: var(--vscode-editor-font-family, monospace); font-size: .92e
 p.note { color: var(--muted); margin-top: 14px; }
 `;
 
+/** Long dotted names (`train_test_split.random_state`) may wrap after a dot or an underscore. */
+function breakable(name: string): string {
+  return escapeHtml(name).replace(/([._/])(?=.)/g, '$1<wbr>');
+}
+
 /** values this short stay on one line */
-const SHORT = 24;
+const SHORT = 18;
 
 function cell(row: CompareRow, side: 'left' | 'right'): string {
   const text = row[side];
@@ -51,7 +56,7 @@ function cell(row: CompareRow, side: 'left' | 'right'): string {
 function sectionHtml(section: CompareSection): string {
   const head = `<tr><th colspan="4" scope="colgroup">${escapeHtml(section.title)}</th></tr>`;
   const rows = section.rows.length
-    ? section.rows.map((row) => `<tr${row.changed ? ' class="changed"' : ''}><td class="name">${escapeHtml(row.name)}${row.note ? `<span class="note">${escapeHtml(row.note)}</span>` : ''}</td>${cell(row, 'left')}${cell(row, 'right')}<td class="diff">${escapeHtml(row.difference)}</td></tr>`)
+    ? section.rows.map((row) => `<tr${row.changed ? ' class="changed"' : ''}><td class="name">${breakable(row.name)}${row.note ? `<span class="note">${escapeHtml(row.note)}</span>` : ''}</td>${cell(row, 'left')}${cell(row, 'right')}<td class="diff">${escapeHtml(row.difference)}</td></tr>`)
     : [`<tr><td colspan="4" class="empty">${escapeHtml(section.empty)}</td></tr>`];
   return `<tbody class="section">${head}</tbody><tbody>${rows.join('')}</tbody>`;
 }
