@@ -98,7 +98,7 @@ describe('reading the run folders', () => {
 
 describe('the words of the view', () => {
   it('names runs by their goal and verdict', () => {
-    assert.equal(runLabel(run), 'Raise the test accuracy of classify.py on the d…');
+    assert.equal(runLabel(run), 'Raise the test accuracy of classify.py…');
     assert.equal(runLabel({ id: RUN_ID, startedAt: '2026-11-20T09:15:51.204Z' }).startsWith(`${RUN_ID} · 2026-11-`), true);
     assert.equal(runDescription(run, { running: false }), 'improved 0.7139 → 0.9722 (+36 %)');
     assert.equal(runDescription(run, { running: true }), 'running');
@@ -240,7 +240,7 @@ describe('the comparison', () => {
     const model = compareModel(other, side(3));
     assert.match(model.title, /^Compare #1 \(2026-11-2\d \d\d:\d\d\) ↔ #3 \(2026-11-2\d \d\d:\d\d\)$/);
     assert.equal(model.sections[0].rows[0].name, 'Run');
-    assert.match(model.left.run, /^Raise the test accuracy of classify\.py on the d… · 2026-11-21 \d\d:\d\d$/);
+    assert.match(model.left.run, /^Raise the test accuracy of classify\.py… · 2026-11-21 \d\d:\d\d$/);
   });
 
   it('renders a page with no script, its style under the nonce, the text escaped', () => {

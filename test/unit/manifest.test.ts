@@ -83,7 +83,7 @@ describe('package.json settings match the config schema', () => {
 });
 
 describe('package.json commands', () => {
-  const palette = ['Start Task', 'Stop Task', 'Accept Edit', 'Reject Edit', 'Set API Key', 'Select Models', 'Open Run Log', 'Resume Run'];
+  const palette = ['Start Task', 'Stop Task', 'Accept Edit', 'Reject Edit', 'Set API Key', 'Select Models', 'Open Run Log', 'Resume Run', 'Compare Experiments', 'Restore Experiment Code'];
 
   it('puts every command in the BudgetML category', () => {
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'BudgetML', c.command);

@@ -1,5 +1,5 @@
 import { keyedWithRepeats, statementHyperParams, type HyperParamEntry } from './hyperParams';
-import { sharedPythonCalls, sharedPythonStatements, type PyCall, type PyStatement } from './pythonTokens';
+import { sharedPythonScript, type PyCall, type PyStatement } from './pythonTokens';
 import type { Literal } from './types';
 
 /** Facts about a Python script that an experiment record keeps: its seeds, imports and data files. */
@@ -14,9 +14,9 @@ function isSeedEntry([name]: HyperParamEntry): boolean {
   return SEED_NAME.test(name.slice(name.lastIndexOf('.') + 1));
 }
 
-function addStatementSeeds(statement: PyStatement, seeds: HyperParamEntry[]): void {
-  for (const entry of statementHyperParams(statement)) if (isSeedEntry(entry)) seeds.push(entry);
-  for (const call of sharedPythonCalls(statement)) {
+function addStatementSeeds(statement: PyStatement, calls: readonly PyCall[], seeds: HyperParamEntry[]): void {
+  for (const entry of statementHyperParams(statement, calls)) if (isSeedEntry(entry)) seeds.push(entry);
+  for (const call of calls) {
     const first = call.args[0];
     if (call.isDefinition || !SEED_CALLS.has(call.name) || !first || first.name !== undefined || typeof first.value !== 'number') continue;
     seeds.push([call.callee, first.value]);
@@ -29,7 +29,8 @@ function addStatementSeeds(statement: PyStatement, seeds: HyperParamEntry[]): vo
  */
 export function findSeeds(code: string): Record<string, Literal> {
   const seeds: HyperParamEntry[] = [];
-  for (const statement of sharedPythonStatements(code)) addStatementSeeds(statement, seeds);
+  const { statements, calls } = sharedPythonScript(code);
+  statements.forEach((statement, i) => addStatementSeeds(statement, calls[i], seeds));
   return keyedWithRepeats(seeds);
 }
 
@@ -44,7 +45,7 @@ function importStatementModules(statement: PyStatement): string[] {
 
 /** Top-level module names imported at indentation 0 (`import a.b as x, c` → a, c), sorted, no relative imports. */
 export function importedModules(code: string): string[] {
-  return [...new Set(sharedPythonStatements(code).flatMap(importStatementModules))].sort();
+  return [...new Set(sharedPythonScript(code).statements.flatMap(importStatementModules))].sort();
 }
 
 const DATA_EXTENSIONS = new Set(
@@ -74,9 +75,9 @@ function joinedPath(call: PyCall): string | undefined {
 }
 
 /** Adds a statement's string literals, then the paths its `os.path.join` calls build, to `strings`. */
-function addStatementStrings(statement: PyStatement, strings: string[]): void {
+function addStatementStrings(statement: PyStatement, calls: readonly PyCall[], strings: string[]): void {
   for (const { kind, value } of statement.tokens) if (kind === 'string' && typeof value === 'string') strings.push(value);
-  for (const call of sharedPythonCalls(statement)) {
+  for (const call of calls) {
     const path = joinedPath(call);
     if (path !== undefined) strings.push(path);
   }
@@ -89,6 +90,7 @@ function addStatementStrings(statement: PyStatement, strings: string[]): void {
  */
 export function namedDataFiles(code: string): string[] {
   const strings: string[] = [];
-  for (const statement of sharedPythonStatements(code)) addStatementStrings(statement, strings);
+  const { statements, calls } = sharedPythonScript(code);
+  statements.forEach((statement, i) => addStatementStrings(statement, calls[i], strings));
   return [...new Set(strings.filter(looksLikeDataPath).map(normalizedPath))].sort();
 }

@@ -1,4 +1,4 @@
-import { assignedLiteral, sharedPythonCalls, sharedPythonStatements, type PyCall, type PyStatement } from './pythonTokens';
+import { assignedLiteral, sharedPythonScript, type PyCall, type PyStatement } from './pythonTokens';
 import type { Literal } from './types';
 
 /**
@@ -40,11 +40,14 @@ function addCallHyperParams(call: PyCall, found: HyperParamEntry[]): void {
   for (const { name, value } of call.args) if (name && value !== undefined) found.push([`${call.name}.${name}`, value]);
 }
 
-/** The hyper-parameters one statement sets, in order, with repeated names left as they are (added to `found`). */
-export function statementHyperParams(statement: PyStatement, found: HyperParamEntry[] = []): HyperParamEntry[] {
+/**
+ * The hyper-parameters one statement (whose calls are `calls`) sets, in order, with repeated names left
+ * as they are, added to `found`.
+ */
+export function statementHyperParams(statement: PyStatement, calls: readonly PyCall[], found: HyperParamEntry[] = []): HyperParamEntry[] {
   const assigned = assignedLiteral(statement);
   if (assigned) found.push(assigned);
-  for (const call of sharedPythonCalls(statement)) addCallHyperParams(call, found);
+  for (const call of calls) addCallHyperParams(call, found);
   return found;
 }
 
@@ -62,7 +65,8 @@ export function keyedWithRepeats(entries: HyperParamEntry[]): Record<string, Lit
 
 export function extractHyperParams(code: string): Record<string, Literal> {
   const found: HyperParamEntry[] = [];
-  for (const statement of sharedPythonStatements(code)) statementHyperParams(statement, found);
+  const { statements, calls } = sharedPythonScript(code);
+  statements.forEach((statement, i) => statementHyperParams(statement, calls[i], found));
   return keyedWithRepeats(found);
 }
 

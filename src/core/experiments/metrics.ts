@@ -42,14 +42,16 @@ function trimPunctuation(key: string): string {
   return key.slice(start, end);
 }
 
-const normalizedKeys = new Map<string, string | undefined>();
+/** Keys already normalized; null for text that is no key. */
+const normalizedKeys = new Map<string, string | null>();
 
 /** The key as stored (lower case, single spaces, no punctuation at the ends), or undefined when it is no key. */
 export function normalizeMetricKey(raw: string): string | undefined {
-  if (normalizedKeys.has(raw)) return normalizedKeys.get(raw);
+  const known = normalizedKeys.get(raw);
+  if (known !== undefined) return known ?? undefined;
   const key = keyOf(raw);
   if (normalizedKeys.size >= 10_000) normalizedKeys.clear();
-  normalizedKeys.set(raw, key);
+  normalizedKeys.set(raw, key ?? null);
   return key;
 }
 
@@ -62,15 +64,21 @@ function keyOf(raw: string): string | undefined {
 const LONE_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 function loneNumber(line: string): number | undefined {
-  const value = LONE_NUMBER.test(line) ? Number(line) : NaN;
+  const first = line.charCodeAt(0);
+  const mayBeNumber = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46;
+  const value = mayBeNumber && LONE_NUMBER.test(line) ? Number(line) : NaN;
   return Number.isFinite(value) ? value : undefined;
 }
 
 // ---- lines that are no metrics, and progress-bar debris --------------------------------------------
 
-/** A traceback's frame or first line, a warning, the error ending a traceback, a lone path. */
-const NOISE_LINE =
-  /^File "[^"]*", line \d+|^Traceback \(most recent call last\)|\b[A-Z]\w*Warning\b:|^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Interrupt)\b|^(?:\/|~\/|\.\.?\/|[A-Za-z]:\\)\S*$/;
+/** A traceback's frame or first line, the error ending a traceback, a lone path (all at the start). */
+const NOISE_START =
+  /^(?:File "[^"]*", line \d+|Traceback \(most recent call last\)|(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Interrupt)\b|(?:\/|~\/|\.\.?\/|[A-Za-z]:\\)\S*$)/;
+/** A warning, anywhere in the line. */
+const WARNING = /\b[A-Z]\w*Warning\b:/;
+
+const isNoiseLine = (line: string) => NOISE_START.test(line) || (line.includes('Warning') && WARNING.test(line));
 
 /** Text that holds numbers but no metrics, each with a cheap test of whether the line may hold it. */
 const DEBRIS: Array<[mark: string, pattern: RegExp]> = [
@@ -80,8 +88,22 @@ const DEBRIS: Array<[mark: string, pattern: RegExp]> = [
   ['[', /\[[=>.]{2,}\]/g], // Keras bar: [=====>.......]
 ];
 
+/** `text.replace(pattern, ' | ')` for a global pattern that never matches empty text, without a runtime call when nothing matches. */
+function replacedByBar(text: string, pattern: RegExp): string {
+  pattern.lastIndex = 0;
+  let replaced = '';
+  let from = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    replaced += `${text.slice(from, match.index)} | `;
+    from = pattern.lastIndex;
+  }
+  return from === 0 ? text : replaced + text.slice(from);
+}
+
 function withoutDebris(line: string): string {
-  return DEBRIS.reduce((text, [mark, pattern]) => (text.includes(mark) ? text.replace(pattern, ' | ') : text), line);
+  let text = line;
+  for (const [mark, pattern] of DEBRIS) if (text.includes(mark)) text = replacedByBar(text, pattern);
+  return text;
 }
 
 // ---- JSON objects and Python dicts ---------------------------------------------------------------
@@ -137,196 +159,325 @@ function objectMetrics(line: string): MetricValue[] | undefined {
 
 // ---- key/value pairs -------------------------------------------------------------------------------
 
-type TokenKind = 'word' | 'number' | 'counter' | 'separator' | 'delimiter';
-
-interface LineToken {
-  kind: TokenKind;
-  text: string;
-  /** numbers: the value (NaN for nan/inf); counters: the count before the slash */
-  value: number;
-  percent: boolean;
-  /** where the token starts and ends in its line */
-  start: number;
-  end: number;
-}
-
 /** A line may hold a pair only with a number after a separator, a counter, or a progress word. */
 const MAY_HOLD_PAIR = /(?:=|:\s)\s*[-+.\d]|\d\/\d|\b(?:epoch|step|iter|iteration|batch|round|fold|trial)s?\b/i;
-const COUNTER = /^\d+\/\d+$/;
-const NUMBER = /^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$/;
-const THOUSANDS_SO_FAR = /^[-+]?\d{1,3}(?:,\d{3})*$/;
-const THREE_DIGITS_NEXT = /^\d{3}(?!\d)/;
 const NON_FINITE_WORD = /^[-+]?(?:nan|inf|infinity)$/i;
+/** Whether a word starting with this character may be NON_FINITE_WORD: a sign, n, N, i or I. */
+const mayBeNonFinite = (first: number) => first === 43 || first === 45 || (first | 32) === 110 || (first | 32) === 105;
+
+/** Token kinds: words, numbers (PERCENT: followed by `%`), counters (`3/10`), separators (`=`, `: `), delimiters. */
+const WORD = 0;
+const NUMBER = 1;
+const PERCENT = 2;
+const COUNTER = 3;
+const SEPARATOR = 4;
+const DELIMITER = 5;
 
 /** Character classes of the line lexer (ASCII only; everything else is part of words). */
-const SPACE = 1;
-const DELIMITER = 2;
-const EQUALS = 3;
-const COLON = 4;
+const SPACE_CHAR = 1;
+const DELIMITER_CHAR = 2;
+const EQUALS_CHAR = 3;
+const COLON_CHAR = 4;
 const CHAR_CLASS = new Uint8Array(128);
-for (const c of ' \t\n\r\f\v') CHAR_CLASS[c.charCodeAt(0)] = SPACE;
-for (const c of ',;|[](){}') CHAR_CLASS[c.charCodeAt(0)] = DELIMITER;
-CHAR_CLASS[61] = EQUALS;
-CHAR_CLASS[58] = COLON;
+for (const c of ' \t\n\r\f\v') CHAR_CLASS[c.charCodeAt(0)] = SPACE_CHAR;
+for (const c of ',;|[](){}') CHAR_CLASS[c.charCodeAt(0)] = DELIMITER_CHAR;
+CHAR_CLASS[61] = EQUALS_CHAR;
+CHAR_CLASS[58] = COLON_CHAR;
 
 function classAt(line: string, at: number): number {
   const code = line.charCodeAt(at);
   return code < 128 ? CHAR_CLASS[code] : 0;
 }
 
-/** `:` is a separator before a space or at the end (`loss: 0.3`), part of a word otherwise (`cuda:0`, `00:12`). */
-const isColonSeparator = (line: string, at: number) => classAt(line, at) === COLON && (at + 1 >= line.length || classAt(line, at + 1) === SPACE);
+const isDigitAt = (line: string, at: number) => {
+  const code = line.charCodeAt(at);
+  return code >= 48 && code <= 57;
+};
 
+/** `:` is a separator before a space or at the end (`loss: 0.3`), part of a word otherwise (`cuda:0`, `00:12`). */
+const isColonSeparator = (line: string, at: number) => classAt(line, at) === COLON_CHAR && (at + 1 >= line.length || classAt(line, at + 1) === SPACE_CHAR);
+
+/** Where the word at `start` ends: at a space, a delimiter, `=` or a separating `:` (every class but 0 may end it). */
 function wordEnd(line: string, start: number): number {
   let at = start;
   for (; at < line.length; at++) {
-    const charClass = classAt(line, at);
-    if (charClass === SPACE || charClass === DELIMITER || charClass === EQUALS || isColonSeparator(line, at)) break;
+    const code = line.charCodeAt(at);
+    if (code < 128 && CHAR_CLASS[code] !== 0 && (code !== 58 || isColonSeparator(line, at))) break;
   }
   return at;
 }
 
+/** Where the digits starting at `at` end. */
+function digitsEnd(line: string, at: number, end: number): number {
+  while (at < end && isDigitAt(line, at)) at++;
+  return at;
+}
+
+/** Whether line[start, end) is `[-+]?\d{1,3}(,\d{3})*`: a number with thousands separators so far. */
+function isThousandsSoFar(line: string, start: number, end: number): boolean {
+  const first = line.charCodeAt(start);
+  const at = first === 43 || first === 45 ? start + 1 : start;
+  const groups = digitsEnd(line, at, end);
+  if (groups === at || groups - at > 3) return false;
+  for (let comma = groups; comma < end; comma += 4) {
+    if (line.charCodeAt(comma) !== 44 || comma + 4 > end || digitsEnd(line, comma + 1, comma + 4) !== comma + 4) return false;
+  }
+  return true;
+}
+
+/** Whether three digits, and no fourth, follow the comma at `comma`. */
+const threeDigitsAfter = (line: string, comma: number) => digitsEnd(line, comma + 1, comma + 5) === comma + 4;
+
 /** The end of the word at `start`, taking `7,504` and `1,234,567.5` as one number. */
 function wordWithThousandsEnd(line: string, start: number): number {
   let end = wordEnd(line, start);
-  while (line.charCodeAt(end) === 44 && THREE_DIGITS_NEXT.test(line.slice(end + 1, end + 5)) && THOUSANDS_SO_FAR.test(line.slice(start, end))) {
-    end = wordEnd(line, end + 1);
-  }
+  while (line.charCodeAt(end) === 44 && threeDigitsAfter(line, end) && isThousandsSoFar(line, start, end)) end = wordEnd(line, end + 1);
   return end;
 }
 
-function hasAlphanumeric(text: string): boolean {
-  for (const c of text) if (isAlphanumeric(c)) return true;
+/** Where the integer part (thousands or not) and fraction of a number starting at `at` end, or -1 when there is none. */
+function mantissaEnd(line: string, at: number, end: number): number {
+  const integerEnd = digitsEnd(line, at, end);
+  if (integerEnd > at && integerEnd - at <= 3 && line.charCodeAt(integerEnd) === 44 && integerEnd < end) {
+    let groupsEnd = integerEnd;
+    for (; groupsEnd < end && line.charCodeAt(groupsEnd) === 44; groupsEnd += 4) {
+      if (groupsEnd + 4 > end || digitsEnd(line, groupsEnd + 1, groupsEnd + 4) !== groupsEnd + 4) return -1;
+    }
+    if (groupsEnd >= end || line.charCodeAt(groupsEnd) !== 46) return groupsEnd;
+    const fractionEnd = digitsEnd(line, groupsEnd + 1, end);
+    return fractionEnd > groupsEnd + 1 ? fractionEnd : -1;
+  }
+  if (integerEnd >= end || line.charCodeAt(integerEnd) !== 46) return integerEnd > at ? integerEnd : -1;
+  const fractionEnd = digitsEnd(line, integerEnd + 1, end);
+  return integerEnd > at || fractionEnd > integerEnd + 1 ? fractionEnd : -1;
+}
+
+/** Whether line[start, end) is a number: `[-+]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.?\d*|\.\d+)([eE][-+]?\d+)?%?`. */
+function isNumberText(line: string, start: number, end: number): boolean {
+  const sign = line.charCodeAt(start);
+  const first = sign === 43 || sign === 45 ? start + 1 : start;
+  const last = end > first && line.charCodeAt(end - 1) === 37 ? end - 1 : end; // without a final %
+  let at = mantissaEnd(line, first, last);
+  if (at < 0) return false;
+  if (at < last && (line.charCodeAt(at) | 32) === 101) {
+    const exponentSign = line.charCodeAt(at + 1);
+    const digits = exponentSign === 43 || exponentSign === 45 ? at + 2 : at + 1;
+    at = digitsEnd(line, digits, last);
+    if (at === digits) return false;
+  }
+  return at === last;
+}
+
+/** Whether line[start, end) is a counter: `\d+/\d+`. */
+function isCounterText(line: string, start: number, end: number): boolean {
+  const slash = digitsEnd(line, start, end);
+  return slash > start && line.charCodeAt(slash) === 47 && slash + 1 < end && digitsEnd(line, slash + 1, end) === end;
+}
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * The value of the number line[start, end) as isNumberText accepts it (commas and `%` ignored). Up to
+ * 15 digits and no exponent, it is read by hand: an integer below 2^53 divided by an exact power of ten
+ * rounds exactly as Number() does. Anything else goes to Number().
+ */
+function numberValue(line: string, start: number, end: number): number {
+  let mantissa = 0;
+  let digits = 0;
+  let decimals = -1;
+  for (let at = start; at < end; at++) {
+    const code = line.charCodeAt(at);
+    if (code >= 48 && code <= 57) {
+      mantissa = mantissa * 10 + (code - 48);
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (code === 46) decimals = 0;
+    else if (code !== 44 && code !== 37 && (code !== 43 && code !== 45 || at !== start)) return Number(line.slice(start, end).replace(/[,%]/g, ''));
+  }
+  if (digits > 15) return Number(line.slice(start, end).replace(/[,%]/g, ''));
+  const value = decimals > 0 ? mantissa / POWERS_OF_TEN[decimals] : mantissa;
+  return line.charCodeAt(start) === 45 ? -value : value;
+}
+
+function hasAlphanumeric(line: string, start: number, end: number): boolean {
+  for (let at = start; at < end; at++) {
+    const code = line.charCodeAt(at);
+    if (code >= 128) {
+      for (const c of line.slice(at, end)) if (isAlphanumeric(c)) return true;
+      return false;
+    }
+    if ((code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122)) return true;
+  }
   return false;
 }
 
-function token(kind: TokenKind, text: string, start: number, value = NaN, percent = false): LineToken {
-  return { kind, text, value, percent, start, end: start + text.length };
-}
+/**
+ * The tokens of one line as parallel arrays (no object per token): kind, where the token starts and ends
+ * in the line, and the value of a number or counter (the count before the slash; NaN for nan/inf and
+ * for other kinds). One instance is read into line after line.
+ */
+class LineTokens {
+  text = '';
+  count = 0;
+  /** whether the line looks like a progress line (where `key value` pairs count) */
+  isProgress = false;
+  private hasCounter = false;
+  readonly kinds: number[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly values: number[] = [];
 
-function wordToken(text: string, start: number): LineToken {
-  const first = text.charCodeAt(0);
-  const numeric = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46;
-  if (numeric && COUNTER.test(text)) return token('counter', text, start, Number(text.slice(0, text.indexOf('/'))));
-  if (numeric && NUMBER.test(text)) {
-    const percent = text.endsWith('%');
-    return token('number', text, start, Number(percent || text.includes(',') ? text.replace(/[,%]/g, '') : text), percent);
-  }
-  if (text.length <= 9 && NON_FINITE_WORD.test(text)) return token('number', text, start);
-  return token(hasAlphanumeric(text) ? 'word' : 'delimiter', text, start);
-}
-
-/** The line's words, numbers, counters (`3/10`), separators (`=`, `: `) and delimiters; `97.5 %` is one number. */
-function lineTokens(line: string): LineToken[] {
-  const tokens: LineToken[] = [];
-  let at = 0;
-  while (at < line.length) {
-    const charClass = classAt(line, at);
-    let end = at + 1;
-    if (charClass === SPACE) {
+  /** Reads the line's words, numbers, counters, separators and delimiters; `97.5 %` is one number. */
+  read(text: string): this {
+    this.text = text;
+    this.count = 0;
+    this.hasCounter = false;
+    let at = 0;
+    while (at < text.length) {
+      const charClass = classAt(text, at);
+      let end = at + 1;
+      if (charClass === 0) this.pushWord(at, (end = wordWithThousandsEnd(text, at)));
+      else if (charClass === EQUALS_CHAR) {
+        while (classAt(text, end) === EQUALS_CHAR) end++;
+        this.push(end - at === 1 ? SEPARATOR : DELIMITER, at, end);
+      } else if (charClass === DELIMITER_CHAR) this.push(DELIMITER, at, end);
+      else if (isColonSeparator(text, at)) this.push(SEPARATOR, at, end);
+      else if (charClass !== SPACE_CHAR) this.pushWord(at, (end = wordWithThousandsEnd(text, at)));
       at = end;
-      continue;
     }
-    if (charClass === EQUALS) while (classAt(line, end) === EQUALS) end++;
-    else if (charClass !== DELIMITER && !isColonSeparator(line, at)) end = wordWithThousandsEnd(line, at);
-    const text = line.slice(at, end);
-    const previous = tokens[tokens.length - 1];
-    if (text === '%' && previous?.kind === 'number' && !previous.percent && at - previous.end <= 1) previous.percent = true;
-    else if (charClass === DELIMITER) tokens.push(token('delimiter', text, at));
-    else if (charClass === EQUALS || isColonSeparator(line, at)) tokens.push(token(text.length === 1 ? 'separator' : 'delimiter', text, at));
-    else tokens.push(wordToken(text, at));
-    at = end;
+    this.isProgress = this.hasCounter || PROGRESS_LINE.test(text);
+    return this;
   }
-  return tokens;
+
+  is(at: number, kind: number): boolean {
+    return at >= 0 && at < this.count && this.kinds[at] === kind;
+  }
+
+  isNumber(at: number): boolean {
+    return this.is(at, NUMBER) || this.is(at, PERCENT);
+  }
+
+  /** Whether tokens[at] is the one-character delimiter `delimiter`. */
+  isDelimiter(at: number, delimiter: string): boolean {
+    return this.is(at, DELIMITER) && this.ends[at] - this.starts[at] === 1 && this.text[this.starts[at]] === delimiter;
+  }
+
+  textOf(at: number): string {
+    return this.text.slice(this.starts[at], this.ends[at]);
+  }
+
+  private push(kind: number, start: number, end: number, value = NaN): void {
+    const at = this.count++;
+    this.kinds[at] = kind;
+    this.starts[at] = start;
+    this.ends[at] = end;
+    this.values[at] = value;
+  }
+
+  private pushWord(start: number, end: number): void {
+    const { text } = this;
+    const first = text.charCodeAt(start);
+    const last = this.count - 1;
+    if (first === 37 && end - start === 1 && this.is(last, NUMBER) && start - this.ends[last] <= 1) {
+      this.kinds[last] = PERCENT; // `97.5 %`
+      return;
+    }
+    const numeric = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46;
+    if (numeric && isCounterText(text, start, end)) {
+      this.push(COUNTER, start, end, numberValue(text, start, text.indexOf('/', start)));
+      this.hasCounter = true;
+    } else if (numeric && isNumberText(text, start, end)) {
+      this.push(text.charCodeAt(end - 1) === 37 ? PERCENT : NUMBER, start, end, numberValue(text, start, end));
+    } else if (mayBeNonFinite(first) && end - start <= 9 && NON_FINITE_WORD.test(text.slice(start, end))) this.push(NUMBER, start, end);
+    else this.push(hasAlphanumeric(text, start, end) ? WORD : DELIMITER, start, end);
+  }
 }
 
 const PROGRESS_WORD = /^(?:epoch|step|iter|iteration|batch|round|fold|trial)s?$/;
 const PROGRESS_LINE = /^\W*(?:epoch|step|iter|iteration)\b/i;
 
-/** A line as tokens, and whether it looks like a progress line (where `key value` pairs count). */
-interface TokenizedLine {
-  text: string;
-  tokens: LineToken[];
-  isProgress: boolean;
-}
-
-const isWord = (t: LineToken | undefined) => t?.kind === 'word';
-const isDelimiter = (t: LineToken | undefined, text: string) => t?.kind === 'delimiter' && t.text === text;
-const endsSentence = (word: string) => '.!?'.includes(word[word.length - 1]);
+/** Whether the word tokens[at] ends a sentence (so it cannot start a key). */
+const endsSentence = (line: LineTokens, at: number) => '.!?'.includes(line.text[line.ends[at] - 1]);
 
 /** The words just before tokens[end] (with a `(group)` right before it), back to anything that is no word. */
-function keyBefore({ text, tokens }: TokenizedLine, end: number): string | undefined {
+function keyBefore(line: LineTokens, end: number): string | undefined {
   const last = end - 1;
   let at = last;
-  if (isDelimiter(tokens[at], ')') && isWord(tokens[at - 1])) {
+  if (line.isDelimiter(at, ')') && line.is(at - 1, WORD)) {
     let open = at - 1;
-    while (isWord(tokens[open]) && at - open <= MAX_KEY_WORDS) open--;
-    if (!isDelimiter(tokens[open], '(') || !isWord(tokens[open - 1])) return undefined;
+    while (line.is(open, WORD) && at - open <= MAX_KEY_WORDS) open--;
+    if (!line.isDelimiter(open, '(') || !line.is(open - 1, WORD)) return undefined;
     at = open - 1;
   }
   let first = -1;
-  for (let words = 0; isWord(tokens[at]) && words <= MAX_KEY_WORDS; words++, at--) {
-    if (words > 0 && endsSentence(tokens[at].text)) break;
+  for (let words = 0; line.is(at, WORD) && words <= MAX_KEY_WORDS; words++, at--) {
+    if (words > 0 && endsSentence(line, at)) break;
     first = at;
   }
-  return first < 0 ? undefined : normalizeMetricKey(text.slice(tokens[first].start, tokens[last].end));
+  return first < 0 ? undefined : normalizeMetricKey(line.text.slice(line.starts[first], line.ends[last]));
 }
 
 /** The value after a separator: a number, or a counter (`9891/10000 (99%)` → 99, a step's `3/10` → 3). */
-function valueAfter(tokens: LineToken[], at: number, key: string): number | undefined {
-  const token = tokens[at];
-  if (token?.kind === 'number') return token.value;
-  if (token?.kind !== 'counter') return undefined;
-  const percent = tokens[at + 2];
-  if (isDelimiter(tokens[at + 1], '(') && percent?.percent && isDelimiter(tokens[at + 3], ')')) return percent.value;
-  return PROGRESS_WORD.test(key.slice(key.lastIndexOf(' ') + 1)) ? token.value : undefined;
+function valueAfter(line: LineTokens, at: number, key: string): number | undefined {
+  if (line.isNumber(at)) return line.values[at];
+  if (!line.is(at, COUNTER)) return undefined;
+  if (line.isDelimiter(at + 1, '(') && line.is(at + 2, PERCENT) && line.isDelimiter(at + 3, ')')) return line.values[at + 2];
+  return PROGRESS_WORD.test(key.slice(key.lastIndexOf(' ') + 1)) ? line.values[at] : undefined;
 }
 
 /**
  * `key value` without a separator: on a progress line any words (`loss 0.52`, `Epoch 3/10`,
  * `Epoch [3/10]`), elsewhere only a progress word right before the number (`… at step 500`).
  */
-function bareValueKey(line: TokenizedLine, at: number): string | undefined {
-  const { tokens, isProgress } = line;
-  const token = tokens[at];
-  if ((token.kind !== 'number' && token.kind !== 'counter') || tokens[at - 1]?.kind === 'separator') return undefined;
-  const keyEnd = isDelimiter(tokens[at - 1], '[') && token.kind === 'counter' ? at - 1 : at;
-  const key = isProgress ? keyBefore(line, keyEnd) : normalizeMetricKey(isWord(tokens[keyEnd - 1]) ? tokens[keyEnd - 1].text : '');
+function bareValueKey(line: LineTokens, at: number): string | undefined {
+  const isCounter = line.is(at, COUNTER);
+  if ((!isCounter && !line.isNumber(at)) || line.is(at - 1, SEPARATOR)) return undefined;
+  const keyEnd = isCounter && line.isDelimiter(at - 1, '[') ? at - 1 : at;
+  if (!line.isProgress && !line.is(keyEnd - 1, WORD)) return undefined;
+  const key = line.isProgress ? keyBefore(line, keyEnd) : normalizeMetricKey(line.textOf(keyEnd - 1));
   const isProgressKey = key !== undefined && PROGRESS_WORD.test(key);
-  return isProgressKey || (isProgress && key !== undefined && token.kind === 'number') ? key : undefined;
+  return isProgressKey || (line.isProgress && key !== undefined && !isCounter) ? key : undefined;
 }
 
-function metricAt(line: TokenizedLine, at: number): MetricValue | undefined {
-  const { tokens } = line;
-  if (tokens[at].kind === 'separator') {
+function metricAt(line: LineTokens, at: number): MetricValue | undefined {
+  if (line.is(at, SEPARATOR)) {
     const name = keyBefore(line, at);
-    const value = name === undefined ? undefined : valueAfter(tokens, at + 1, name);
+    const value = name === undefined ? undefined : valueAfter(line, at + 1, name);
     return name !== undefined && value !== undefined ? { name, value } : undefined;
   }
   const name = bareValueKey(line, at);
-  return name === undefined ? undefined : { name, value: tokens[at].value };
+  return name === undefined ? undefined : { name, value: line.values[at] };
 }
 
-function pairMetrics(text: string): MetricValue[] {
-  const tokens = lineTokens(text);
-  const line = { text, tokens, isProgress: PROGRESS_LINE.test(text) || tokens.some((t) => t.kind === 'counter') };
-  const found: MetricValue[] = [];
-  for (let at = 0; at < tokens.length; at++) {
-    const kind = tokens[at].kind;
-    const metric = kind === 'word' || kind === 'delimiter' ? undefined : metricAt(line, at);
+/** The one LineTokens, read into by each line in turn (reading a line never reads another meanwhile). */
+const lineTokens = new LineTokens();
+
+function addPairMetrics(text: string, found: MetricValue[]): void {
+  const line = lineTokens.read(text);
+  for (let at = 0; at < line.count; at++) {
+    const kind = line.kinds[at];
+    const metric = kind === WORD || kind === DELIMITER ? undefined : metricAt(line, at);
     if (metric && Number.isFinite(metric.value)) found.push(metric);
   }
-  return found;
+}
+
+/** Adds the metrics of one line of output to `found`. */
+function addLineMetrics(raw: string, found: MetricValue[]): void {
+  const line = raw.trim();
+  if (line.length > MAX_METRIC_LINE_CHARS || !/\d/.test(line) || isNoiseLine(line)) return;
+  const fromObject = line.startsWith('{') && line.endsWith('}') ? objectMetrics(line) : undefined;
+  if (fromObject) found.push(...fromObject);
+  else {
+    const cleaned = withoutDebris(line);
+    if (MAY_HOLD_PAIR.test(cleaned)) addPairMetrics(cleaned, found);
+  }
 }
 
 /** The metrics of one line of output (a lone number gives none: only the last line's is the score). */
 export function parseMetricLine(raw: string): MetricValue[] {
-  const line = raw.trim();
-  if (line.length > MAX_METRIC_LINE_CHARS || !/\d/.test(line) || NOISE_LINE.test(line)) return [];
-  const fromObject = line.startsWith('{') && line.endsWith('}') ? objectMetrics(line) : undefined;
-  if (fromObject) return fromObject;
-  const cleaned = withoutDebris(line);
-  return MAY_HOLD_PAIR.test(cleaned) ? pairMetrics(cleaned) : [];
+  const found: MetricValue[] = [];
+  addLineMetrics(raw, found);
+  return found;
 }
 
 // ---- whole outputs -------------------------------------------------------------------------------
@@ -341,19 +492,22 @@ export class MetricStream {
   private overflowed = false;
   private lastLoneNumber: number | undefined;
 
-  push(chunk: string): MetricValue[] {
-    const pieces = chunk.split(/\r\n|[\r\n]/);
-    const found: MetricValue[] = [];
-    this.append(pieces[0]);
-    for (let i = 1; i < pieces.length; i++) {
-      found.push(...this.endLine());
-      this.append(pieces[i]);
+  push(chunk: string, found: MetricValue[] = []): MetricValue[] {
+    let start = 0;
+    for (let at = 0; at < chunk.length; at++) {
+      const code = chunk.charCodeAt(at);
+      if (code !== 10 && code !== 13) continue;
+      this.append(chunk.slice(start, at));
+      this.endLine(found);
+      if (code === 13 && chunk.charCodeAt(at + 1) === 10) at++;
+      start = at + 1;
     }
+    this.append(start === 0 ? chunk : chunk.slice(start));
     return found;
   }
 
-  finish(): MetricValue[] {
-    const found = this.endLine();
+  finish(found: MetricValue[] = []): MetricValue[] {
+    this.endLine(found);
     if (this.lastLoneNumber !== undefined) found.push({ name: 'score', value: this.lastLoneNumber });
     this.lastLoneNumber = undefined;
     return found;
@@ -365,15 +519,15 @@ export class MetricStream {
     this.partial = this.overflowed ? '' : this.partial + text;
   }
 
-  private endLine(): MetricValue[] {
+  private endLine(found: MetricValue[]): void {
     const line = this.partial.trim();
     const dropped = this.overflowed;
     this.partial = '';
     this.overflowed = false;
     if (dropped) this.lastLoneNumber = undefined;
-    if (dropped || !line) return [];
+    if (dropped || !line) return;
     this.lastLoneNumber = loneNumber(line);
-    return this.lastLoneNumber === undefined ? parseMetricLine(line) : [];
+    if (this.lastLoneNumber === undefined) addLineMetrics(line, found);
   }
 }
 
@@ -396,5 +550,5 @@ export function summarizeMetrics(found: MetricValue[]): ParsedMetrics {
 
 export function parseMetrics(output: string): ParsedMetrics {
   const stream = new MetricStream();
-  return summarizeMetrics([...stream.push(output), ...stream.finish()]);
+  return summarizeMetrics(stream.finish(stream.push(output)));
 }

@@ -33,8 +33,6 @@ const NAME = /[\p{L}_][\p{L}\p{N}_]*/uy;
 const NUMBER = /(?:0[xX][\da-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d[\d_]*)?)[jJ]?/y;
 const OPERATOR = /\*\*=|\/\/=|>>=|<<=|\.\.\.|->|:=|[-+*/%&|^@=!<>]=|\*\*|\/\/|<<|>>|[^\s\w]/uy;
 const STRING_PREFIX = /^(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])$/;
-const OPENERS = '([{';
-const CLOSERS = ')]}';
 
 // Character codes the tokenizer looks at (it reads codes, not one-character strings, to stay fast).
 const NEWLINE = 10;
@@ -142,9 +140,12 @@ function isLineContinuation(code: string, i: number): boolean {
   return next === NEWLINE || (next === CARRIAGE_RETURN && code.charCodeAt(i + 2) === NEWLINE);
 }
 
+/** 1 for an opening bracket, -1 for a closing one, else 0. */
 function bracketChange(token: PyToken): number {
   if (token.kind !== 'op' || token.text.length !== 1) return 0;
-  return OPENERS.includes(token.text) ? 1 : CLOSERS.includes(token.text) ? -1 : 0;
+  const c = token.text.charCodeAt(0);
+  if (c === 40 || c === 91 || c === 123) return 1; // ( [ {
+  return c === 41 || c === 93 || c === 125 ? -1 : 0; // ) ] }
 }
 
 /** The code as statements of tokens, in order. */
@@ -327,29 +328,27 @@ export function pythonCalls(statement: PyStatement): PyCall[] {
 
 // ---- one tokenization per script -----------------------------------------------------------------
 
-/** How many scripts' statements are kept, and up to what length a script is kept at all. */
-const SHARED_SCRIPTS = 4;
-const MAX_SHARED_CHARS = 1_000_000;
-const sharedScripts: Array<{ code: string; statements: readonly PyStatement[] }> = [];
-const sharedCalls = new WeakMap<PyStatement, readonly PyCall[]>();
-
-/**
- * pythonStatements of one of the last few scripts read, so that the readers of a script (its
- * hyper-parameters, seeds, data files, imports) tokenize it once. Shared: never to be changed.
- */
-export function sharedPythonStatements(code: string): readonly PyStatement[] {
-  const index = sharedScripts.findIndex((script) => script.code === code);
-  if (index >= 0) return sharedScripts[index].statements;
-  const statements = pythonStatements(code);
-  if (code.length > MAX_SHARED_CHARS) return statements;
-  if (sharedScripts.length >= SHARED_SCRIPTS) sharedScripts.shift();
-  sharedScripts.push({ code, statements });
-  return statements;
+/** A script's statements and the calls of each (calls[i] are those of statements[i]). Shared: never to be changed. */
+export interface SharedScript {
+  readonly statements: readonly PyStatement[];
+  readonly calls: ReadonlyArray<readonly PyCall[]>;
 }
 
-/** pythonCalls of a statement, computed once per statement. Shared: never to be changed. */
-export function sharedPythonCalls(statement: PyStatement): readonly PyCall[] {
-  let calls = sharedCalls.get(statement);
-  if (!calls) sharedCalls.set(statement, (calls = pythonCalls(statement)));
-  return calls;
+/** How many scripts are kept, and up to what length a script is kept at all. */
+const SHARED_SCRIPTS = 4;
+const MAX_SHARED_CHARS = 1_000_000;
+const sharedScripts: Array<{ code: string; script: SharedScript }> = [];
+
+/**
+ * The statements and calls of one of the last few scripts read, so that the readers of a script (its
+ * hyper-parameters, seeds, data files, imports) tokenize it once.
+ */
+export function sharedPythonScript(code: string): SharedScript {
+  for (const shared of sharedScripts) if (shared.code === code) return shared.script;
+  const statements = pythonStatements(code);
+  const script = { statements, calls: statements.map(pythonCalls) };
+  if (code.length > MAX_SHARED_CHARS) return script;
+  if (sharedScripts.length >= SHARED_SCRIPTS) sharedScripts.shift();
+  sharedScripts.push({ code, script });
+  return script;
 }

@@ -41,12 +41,17 @@ export function formatTime(iso: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/** At most `max` characters, cut at a word's end when one is not too far back. */
 export function shorten(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-const GOAL_LENGTH = 48;
+/** short enough that the verdict beside it shows in a side bar of usual width */
+const GOAL_LENGTH = 40;
 
 /** The run's name in the view: its goal, shortened; else its id and start time. */
 export function runLabel(run: Pick<ExperimentRun, 'id' | 'goal' | 'startedAt'>): string {

@@ -53,6 +53,8 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
   private again = false;
+  /** what the view shows, to redraw only when it changes */
+  private shown: string | undefined;
 
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<ExperimentsNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
@@ -105,7 +107,10 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
       const folders = vscode.workspace.workspaceFolders ?? [];
       const include = this.live ? [this.live.runDir] : [];
       const runs = (await Promise.all(folders.map((f) => listExperimentRuns(f.uri.fsPath, include)))).flat();
-      if (this.isDisposed) return;
+      // a redraw closes the hover the user reads: only when something changed
+      const shown = JSON.stringify([runs, this.live]);
+      if (this.isDisposed || shown === this.shown) return;
+      this.shown = shown;
       this.nodes = runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((run) => this.runNode(run));
       this._onDidChangeTreeData.fire(undefined);
     } catch (error) {

@@ -3,6 +3,7 @@ import { Disposable } from '../disposable';
 import type { RunController } from '../runController';
 import { ComparePanel, type Comparison } from './comparePanel';
 import { experimentLabel } from './experimentText';
+import { FolderPoll } from './folderPoll';
 import { pickExperiment } from './experimentPicks';
 import { ExperimentsTree, type ExperimentNode, type ExperimentsNode } from './experimentsTree';
 import { confirmRestore, restoreExperiment, type RestoreConfirm, type RestoreResult } from './restoreExperiment';
@@ -11,7 +12,7 @@ import { SnapshotDocuments } from './snapshotDocuments';
 export const EXPERIMENTS_VIEW_ID = 'budgetml.experiments';
 /** the files whose changes the view follows, for runs started elsewhere (the CLI, another window) */
 const WATCHED = '.budgetml/runs/*/{experiments.jsonl,summary.json}';
-/** run folders deleted whole (a watcher reports the folder, not the files in it) */
+/** run folders created or deleted whole (a watcher reports the folder, not the files in it) */
 const RUN_FOLDERS = '.budgetml/runs/*';
 
 export interface ExperimentsViewDeps {
@@ -44,6 +45,7 @@ export class ExperimentsView extends Disposable {
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.watch()));
     this._register(new vscode.Disposable(() => this.watchers.forEach((w) => w.dispose())));
     this.watch();
+    this._register(new FolderPoll(this.view, () => this.tree.scheduleRefresh()));
     this.ready = this.tree.refresh();
   }
 
@@ -53,8 +55,8 @@ export class ExperimentsView extends Disposable {
     const changed = () => this.tree.scheduleRefresh();
     this.watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
       const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WATCHED));
-      const runs = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, RUN_FOLDERS), true, true, false);
-      return [files, runs, files.onDidCreate(changed), files.onDidChange(changed), files.onDidDelete(changed), runs.onDidDelete(changed)];
+      const runs = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, RUN_FOLDERS), false, true, false);
+      return [files, runs, files.onDidCreate(changed), files.onDidChange(changed), files.onDidDelete(changed), runs.onDidCreate(changed), runs.onDidDelete(changed)];
     });
     this.tree.scheduleRefresh();
   }

@@ -131,3 +131,24 @@ export function bestExperiment(records: readonly ExperimentRecord[], direction: 
   const sign = direction.higherIsBetter ? 1 : -1;
   return measured.reduce((best, r) => (sign * (r.metrics[direction.metric] - best.metrics[direction.metric]) > 0 ? r : best));
 }
+
+/**
+ * What changes when a run folder of the workspace is added, removed, or its experiments or summary
+ * are written: the folder names with the size and time of those two files.
+ */
+export async function runsSignature(workspace: string): Promise<string> {
+  const root = runsRoot(workspace);
+  let names: string[];
+  try {
+    names = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch {
+    return '';
+  }
+  const parts = await Promise.all(
+    names.map(async (name) => {
+      const files = await Promise.all([EXPERIMENTS_FILE, SUMMARY_FILE].map((file) => stat(join(root, name, file)).then((s) => `${s.size}@${s.mtimeMs}`, () => '-')));
+      return `${name}:${files.join(',')}`;
+    }),
+  );
+  return parts.join('\n');
+}
