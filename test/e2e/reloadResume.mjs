@@ -12,10 +12,10 @@
 //   BUDGETML_E2E_SCREENSHOTS, BUDGETML_KEEP_TEST_TMP=1), and BUDGETML_E2E_RELOAD_DELAY_MS (how long
 //   the interrupted planner reply is held back; default 20000).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { callCost, priceFor } from '../../src/core/cost/prices.ts';
-import { assert, check, JourneyStopped, report, say, step } from './lib/checks.mjs';
+import { assert, check, say, step } from './lib/checks.mjs';
+import { runJourney } from './lib/runJourney.mjs';
 import { openSampleWorkbench, startTaskWithPrefilledGoal } from './lib/sampleWorkbench.mjs';
 import { MODELS, PRICES, repliesWithSlowPlannerStep, requestKind } from './lib/fakeModels.mjs';
 import { ROOT } from './lib/vscodeServer.mjs';
@@ -32,18 +32,13 @@ const DELAY_MS = Number(process.env.BUDGETML_E2E_RELOAD_DELAY_MS || 20000);
 const STEPS = 6;
 const SCREENSHOT_MAX_BYTES = 200 * 1024;
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'budgetml-e2e-reload-'));
-const workspace = path.join(tmp, 'diabetes');
-const cleanup = [];
-let page;
-
 const stepsOf = (records) => records.filter((r) => r.type === 'step').map((r) => r.step);
 const callsOf = (records) => records.filter((r) => r.type === 'call');
 const usd = (value) => `$${value.toFixed(4)}`;
 
-try {
-  let fake;
-  ({ page, fake } = await openSampleWorkbench({
+await runJourney('budgetml-e2e-reload-', async ({ tmp, cleanup, setPage }) => {
+  const workspace = path.join(tmp, 'diabetes');
+  const { page, fake } = await openSampleWorkbench({
     tmp,
     workspace,
     apiKey: API_KEY,
@@ -52,7 +47,8 @@ try {
     // scripts run and edits apply without asking, to keep the run short
     settings: { 'budgetml.autoRunScripts': true, 'budgetml.autoApproveEdits': true },
     cleanup,
-  }));
+  });
+  setPage(page);
   const goal = await startTaskWithPrefilledGoal(page, workspace);
 
   let runDir;
@@ -213,16 +209,4 @@ try {
     assert(bytes <= SCREENSHOT_MAX_BYTES, `${path.relative(ROOT, file)} is ${(bytes / 1024).toFixed(0)} KB`);
     return `${header}; ${view.spend}; ${path.relative(ROOT, file)} ${(bytes / 1024).toFixed(0)} KB`;
   });
-} catch (error) {
-  if (!(error instanceof JourneyStopped)) {
-    say(`the journey broke: ${error instanceof Error ? error.stack : error}`);
-    await check('the journey runs to its end', () => { throw error; });
-  }
-  if (page) await wb.screenshot(page, path.join(tmp, 'failure.png')).then((f) => say(`screenshot of the failure: ${f}`), () => undefined);
-} finally {
-  for (const close of cleanup.reverse()) await Promise.resolve(close()).catch(() => undefined);
-}
-const code = report();
-if (code === 0 && !process.env.BUDGETML_KEEP_TEST_TMP) fs.rmSync(tmp, { recursive: true, force: true });
-else console.log(`temporary folder (server log, workspace, run folder): ${tmp}`);
-process.exit(code);
+});

@@ -11,10 +11,10 @@
 //   BUDGETML_E2E_PYTHON (default /usr/bin/python3), BUDGETML_E2E_SCREENSHOTS (default media/screenshots),
 //   BUDGETML_KEEP_TEST_TMP=1 (keep the temporary folder: server log, workspace, run folder).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { assert, check, JourneyStopped, report, say, step } from './lib/checks.mjs';
+import { assert, check, step } from './lib/checks.mjs';
 import { scriptedReplies } from './lib/fakeModels.mjs';
+import { runJourney } from './lib/runJourney.mjs';
 import { openSampleWorkbench, startTaskWithPrefilledGoal } from './lib/sampleWorkbench.mjs';
 import { ROOT } from './lib/vscodeServer.mjs';
 import * as wb from './lib/workbench.mjs';
@@ -26,14 +26,10 @@ const API_KEY = 'sk-e2e-from-the-environment';
 const RUN_PROMPT = 'BudgetML wants to run';
 const DIFF_TITLE = 'train.py ↔ BudgetML proposal';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'budgetml-e2e-'));
-const workspace = path.join(tmp, 'diabetes');
-const cleanup = [];
-let page;
-
-try {
-  let fake;
-  ({ page, fake } = await openSampleWorkbench({ tmp, workspace, apiKey: API_KEY, python: PYTHON, replies: scriptedReplies(), cleanup }));
+await runJourney('budgetml-e2e-', async ({ tmp, cleanup, setPage }) => {
+  const workspace = path.join(tmp, 'diabetes');
+  const { page, fake } = await openSampleWorkbench({ tmp, workspace, apiKey: API_KEY, python: PYTHON, replies: scriptedReplies(), cleanup });
+  setPage(page);
   await startTaskWithPrefilledGoal(page, workspace);
 
   const approved = [];
@@ -124,16 +120,4 @@ try {
     return `${view.metricsSummary}; ${view.spend}`;
   });
   await wb.screenshot(page, path.join(tmp, 'end.png'));
-} catch (error) {
-  if (!(error instanceof JourneyStopped)) {
-    say(`the journey broke: ${error instanceof Error ? error.stack : error}`);
-    await check('the journey runs to its end', () => { throw error; });
-  }
-  if (page) await wb.screenshot(page, path.join(tmp, 'failure.png')).then((f) => say(`screenshot of the failure: ${f}`), () => undefined);
-} finally {
-  for (const close of cleanup.reverse()) await Promise.resolve(close()).catch(() => undefined);
-}
-const code = report();
-if (code === 0 && !process.env.BUDGETML_KEEP_TEST_TMP) fs.rmSync(tmp, { recursive: true, force: true });
-else console.log(`temporary folder (server log, workspace, run folder): ${tmp}`);
-process.exit(code);
+});
