@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_METRIC_LINE_CHARS, MetricStream, normalizeMetricKey, parseMetricLine, parseMetrics, summarizeMetrics } from '../../src/core/experiments/metrics';
+import { processorMsPerCall } from './processorTime';
 
 /** pytorch/examples mnist/main.py, two epochs, log interval raised to keep it short. */
 const PYTORCH_MNIST_LOG = `Train Epoch: 1 [0/60000 (0%)]\tLoss: 2.299823
@@ -283,7 +284,30 @@ describe('MetricStream', () => {
   });
 });
 
+
+/** 6 KB of training output: per epoch two tqdm redraws (ended by `\r`) and a summary line. */
+const TQDM_LOG = Array.from(
+  { length: 30 },
+  (_, i) =>
+    `\r25%|██   | 23/94 [00:01<00:00, 81.3it/s, loss=0.2]\r100%|██████████| 94/94 [00:01<00:00, 81.3it/s, loss=0.2]\n` +
+    `Epoch ${i + 1}/30 | train loss 0.4123 | train acc 0.8732 | val_loss=0.4511 | val_acc=0.8612 | 0.21s\n`,
+).join('');
+
 describe('parseMetrics performance', () => {
+  it('reads 6 KB of output with progress bars in a fraction of a millisecond, whole or streamed', () => {
+    const { metrics, series } = parseMetrics(TQDM_LOG);
+    assert.deepEqual(metrics, { loss: 0.2, epoch: 30, 'train loss': 0.4123, 'train acc': 0.8732, val_loss: 0.4511, val_acc: 0.8612 });
+    assert.equal(series['loss'].length, 60);
+    const whole = processorMsPerCall(() => parseMetrics(TQDM_LOG));
+    const streamed = processorMsPerCall(() => {
+      const stream = new MetricStream();
+      stream.push(TQDM_LOG);
+      stream.finish();
+    });
+    // the product's budget is 0.3 ms; five times that leaves room for a slow machine
+    assert.ok(whole < 1.5 && streamed < 1.5, `took ${whole.toFixed(3)} ms whole, ${streamed.toFixed(3)} ms streamed`);
+  });
+
   it('reads a 5 MB log well under a second', () => {
     const block = PYTORCH_MNIST_LOG + KERAS_LOG + HF_TRAINER_LOG + CRASHED_LOG;
     const copies = Math.ceil((5 * 1024 * 1024) / block.length);

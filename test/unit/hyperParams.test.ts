@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findSeeds, importedModules, looksLikeDataPath, namedDataFiles } from '../../src/core/experiments/codeFacts';
 import { diffHyperParams, extractHyperParams } from '../../src/core/experiments/hyperParams';
-import { literalOf, pythonCalls, pythonStatements } from '../../src/core/experiments/pythonTokens';
+import { literalOf, pythonCalls, pythonStatements, sharedPythonScript } from '../../src/core/experiments/pythonTokens';
+import { processorMsPerCall } from './processorTime';
 
 /** A PyTorch CIFAR-10 script in the style of the official tutorial, with argparse and a config block. */
 const PYTORCH_SCRIPT = `#!/usr/bin/env python
@@ -401,5 +402,28 @@ describe('pythonTokens', () => {
     assert.deepEqual(extractHyperParams('x = "unterminated\ny = 2\nz = (1,\n'), { y: 2 });
     assert.deepEqual(extractHyperParams('s = """never closed\nlr = 0.1\n'), {});
     assert.deepEqual(extractHyperParams(')]}\nlr = 0.1\n'), { lr: 0.1 });
+  });
+});
+
+describe('reading a script quickly', () => {
+
+  it('tokenizes a script once for all its readers', () => {
+    const code = `${PYTORCH_SCRIPT}\n# once`;
+    assert.equal(sharedPythonScript(code), sharedPythonScript(`${PYTORCH_SCRIPT}\n# once`));
+    assert.notEqual(pythonStatements(code), pythonStatements(code)); // what callers get is theirs to change
+  });
+
+  it('reads a training script in a fraction of a millisecond, even a script never read before', () => {
+    let version = 0;
+    const fresh = () => `${PYTORCH_SCRIPT}\n# version ${version++}`; // no tokenization to share
+    const took = {
+      tokens: processorMsPerCall(() => pythonStatements(PYTORCH_SCRIPT)),
+      hyperParams: processorMsPerCall(() => extractHyperParams(fresh())),
+      seeds: processorMsPerCall(() => findSeeds(fresh())),
+      dataFiles: processorMsPerCall(() => namedDataFiles(fresh())),
+    };
+    // the product's budgets are 0.1 ms to tokenize and 0.15 ms per reader; five times that leaves room for a slow machine
+    const within = took.tokens < 0.5 && took.hyperParams < 0.75 + 0.5 && took.seeds < 0.75 + 0.5 && took.dataFiles < 0.75 + 0.5;
+    assert.ok(within, `took ${JSON.stringify(took)} ms`);
   });
 });

@@ -68,11 +68,12 @@ function writtenNumber(line: string, match: RegExpMatchArray): WrittenNumber | u
   const digitsEnd = start + digitsAndExponent.length;
   const sign = signBefore(line, start);
   if (sign === undefined || digits.split('.').length > 2 || isLetter(line[start - 1])) return undefined;
-  if (LABEL_WORD.test(line.slice(Math.max(0, start - 40), start - sign.length)) || isInsideUrl(line, start)) return undefined;
+  // the cheap tests first: most numbers in text are integers, which are claims only as percentages
   const unit = PERCENT_UNIT.exec(line.slice(digitsEnd, digitsEnd + 30))?.[0] ?? '';
   const end = digitsEnd + unit.length;
   const percent = unit !== '';
   if ((!percent && isLetter(line[digitsEnd])) || (!percent && !digits.includes('.'))) return undefined;
+  if (LABEL_WORD.test(line.slice(Math.max(0, start - 40), start - sign.length)) || isInsideUrl(line, start)) return undefined;
   if (!percent && isOutlineNumber(line, start - sign.length, end)) return undefined;
   const decimals = (digits.split('.')[1]?.length ?? 0) - Number(exponent ?? 0);
   const magnitude = Number(`${digits.replace(/,/g, '')}${exponent ? `e${exponent}` : ''}`);
@@ -98,16 +99,14 @@ function relativeChanges([before, after]: [number, number]): number[] {
   return [change, Math.abs(change)];
 }
 
-/** The values a written number may be a rounding of. */
-function backingValues(written: WrittenNumber, backing: ClaimBacking): number[] {
+/** The values a written number may be a rounding of: `plain` for a plain number, `percent` for a percentage. */
+function backingValues(backing: ClaimBacking): { plain: number[]; percent: number[] } {
   const values = [...backing.measured, ...backing.facts];
   const differences = backing.pairs.flatMap(changes);
-  if (!written.percent) return [...values, ...differences];
-  return [
-    ...values.flatMap((v) => [100 * v, v]),
-    ...backing.pairs.flatMap(relativeChanges),
-    ...differences.flatMap((d) => [100 * d, d]),
-  ];
+  return {
+    plain: [...values, ...differences],
+    percent: [...values.flatMap((v) => [100 * v, v]), ...backing.pairs.flatMap(relativeChanges), ...differences.flatMap((d) => [100 * d, d])],
+  };
 }
 
 /** Whether `value` rounds to the number at the precision it was written with. */
@@ -123,11 +122,12 @@ function claimsOfLine(line: string): WrittenNumber[] {
 export function findUnverifiedClaims(sources: ClaimSource[], backing: ClaimBacking): UnverifiedClaim[] {
   const unverified: UnverifiedClaim[] = [];
   const seen = new Set<string>();
+  const values = backingValues(backing);
   for (const { where, text } of sources) {
     for (const line of text.split(/\r?\n/)) {
       for (const written of claimsOfLine(line)) {
         const key = `${where}\n${written.text}`;
-        if (seen.has(key) || backingValues(written, backing).some((v) => matchesAtPrecision(written, v))) continue;
+        if (seen.has(key) || (written.percent ? values.percent : values.plain).some((v) => matchesAtPrecision(written, v))) continue;
         seen.add(key);
         unverified.push({ text: written.text, value: written.value, where, context: contextAround(line, written.start, written.end) });
       }

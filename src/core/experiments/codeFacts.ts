@@ -1,4 +1,4 @@
-import { keyedWithRepeats, statementHyperParams, type HyperParamEntry } from './hyperParams';
+import { hyperParamsByStatement, keyedWithRepeats, type HyperParamEntry } from './hyperParams';
 import { sharedPythonScript, type PyCall, type PyStatement } from './pythonTokens';
 import type { Literal } from './types';
 
@@ -14,8 +14,9 @@ function isSeedEntry([name]: HyperParamEntry): boolean {
   return SEED_NAME.test(name.slice(name.lastIndexOf('.') + 1));
 }
 
-function addStatementSeeds(statement: PyStatement, calls: readonly PyCall[], seeds: HyperParamEntry[]): void {
-  for (const entry of statementHyperParams(statement, calls)) if (isSeedEntry(entry)) seeds.push(entry);
+/** Adds the seeds among a statement's hyper-parameters, then those its calls (`calls`) set, to `seeds`. */
+function addStatementSeeds(hyperParams: readonly HyperParamEntry[], calls: readonly PyCall[], seeds: HyperParamEntry[]): void {
+  for (const entry of hyperParams) if (isSeedEntry(entry)) seeds.push(entry);
   for (const call of calls) {
     const first = call.args[0];
     if (call.isDefinition || !SEED_CALLS.has(call.name) || !first || first.name !== undefined || typeof first.value !== 'number') continue;
@@ -29,8 +30,8 @@ function addStatementSeeds(statement: PyStatement, calls: readonly PyCall[], see
  */
 export function findSeeds(code: string): Record<string, Literal> {
   const seeds: HyperParamEntry[] = [];
-  const { statements, calls } = sharedPythonScript(code);
-  statements.forEach((statement, i) => addStatementSeeds(statement, calls[i], seeds));
+  const script = sharedPythonScript(code);
+  hyperParamsByStatement(script).forEach((hyperParams, i) => addStatementSeeds(hyperParams, script.calls[i], seeds));
   return keyedWithRepeats(seeds);
 }
 

@@ -1,4 +1,4 @@
-import { assignedLiteral, sharedPythonScript, type PyCall, type PyStatement } from './pythonTokens';
+import { assignedLiteral, sharedPythonScript, type PyCall, type PyStatement, type SharedScript } from './pythonTokens';
 import type { Literal } from './types';
 
 /**
@@ -40,19 +40,29 @@ function addCallHyperParams(call: PyCall, found: HyperParamEntry[]): void {
   for (const { name, value } of call.args) if (name && value !== undefined) found.push([`${call.name}.${name}`, value]);
 }
 
-/**
- * The hyper-parameters one statement (whose calls are `calls`) sets, in order, with repeated names left
- * as they are, added to `found`.
- */
-export function statementHyperParams(statement: PyStatement, calls: readonly PyCall[], found: HyperParamEntry[] = []): HyperParamEntry[] {
+/** The hyper-parameters one statement (whose calls are `calls`) sets, in order, with repeated names left as they are. */
+function statementHyperParams(statement: PyStatement, calls: readonly PyCall[]): HyperParamEntry[] {
+  const found: HyperParamEntry[] = [];
   const assigned = assignedLiteral(statement);
   if (assigned) found.push(assigned);
   for (const call of calls) addCallHyperParams(call, found);
   return found;
 }
 
+const sharedEntries = new WeakMap<SharedScript, ReadonlyArray<readonly HyperParamEntry[]>>();
+
+/** The hyper-parameters of each statement of a script (entries[i] are those of statements[i]), read once per script. */
+export function hyperParamsByStatement(script: SharedScript): ReadonlyArray<readonly HyperParamEntry[]> {
+  let entries = sharedEntries.get(script);
+  if (!entries) {
+    entries = script.statements.map((statement, i) => statementHyperParams(statement, script.calls[i]));
+    sharedEntries.set(script, entries);
+  }
+  return entries;
+}
+
 /** Entries as a record; the second `SGD.lr` becomes `SGD.lr#2`, the third `SGD.lr#3`. */
-export function keyedWithRepeats(entries: HyperParamEntry[]): Record<string, Literal> {
+export function keyedWithRepeats(entries: readonly HyperParamEntry[]): Record<string, Literal> {
   const record: Record<string, Literal> = {};
   const seen = new Map<string, number>();
   for (const [name, value] of entries) {
@@ -64,10 +74,7 @@ export function keyedWithRepeats(entries: HyperParamEntry[]): Record<string, Lit
 }
 
 export function extractHyperParams(code: string): Record<string, Literal> {
-  const found: HyperParamEntry[] = [];
-  const { statements, calls } = sharedPythonScript(code);
-  statements.forEach((statement, i) => statementHyperParams(statement, calls[i], found));
-  return keyedWithRepeats(found);
+  return keyedWithRepeats(hyperParamsByStatement(sharedPythonScript(code)).flat());
 }
 
 /** The keys whose literal changed, appeared (null before) or disappeared (null after). */

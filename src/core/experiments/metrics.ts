@@ -102,7 +102,7 @@ function replacedByBar(text: string, pattern: RegExp): string {
 
 function withoutDebris(line: string): string {
   let text = line;
-  for (const [mark, pattern] of DEBRIS) if (text.includes(mark)) text = replacedByBar(text, pattern);
+  for (let i = 0; i < DEBRIS.length; i++) if (text.includes(DEBRIS[i][0])) text = replacedByBar(text, DEBRIS[i][1]);
   return text;
 }
 
@@ -161,6 +161,8 @@ function objectMetrics(line: string): MetricValue[] | undefined {
 
 /** A line may hold a pair only with a number after a separator, a counter, or a progress word. */
 const MAY_HOLD_PAIR = /(?:=|:\s)\s*[-+.\d]|\d\/\d|\b(?:epoch|step|iter|iteration|batch|round|fold|trial)s?\b/i;
+const NUMBER_TEXT = /^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$/;
+const THOUSANDS_SO_FAR = /^[-+]?\d{1,3}(?:,\d{3})*$/;
 const NON_FINITE_WORD = /^[-+]?(?:nan|inf|infinity)$/i;
 /** Whether a word starting with this character may be NON_FINITE_WORD: a sign, n, N, i or I. */
 const mayBeNonFinite = (first: number) => first === 43 || first === 45 || (first | 32) === 110 || (first | 32) === 105;
@@ -213,59 +215,14 @@ function digitsEnd(line: string, at: number, end: number): number {
   return at;
 }
 
-/** Whether line[start, end) is `[-+]?\d{1,3}(,\d{3})*`: a number with thousands separators so far. */
-function isThousandsSoFar(line: string, start: number, end: number): boolean {
-  const first = line.charCodeAt(start);
-  const at = first === 43 || first === 45 ? start + 1 : start;
-  const groups = digitsEnd(line, at, end);
-  if (groups === at || groups - at > 3) return false;
-  for (let comma = groups; comma < end; comma += 4) {
-    if (line.charCodeAt(comma) !== 44 || comma + 4 > end || digitsEnd(line, comma + 1, comma + 4) !== comma + 4) return false;
-  }
-  return true;
-}
-
 /** Whether three digits, and no fourth, follow the comma at `comma`. */
 const threeDigitsAfter = (line: string, comma: number) => digitsEnd(line, comma + 1, comma + 5) === comma + 4;
 
 /** The end of the word at `start`, taking `7,504` and `1,234,567.5` as one number. */
 function wordWithThousandsEnd(line: string, start: number): number {
   let end = wordEnd(line, start);
-  while (line.charCodeAt(end) === 44 && threeDigitsAfter(line, end) && isThousandsSoFar(line, start, end)) end = wordEnd(line, end + 1);
+  while (line.charCodeAt(end) === 44 && threeDigitsAfter(line, end) && THOUSANDS_SO_FAR.test(line.slice(start, end))) end = wordEnd(line, end + 1);
   return end;
-}
-
-/** Where the integer part (thousands or not) and fraction of a number starting at `at` end, or -1 when there is none. */
-function mantissaEnd(line: string, at: number, end: number): number {
-  const integerEnd = digitsEnd(line, at, end);
-  if (integerEnd > at && integerEnd - at <= 3 && line.charCodeAt(integerEnd) === 44 && integerEnd < end) {
-    let groupsEnd = integerEnd;
-    for (; groupsEnd < end && line.charCodeAt(groupsEnd) === 44; groupsEnd += 4) {
-      if (groupsEnd + 4 > end || digitsEnd(line, groupsEnd + 1, groupsEnd + 4) !== groupsEnd + 4) return -1;
-    }
-    if (groupsEnd >= end || line.charCodeAt(groupsEnd) !== 46) return groupsEnd;
-    const fractionEnd = digitsEnd(line, groupsEnd + 1, end);
-    return fractionEnd > groupsEnd + 1 ? fractionEnd : -1;
-  }
-  if (integerEnd >= end || line.charCodeAt(integerEnd) !== 46) return integerEnd > at ? integerEnd : -1;
-  const fractionEnd = digitsEnd(line, integerEnd + 1, end);
-  return integerEnd > at || fractionEnd > integerEnd + 1 ? fractionEnd : -1;
-}
-
-/** Whether line[start, end) is a number: `[-+]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.?\d*|\.\d+)([eE][-+]?\d+)?%?`. */
-function isNumberText(line: string, start: number, end: number): boolean {
-  const sign = line.charCodeAt(start);
-  const first = sign === 43 || sign === 45 ? start + 1 : start;
-  const last = end > first && line.charCodeAt(end - 1) === 37 ? end - 1 : end; // without a final %
-  let at = mantissaEnd(line, first, last);
-  if (at < 0) return false;
-  if (at < last && (line.charCodeAt(at) | 32) === 101) {
-    const exponentSign = line.charCodeAt(at + 1);
-    const digits = exponentSign === 43 || exponentSign === 45 ? at + 2 : at + 1;
-    at = digitsEnd(line, digits, last);
-    if (at === digits) return false;
-  }
-  return at === last;
 }
 
 /** Whether line[start, end) is a counter: `\d+/\d+`. */
@@ -277,26 +234,33 @@ function isCounterText(line: string, start: number, end: number): boolean {
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /**
- * The value of the number line[start, end) as isNumberText accepts it (commas and `%` ignored). Up to
- * 15 digits and no exponent, it is read by hand: an integer below 2^53 divided by an exact power of ten
- * rounds exactly as Number() does. Anything else goes to Number().
+ * The value of line[start, end) when it is a NUMBER_TEXT (commas and `%` ignored), else NaN. Plain
+ * decimals of up to 15 digits (`-0.25`, `97.5%`) are read by hand: an integer below 2^53 divided by an
+ * exact power of ten rounds exactly as Number() does. Commas and exponents go by the pattern.
  */
-function numberValue(line: string, start: number, end: number): number {
+function numberAt(line: string, start: number, end: number): number {
+  const sign = line.charCodeAt(start);
+  const last = end > start + 1 && line.charCodeAt(end - 1) === 37 ? end - 1 : end; // without a final %
   let mantissa = 0;
   let digits = 0;
   let decimals = -1;
-  for (let at = start; at < end; at++) {
+  for (let at = sign === 43 || sign === 45 ? start + 1 : start; at < last; at++) {
     const code = line.charCodeAt(at);
     if (code >= 48 && code <= 57) {
       mantissa = mantissa * 10 + (code - 48);
       digits++;
       if (decimals >= 0) decimals++;
-    } else if (code === 46) decimals = 0;
-    else if (code !== 44 && code !== 37 && (code !== 43 && code !== 45 || at !== start)) return Number(line.slice(start, end).replace(/[,%]/g, ''));
+    } else if (code === 46 && decimals < 0) decimals = 0;
+    else if (code !== 44 && (code | 32) !== 101) return NaN; // only a comma or an exponent may follow: `0.21s` is no number
+    else {
+      const text = line.slice(start, end);
+      return NUMBER_TEXT.test(text) ? Number(text.replace(/[,%]/g, '')) : NaN;
+    }
   }
-  if (digits > 15) return Number(line.slice(start, end).replace(/[,%]/g, ''));
+  if (digits === 0) return NaN;
+  if (digits > 15) return Number(line.slice(start, last));
   const value = decimals > 0 ? mantissa / POWERS_OF_TEN[decimals] : mantissa;
-  return line.charCodeAt(start) === 45 ? -value : value;
+  return sign === 45 ? -value : value;
 }
 
 function hasAlphanumeric(line: string, start: number, end: number): boolean {
@@ -322,27 +286,29 @@ class LineTokens {
   /** whether the line looks like a progress line (where `key value` pairs count) */
   isProgress = false;
   private hasCounter = false;
-  readonly kinds: number[] = [];
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
-  readonly values: number[] = [];
+  kinds = new Uint8Array(64);
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  values = new Float64Array(64);
 
   /** Reads the line's words, numbers, counters, separators and delimiters; `97.5 %` is one number. */
   read(text: string): this {
     this.text = text;
     this.count = 0;
     this.hasCounter = false;
-    let at = 0;
-    while (at < text.length) {
+    for (let at = 0; at < text.length; ) {
       const charClass = classAt(text, at);
       let end = at + 1;
-      if (charClass === 0) this.pushWord(at, (end = wordWithThousandsEnd(text, at)));
-      else if (charClass === EQUALS_CHAR) {
-        while (classAt(text, end) === EQUALS_CHAR) end++;
+      if (charClass === SPACE_CHAR) {
+        at = end;
+        continue;
+      }
+      if (charClass === EQUALS_CHAR) {
+        while (text.charCodeAt(end) === 61) end++;
         this.push(end - at === 1 ? SEPARATOR : DELIMITER, at, end);
       } else if (charClass === DELIMITER_CHAR) this.push(DELIMITER, at, end);
-      else if (isColonSeparator(text, at)) this.push(SEPARATOR, at, end);
-      else if (charClass !== SPACE_CHAR) this.pushWord(at, (end = wordWithThousandsEnd(text, at)));
+      else if (charClass === COLON_CHAR && isColonSeparator(text, at)) this.push(SEPARATOR, at, end);
+      else this.pushWord(at, (end = wordWithThousandsEnd(text, at)));
       at = end;
     }
     this.isProgress = this.hasCounter || PROGRESS_LINE.test(text);
@@ -368,10 +334,20 @@ class LineTokens {
 
   private push(kind: number, start: number, end: number, value = NaN): void {
     const at = this.count++;
+    if (at === this.kinds.length) this.grow();
     this.kinds[at] = kind;
     this.starts[at] = start;
     this.ends[at] = end;
     this.values[at] = value;
+  }
+
+  private grow(): void {
+    const capacity = 2 * this.kinds.length;
+    const grown = <T extends Uint8Array | Int32Array | Float64Array>(array: T, bigger: T) => (bigger.set(array), bigger);
+    this.kinds = grown(this.kinds, new Uint8Array(capacity));
+    this.starts = grown(this.starts, new Int32Array(capacity));
+    this.ends = grown(this.ends, new Int32Array(capacity));
+    this.values = grown(this.values, new Float64Array(capacity));
   }
 
   private pushWord(start: number, end: number): void {
@@ -383,12 +359,13 @@ class LineTokens {
       return;
     }
     const numeric = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46;
-    if (numeric && isCounterText(text, start, end)) {
-      this.push(COUNTER, start, end, numberValue(text, start, text.indexOf('/', start)));
+    const isCounter = numeric && isCounterText(text, start, end);
+    const value = numeric && !isCounter ? numberAt(text, start, end) : NaN;
+    if (isCounter) {
+      this.push(COUNTER, start, end, numberAt(text, start, text.indexOf('/', start)));
       this.hasCounter = true;
-    } else if (numeric && isNumberText(text, start, end)) {
-      this.push(text.charCodeAt(end - 1) === 37 ? PERCENT : NUMBER, start, end, numberValue(text, start, end));
-    } else if (mayBeNonFinite(first) && end - start <= 9 && NON_FINITE_WORD.test(text.slice(start, end))) this.push(NUMBER, start, end);
+    } else if (!Number.isNaN(value)) this.push(text.charCodeAt(end - 1) === 37 ? PERCENT : NUMBER, start, end, value);
+    else if (mayBeNonFinite(first) && end - start >= 3 && end - start <= 9 && NON_FINITE_WORD.test(text.slice(start, end))) this.push(NUMBER, start, end);
     else this.push(hasAlphanumeric(text, start, end) ? WORD : DELIMITER, start, end);
   }
 }
@@ -492,21 +469,25 @@ export class MetricStream {
   private overflowed = false;
   private lastLoneNumber: number | undefined;
 
-  push(chunk: string, found: MetricValue[] = []): MetricValue[] {
+  push(chunk: string): MetricValue[] {
+    const found: MetricValue[] = [];
     let start = 0;
-    for (let at = 0; at < chunk.length; at++) {
-      const code = chunk.charCodeAt(at);
-      if (code !== 10 && code !== 13) continue;
-      this.append(chunk.slice(start, at));
+    let newline = chunk.indexOf('\n');
+    let carriageReturn = chunk.indexOf('\r');
+    while (newline >= 0 || carriageReturn >= 0) {
+      const end = carriageReturn < 0 || (newline >= 0 && newline < carriageReturn) ? newline : carriageReturn;
+      this.append(chunk.slice(start, end));
       this.endLine(found);
-      if (code === 13 && chunk.charCodeAt(at + 1) === 10) at++;
-      start = at + 1;
+      start = end === carriageReturn && newline === end + 1 ? end + 2 : end + 1;
+      if (newline >= 0 && newline < start) newline = chunk.indexOf('\n', start);
+      if (carriageReturn >= 0 && carriageReturn < start) carriageReturn = chunk.indexOf('\r', start);
     }
     this.append(start === 0 ? chunk : chunk.slice(start));
     return found;
   }
 
-  finish(found: MetricValue[] = []): MetricValue[] {
+  finish(): MetricValue[] {
+    const found: MetricValue[] = [];
     this.endLine(found);
     if (this.lastLoneNumber !== undefined) found.push({ name: 'score', value: this.lastLoneNumber });
     this.lastLoneNumber = undefined;
@@ -531,14 +512,16 @@ export class MetricStream {
   }
 }
 
-/** Last value per key, and the series of the keys seen more than once. */
-export function summarizeMetrics(found: MetricValue[]): ParsedMetrics {
-  const all = new Map<string, number[]>();
+/** Adds every value found to its key's values, in order. */
+function addValues(all: Map<string, number[]>, found: MetricValue[]): void {
   for (const { name, value } of found) {
     const values = all.get(name);
     if (values) values.push(value);
     else all.set(name, [value]);
   }
+}
+
+function summaryOf(all: Map<string, number[]>): ParsedMetrics {
   const metrics: Record<string, number> = {};
   const series: Record<string, number[]> = {};
   for (const [name, values] of all) {
@@ -548,7 +531,20 @@ export function summarizeMetrics(found: MetricValue[]): ParsedMetrics {
   return { metrics, series };
 }
 
+/** Last value per key, and the series of the keys seen more than once. */
+export function summarizeMetrics(found: MetricValue[]): ParsedMetrics {
+  const all = new Map<string, number[]>();
+  addValues(all, found);
+  return summaryOf(all);
+}
+
+/** Output is read in pieces of this many characters, so that what is found need not be held all at once. */
+const PIECE_CHARS = 65_536;
+
 export function parseMetrics(output: string): ParsedMetrics {
   const stream = new MetricStream();
-  return summarizeMetrics(stream.finish(stream.push(output)));
+  const all = new Map<string, number[]>();
+  for (let at = 0; at < output.length; at += PIECE_CHARS) addValues(all, stream.push(output.slice(at, at + PIECE_CHARS)));
+  addValues(all, stream.finish());
+  return summaryOf(all);
 }

@@ -25,8 +25,8 @@ export interface PyStatement {
 }
 
 export const PYTHON_KEYWORDS = new Set(
-  ('False None True and as assert async await break class continue def del elif else except finally for from ' +
-    'global if import in is lambda nonlocal not or pass raise return try while with yield').split(' '),
+  ('False None True and as assert async await break class continue def del elif else except finally ' +
+    'for from global if import in is lambda nonlocal not or pass raise return try while with yield').split(' '),
 );
 
 const NAME = /[\p{L}_][\p{L}\p{N}_]*/uy;
@@ -58,13 +58,11 @@ function matchAt(pattern: RegExp, code: string, at: number): string {
 /** The end of the name starting at `at` (`at` when none does): ASCII by hand, anything else by NAME. */
 function nameEnd(code: string, at: number): number {
   const first = code.charCodeAt(at);
-  if (first < 128 && !isAsciiLetterCode(first)) return at;
+  if (first >= 128) return at + matchAt(NAME, code, at).length;
+  if (!isAsciiLetterCode(first)) return at;
   let end = at + 1;
-  if (first < 128) {
-    for (let c = code.charCodeAt(end); isAsciiLetterCode(c) || isDigitCode(c); c = code.charCodeAt(end)) end++;
-    if (!(code.charCodeAt(end) >= 128)) return end;
-  }
-  return at + matchAt(NAME, code, at).length;
+  while (isAsciiLetterCode(code.charCodeAt(end)) || isDigitCode(code.charCodeAt(end))) end++;
+  return code.charCodeAt(end) >= 128 ? at + matchAt(NAME, code, at).length : end;
 }
 
 /** Where the string opening at `quoteAt` ends (just past its closing quote), and whether it was closed at all. */
