@@ -75,19 +75,22 @@ export class ExperimentRecorder {
     const id = this.records.length + 1;
     const { emit } = this.deps;
     emit({ type: 'experiment-started', id, step: run.step, kind: run.kind, script: run.script, command: run.request.display });
-    const facts = await this.startDescribing(run);
     const startedAt = new Date();
     const capture = new OutputCapture(run.outputFile, { displayPath: run.displayPath });
     const metrics = new MetricTracker((name, value) => emit({ type: 'metric', experiment: id, step: run.step, name, value }));
     let exit: ScriptExit;
+    // the script starts first; what its code and data are is read meanwhile, so the step waits for neither
+    const running = this.deps.host.runScript(run.request, (chunk) => (capture.write(chunk), metrics.push(chunk)), signal);
+    const described = this.startDescribing(run).catch(() => async () => undefined);
     try {
-      exit = await this.deps.host.runScript(run.request, (chunk) => (capture.write(chunk), metrics.push(chunk)), signal);
+      exit = await running;
     } finally {
       await capture.close();
       metrics.finish();
     }
     const durationMs = Date.now() - startedAt.getTime();
-    const record = this.recordOf(run, { id, startedAt, durationMs, exit, capture, metrics, facts: await facts() });
+    const facts = await (await described)();
+    const record = this.recordOf(run, { id, startedAt, durationMs, exit, capture, metrics, facts });
     this.append(record);
     return { exit, capture, record };
   }

@@ -47,6 +47,7 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
   }
 
   resolveWebviewView(webviewView: vscode.WebviewView): void {
+    console.log(`SBDBG resolve visible=${webviewView.visible}`);
     this.releaseView();
     this.webviewView = webviewView;
     const { webview } = webviewView;
@@ -62,7 +63,8 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
     });
     this.viewListeners = [
       webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
-      webviewView.onDidDispose(() => this.releaseView()),
+      webviewView.onDidDispose(() => { console.log('SBDBG dispose'); this.releaseView(); }),
+      webviewView.onDidChangeVisibility(() => console.log(`SBDBG visibility ${webviewView.visible}`)),
     ];
   }
 
@@ -82,12 +84,13 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
   }
 
   private push(): void {
-    if (!this.webviewView || !this.ready) return;
+    if (!this.webviewView || !this.ready) return void console.log(`SBDBG push skipped view=${!!this.webviewView} ready=${this.ready}`);
     const message = messageFor(this.shown, this.last);
     if (!message) return;
     this.shown = this.last;
     this.webviewView.webview.postMessage(message).then(
       (delivered) => {
+        console.log(`SBDBG posted ${message.type} delivered=${delivered}`);
         if (!delivered) this.shown = undefined;
       },
       (error: unknown) => this.log(`the sidebar did not take an update: ${String(error)}`),
@@ -99,6 +102,7 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
    * (loaded with the agent core, so zod stays out of activation); anything else is logged and ignored.
    */
   receive(raw: unknown): Promise<void> {
+    console.log(`SBDBG received ${JSON.stringify(raw).slice(0, 100)}`);
     this.inbox = this.inbox.then(() => this.handle(raw));
     return this.inbox;
   }
@@ -124,6 +128,7 @@ export class SidebarProvider extends Disposable implements vscode.WebviewViewPro
   }
 
   private releaseView(): void {
+    console.log('SBDBG release');
     for (const listener of this.viewListeners.splice(0)) listener.dispose();
     this.webviewView = undefined;
     this.ready = false;
