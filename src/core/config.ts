@@ -47,6 +47,17 @@ export const configSchema = z.strictObject({
   python: z.string().min(1).default('python3'),
   /** unset: scripts run as long as they need */
   scriptTimeoutSec: z.number().positive().optional(),
+  /** environment of scripts: the provider keys never reach them */
+  scriptEnv: z
+    .strictObject({
+      /** more variables scripts must not see */
+      exclude: z.array(z.string().min(1)).default([]),
+      /** variables scripts see although they would be left out (never a provider key) */
+      pass: z.array(z.string().min(1)).default([]),
+    })
+    .default({ exclude: [], pass: [] }),
+  /** a reply stream that sends nothing for this long is cancelled, booked and retried */
+  requestIdleTimeoutSec: z.number().positive().default(60),
   lifelines: z.number().int().nonnegative().default(5),
   cascade: z
     .strictObject({

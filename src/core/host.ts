@@ -35,6 +35,11 @@ export interface ScriptRequest {
   purpose: 'agent' | 'eval';
   /** how to show the command to the user */
   display: string;
+  /**
+   * The whole environment of the process (the core leaves out the provider keys); unset: the host's
+   * own. Hosts must use exactly this, not add their own environment to it.
+   */
+  env?: Record<string, string>;
 }
 
 export interface ScriptExit {

@@ -42,13 +42,17 @@ export class Workspace {
   readonly root: string;
   private readonly readOnly: RegExp[];
 
-  constructor(root: string, readOnlyGlobs: string[] = []) {
+  /**
+   * @param protectedDirs folders inside or outside the workspace the agent may never write (the run
+   *   folder, whatever its name); `.git` is always protected
+   */
+  constructor(root: string, readOnlyGlobs: string[] = [], readonly protectedDirs: readonly string[] = []) {
     this.root = realpathSync(root);
     this.readOnly = readOnlyGlobs.map(normalizeGlob).filter((g) => g !== '').map(globToRegExp);
   }
 
-  static async open(root: string, readOnlyGlobs: string[] = []): Promise<Workspace> {
-    return new Workspace(await fs.realpath(root), readOnlyGlobs);
+  static async open(root: string, readOnlyGlobs: string[] = [], protectedDirs: readonly string[] = []): Promise<Workspace> {
+    return new Workspace(await fs.realpath(root), readOnlyGlobs, protectedDirs);
   }
 
   /** Resolves a path the agent gave to an absolute real path inside the workspace. */

@@ -9,6 +9,7 @@ import { Ledger, type LedgerCall } from '../cost/ledger';
 import type { RunEventListener } from '../events';
 import { eventStream } from './eventStream';
 import { ExperimentRecorder } from '../experiments/recorder';
+import { Redactor } from '../secrets/redactor';
 import { chainFor, type CascadeDeps } from '../llm/cascade';
 import { ModelClient } from '../llm/client';
 import { Lifelines } from '../llm/lifelines';
@@ -35,6 +36,8 @@ export interface RunContext {
   worker: WorkerLlm;
   /** every script run of the run, recorded */
   experiments: ExperimentRecorder;
+  /** takes the provider keys out of every text written or sent */
+  redactor: Redactor;
   emit: RunEventListener;
   /** the step being run */
   step: number;
@@ -65,10 +68,11 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
     ledger,
     budget,
     lifelines,
-    workspace: await Workspace.open(options.task.workspace, options.task.readOnlyGlobs),
+    workspace: await Workspace.open(options.task.workspace, options.task.readOnlyGlobs, [runDir]),
     planner: plannerSetup(config, deps, expert),
     // the worker logs the step being run, read when it is asked
     worker: createWorker({ deps, chain: chainFor(workers, expert), listLength: workers.length, maxOutputTokens: config.maxOutputTokens.worker, step: () => context.step }),
+    redactor: new Redactor(providerSecrets(config, options.keys)),
     experiments: new ExperimentRecorder({ runDir, workspace: options.task.workspace, python: config.python, host: options.host, log, emit }),
     emit,
     step: log.steps().length + 1,
@@ -96,4 +100,12 @@ function checkKeys({ config, keys }: RunOptions): void {
 
 function toLedgerCall(call: { role: LedgerCall['role']; model: string; usage: LedgerCall['usage']; usd: number; priced: boolean }): LedgerCall {
   return { role: call.role, model: call.model, usage: call.usage, usd: call.usd, priced: call.priced };
+}
+
+/** The provider keys the run knows, named after their environment variables. */
+function providerSecrets(config: Config, keys: RunOptions['keys']): Array<{ value: string | undefined; name: string }> {
+  return [
+    { value: keys.openai, name: config.providers.openai.apiKeyEnv },
+    { value: keys.gemini, name: config.providers.gemini.apiKeyEnv },
+  ];
 }
