@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, parseConfig, type Config } from '../core/config';
 import type { RunEvent } from '../core/events';
 import { keysFromEnv, requireKey } from '../core/llm/providers';
 import { recordingSchema, type Recording } from '../core/llm/replay';
 import { parseModelRef } from '../core/llm/types';
+import { ResearchLog } from '../core/memory/researchLog';
 import { PreflightError, runAgent, type RunSummary } from '../core/run';
 import { isBenchmarkTask, loadBenchmarkTask, loadWorkspaceTask, TaskError } from '../core/task/loadTask';
 import type { Task } from '../core/task/task';
@@ -81,11 +82,40 @@ function prepare(args: RunArgs): Prepared {
   const benchmark = isBenchmarkTask(taskFolder);
   const baseForRuns = benchmark ? process.cwd() : resolve(args.workspace ?? taskFolder);
   const runDir = resolve(args.out ?? join(baseForRuns, '.budgetml', 'runs', newRunId()));
-  if (args.resume && !existsSync(join(runDir, 'log.jsonl'))) throw new UsageError(`--resume needs --out pointing to a run folder with log.jsonl`);
+  checkFolder(runDir, args.out === undefined ? 'the run folder' : `--out ${args.out}`);
+  if (args.workspace !== undefined) checkFolder(resolve(args.workspace), `the workspace ${args.workspace}`);
+  else if (!benchmark) checkFolder(taskFolder, `the workspace ${args.task}`);
+  checkRunLog(join(runDir, 'log.jsonl'), args);
   const task = benchmark
     ? loadBenchmarkTask(taskFolder, resolve(args.workspace ?? join(runDir, 'workspace')), args.direction)
     : loadWorkspaceTask(args.workspace ?? taskFolder, config.python, args.goal, args.direction);
   return { config, task, runDir, args, replay };
+}
+
+/** A folder the run will write to: a folder we may read and write, or a path where one can be made. */
+function checkFolder(path: string, what: string): void {
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) throw new UsageError(existing === path ? `${what} is a file, not a folder` : `${what} cannot be made: ${existing} is a file`);
+  try {
+    accessSync(existing, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`${what} cannot be read or written (${existing}): check its permissions`);
+  }
+}
+
+/** A new run needs an empty run folder; a resumed one a log that can be read back. */
+function checkRunLog(path: string, args: RunArgs): void {
+  if (!args.resume) {
+    if (existsSync(path) && statSync(path).size > 0) throw new UsageError(`--out ${args.out} already holds a run: add --resume to continue it, or choose another folder`);
+    return;
+  }
+  if (!existsSync(path)) throw new UsageError(`--resume needs --out pointing to a run folder with log.jsonl`);
+  try {
+    ResearchLog.create(path);
+  } catch (error) {
+    throw new UsageError(`cannot resume: ${(error as Error).message}`);
+  }
 }
 
 function readRecording(path: string): Recording {

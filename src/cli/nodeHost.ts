@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { endScript, newScriptTag, scriptEnv } from '../node/processTree';
 import type { EditDecision, EditProposal, Host, LogLevel, ScriptExit, ScriptRequest } from '../core/host';
-
-/** Seconds between asking a process to stop and killing it. */
-const KILL_GRACE_MS = 5000;
 
 /**
  * The headless host: edits are applied as proposed (a batch run has nobody to ask), scripts run as
- * child processes in their own process group so a timeout or cancellation ends the whole tree.
+ * child processes in their own process group, marked so that a timeout, a cancellation or the script's
+ * end also ends every process it started (see src/node/processTree.ts).
  */
 export class NodeHost implements Host {
   constructor(private readonly logLine: (level: LogLevel, message: string) => void) {}
@@ -31,21 +30,27 @@ export class NodeHost implements Host {
 export function runProcess(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptExit> {
   return new Promise((resolvePromise) => {
     if (signal.aborted) return resolvePromise({ exitCode: null, timedOut: false, cancelled: true });
+    const tag = newScriptTag();
     const child = spawn(request.command, request.args, {
       cwd: request.cwd,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      env: scriptEnv(request.env ?? process.env, tag),
     });
     let timedOut = false;
     let cancelled = false;
-    const stop = () => killTree(child.pid);
+    let ending: Promise<void> | undefined;
+    // the same sweep ends a timed-out or cancelled script and whatever a finished one left running
+    const stop = () => (ending ??= endScript(child, tag));
     const timer = request.timeoutSec ? setTimeout(() => ((timedOut = true), stop()), request.timeoutSec * 1000) : undefined;
     const onAbort = () => ((cancelled = true), stop());
     signal.addEventListener('abort', onAbort, { once: true });
     child.stdout.setEncoding('utf8').on('data', onOutput);
     child.stderr.setEncoding('utf8').on('data', onOutput);
+    let settled = false;
     const finish = (exitCode: number | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       resolvePromise({ exitCode: timedOut || cancelled ? null : exitCode, timedOut, cancelled });
@@ -54,20 +59,8 @@ export function runProcess(request: ScriptRequest, onOutput: (chunk: string) => 
       onOutput(`could not start ${request.command}: ${error.message}\n`);
       finish(null);
     });
-    child.on('close', (code) => finish(code));
+    // a background child may hold the output pipes open: end it when the script exits, so that they close
+    child.on('exit', stop);
+    child.on('close', (code) => void (ending ?? Promise.resolve()).then(() => finish(code)));
   });
-}
-
-/** SIGTERM to the process group, SIGKILL after a grace period. */
-function killTree(pid: number | undefined): void {
-  if (pid === undefined) return;
-  const signalGroup = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      /* already gone */
-    }
-  };
-  signalGroup('SIGTERM');
-  setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS).unref();
 }

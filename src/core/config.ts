@@ -7,12 +7,19 @@ import { z } from 'zod';
 
 const modelId = z.string().regex(/^(openai|gemini):.+$/, 'name models as provider:model, e.g. openai:gpt-4.1-mini');
 
+/** An environment variable's name. A key pasted where a name belongs fails this, and is never echoed. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Says what is wrong with an apiKeyEnv without showing it: it may be the key itself. */
+export const API_KEY_ENV_PROBLEM =
+  'must be the name of an environment variable (letters, digits and _), not the key itself: put the key in an environment variable and give its name here (the value is not shown)';
+
 const provider = (defaultKeyEnv: string) =>
   z.strictObject({
     /** base URL of the API; unset: the provider's own endpoint */
     baseUrl: z.string().url().optional(),
     /** environment variable that holds the key */
-    apiKeyEnv: z.string().min(1).default(defaultKeyEnv),
+    apiKeyEnv: z.string({ error: API_KEY_ENV_PROBLEM }).regex(ENV_NAME, API_KEY_ENV_PROBLEM).default(defaultKeyEnv),
   });
 
 export const priceSchema = z.strictObject({

@@ -1,4 +1,5 @@
-import { realpathSync, type Dirent } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { realpathSync, type Dirent, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -28,9 +29,14 @@ export async function observeEnvErrors<T extends { observation: string }>(
 
 /** Folders the agent never sees in listings; `.budgetml` is also never written by the agent. */
 const RUN_FOLDER = '.budgetml';
-const HIDDEN_IN_LISTINGS = new Set([RUN_FOLDER, '.git']);
+/** the repository's own records: never written by the agent, at any depth (hooks there run code) */
+const GIT_FOLDER = '.git';
+const HIDDEN_IN_LISTINGS = new Set([RUN_FOLDER, GIT_FOLDER]);
 /** Files larger than this are not read whole as text. */
 const MAX_TEXT_BYTES = 20 * 1024 * 1024;
+/** the usual limits of file systems: one name (NAME_MAX) and a whole path (PATH_MAX), in bytes */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 4096;
 
 /**
  * The agent's work directory. Every path the agent names is confined to it: no `..` escapes,
@@ -51,6 +57,18 @@ export class Workspace {
     this.readOnly = readOnlyGlobs.map(normalizeGlob).filter((g) => g !== '').map(globToRegExp);
   }
 
+  /** Lexical and real forms of the protected folders (a folder made after opening is real-pathed now). */
+  private async protectedPaths(): Promise<string[]> {
+    const found = await Promise.all(
+      this.protectedDirs.map(async (dir) => {
+        const lexical = path.resolve(this.root, dir);
+        const real = await fs.realpath(lexical).catch(() => lexical);
+        return [lexical, real];
+      }),
+    );
+    return found.flat();
+  }
+
   static async open(root: string, readOnlyGlobs: string[] = [], protectedDirs: readonly string[] = []): Promise<Workspace> {
     return new Workspace(await fs.realpath(root), readOnlyGlobs, protectedDirs);
   }
@@ -59,6 +77,9 @@ export class Workspace {
   async resolve(relPath: string, mode: 'read' | 'write'): Promise<string> {
     checkName(relPath);
     const lexical = path.resolve(this.root, relPath);
+    if (Buffer.byteLength(lexical) > MAX_PATH_BYTES) {
+      throw new EnvError(`The path ${abbreviate(relPath)} is too long (more than ${MAX_PATH_BYTES} bytes); use a shorter one.`);
+    }
     if (isOutside(path.relative(this.root, lexical))) {
       throw new EnvError(`${relPath} is outside the work directory; use a path relative to it, such as "train.py".`);
     }
@@ -135,17 +156,22 @@ export class Workspace {
       .join('\n');
   }
 
-  /** Copies a file; the destination is checked like any write. */
+  /** Copies a file; the destination is written like any write, through writeConfined's checks. */
   async copy(src: string, dst: string): Promise<void> {
     const from = await this.resolve(src, 'read');
-    await this.statFile(from, src);
+    const stat = await this.statFile(from, src);
     const to = await this.resolve(dst, 'write');
     if (from === to) throw new EnvError(`${src} and ${dst} are the same file.`);
+    let source: fs.FileHandle;
     try {
-      await fs.mkdir(path.dirname(to), { recursive: true });
-      await fs.copyFile(from, to);
+      source = await fs.open(from, 'r');
     } catch (error) {
-      throw fsError(error, dst, 'write');
+      throw fsError(error, src, 'read');
+    }
+    try {
+      await confinedWrite(this, dst, (target) => copyContent(source, target), { mode: stat.mode });
+    } finally {
+      await source.close();
     }
   }
 
@@ -172,11 +198,21 @@ export class Workspace {
   }
 
   private async checkWritable(shown: string, candidates: string[]): Promise<void> {
+    const guarded = await this.protectedPaths();
     for (const abs of candidates) {
       const rel = this.relative(abs);
       if (rel === '.') throw new EnvError(`${shown} is the work directory itself; give a file name.`);
-      if (rel.split('/')[0] === RUN_FOLDER) {
+      const parts = rel.split('/');
+      if (parts[0] === RUN_FOLDER) {
         throw new EnvError(`${shown} is inside ${RUN_FOLDER}, the agent's own records, which cannot be written.`);
+      }
+      if (parts.some((part) => part.toLowerCase() === GIT_FOLDER)) {
+        throw new EnvError(`${shown} is inside ${GIT_FOLDER}, the repository's own records, which cannot be written.`);
+      }
+      const folder = guarded.find((dir) => isWithin(dir, abs));
+      if (folder !== undefined) {
+        const name = isWithin(this.root, folder) ? this.relative(folder) : path.basename(folder);
+        throw new EnvError(`${shown} is inside ${name}, the agent's run folder, which cannot be written (reading it is fine).`);
       }
       if (this.isReadOnly(rel)) throw new EnvError(`${shown} is read-only; save your changes under another name.`);
     }
@@ -200,6 +236,26 @@ function checkName(relPath: string): void {
     throw new EnvError('The path is empty; give a path relative to the work directory, such as "." or "train.py".');
   }
   if (relPath.includes('\0')) throw new EnvError('The path contains a NUL character, which no file name can hold.');
+  const long = relPath.split(/[\\/]/).find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
+  if (long !== undefined) {
+    throw new EnvError(
+      `The name ${abbreviate(long)} is ${Buffer.byteLength(long)} bytes long; a file or folder name can be at most ${MAX_NAME_BYTES} bytes. Use a shorter name.`,
+    );
+  }
+  if (Buffer.byteLength(relPath) > MAX_PATH_BYTES) {
+    throw new EnvError(`The path ${abbreviate(relPath)} is too long (more than ${MAX_PATH_BYTES} bytes); use a shorter one.`);
+  }
+}
+
+/** The first 40 characters of a long name, for messages. */
+function abbreviate(name: string): string {
+  return name.length > 40 ? `"${name.slice(0, 40)}…"` : `"${name}"`;
+}
+
+/** Is `abs` the folder `dir` or inside it? */
+function isWithin(dir: string, abs: string): boolean {
+  const rel = path.relative(dir, abs);
+  return rel === '' || !isOutside(rel);
 }
 
 function isOutside(rel: string): boolean {
@@ -271,4 +327,107 @@ export function globToRegExp(glob: string): RegExp {
     }
   }
   return new RegExp(`^${re}$`);
+}
+
+// ---- the one confined write: Copy File here, edits and undos through the hosts (writeConfined)
+
+/** Test seam: called when the target has been checked, and when the temporary file is open. */
+export interface WriteHooks {
+  onPhase?(phase: 'checked' | 'opened'): void | Promise<void>;
+}
+
+/**
+ * Writes `text` to a workspace path the agent named, for hosts that save accepted edits. The path is
+ * checked like any write (outside, `.git`, the run folder, read-only); the text goes to a temporary
+ * file in the checked folder, which is then renamed over the target, so a symbolic link or hard link
+ * at the target is replaced, never written through. Returns the real path written. Throws EnvError.
+ */
+export async function writeConfined(workspace: Workspace, relPath: string, text: string | Uint8Array, hooks?: WriteHooks): Promise<string> {
+  return confinedWrite(workspace, relPath, (target) => target.writeFile(text), { hooks });
+}
+
+async function confinedWrite(
+  workspace: Workspace,
+  relPath: string,
+  fill: (target: fs.FileHandle) => Promise<void>,
+  options: { mode?: number; hooks?: WriteHooks },
+): Promise<string> {
+  const target = await workspace.resolve(relPath, 'write');
+  await options.hooks?.onPhase?.('checked');
+  const dir = path.dirname(target);
+  await makeRealFolders(workspace.root, dir, relPath);
+  const before = await noLinkAt(target, relPath);
+  if (before && !before.isFile()) throw new EnvError(`${relPath} is not a regular file; give a file name.`);
+  const temp = path.join(dir, `.budgetml-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  let handle: fs.FileHandle | undefined;
+  let renamed = false;
+  try {
+    handle = await fs.open(temp, 'wx', 0o666);
+    await options.hooks?.onPhase?.('opened');
+    await sameFolder(dir, relPath);
+    const [mine, there] = [await handle.stat(), await fs.lstat(temp)];
+    if (mine.ino !== there.ino || mine.dev !== there.dev) throw swapped(relPath);
+    await fill(handle);
+    const mode = options.mode ?? before?.mode;
+    if (mode !== undefined) await handle.chmod(mode & 0o7777);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await sameFolder(dir, relPath);
+    await noLinkAt(target, relPath);
+    await fs.rename(temp, target);
+    renamed = true;
+    return target;
+  } catch (error) {
+    throw fsError(error, relPath, 'write');
+  } finally {
+    await handle?.close().catch(() => undefined);
+    if (!renamed) await fs.rm(temp, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Creates the missing folders of `dir` one at a time; every one must be a real folder, not a link. */
+async function makeRealFolders(root: string, dir: string, shown: string): Promise<void> {
+  let current = root;
+  for (const part of path.relative(root, dir).split(path.sep).filter((p) => p !== '')) {
+    current = path.join(current, part);
+    try {
+      await fs.mkdir(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(error, shown, 'write');
+    }
+    const stat = await fs.lstat(current).catch((error: unknown) => {
+      throw fsError(error, shown, 'write');
+    });
+    if (stat.isSymbolicLink()) throw swapped(shown);
+    if (!stat.isDirectory()) throw new EnvError(`${shown} goes through ${path.relative(root, current)}, which is a file, not a folder.`);
+  }
+  await sameFolder(dir, shown);
+}
+
+/** The checked folder must still be itself: its real path unchanged (no link swapped in above it). */
+async function sameFolder(dir: string, shown: string): Promise<void> {
+  const real = await fs.realpath(dir).catch(() => undefined);
+  if (real !== dir) throw swapped(shown);
+}
+
+/** lstat of the target; refuses a symbolic link there (O_NOFOLLOW), undefined when it does not exist. */
+async function noLinkAt(target: string, shown: string): Promise<Stats | undefined> {
+  const stat = await fs.lstat(target).catch(() => undefined);
+  if (stat?.isSymbolicLink()) throw swapped(shown);
+  return stat;
+}
+
+function swapped(shown: string): EnvError {
+  return new EnvError(`${shown} changed while it was being written (a symbolic link appeared on its path); nothing was written.`);
+}
+
+async function copyContent(source: fs.FileHandle, target: fs.FileHandle): Promise<void> {
+  const buffer = Buffer.alloc(1024 * 1024);
+  for (;;) {
+    const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) return;
+    let written = 0;
+    while (written < bytesRead) written += (await target.write(buffer, written, bytesRead - written)).bytesWritten;
+  }
 }

@@ -71,3 +71,23 @@ test('an accepted proposal is written, creating folders inside the workspace', a
   assert.deepEqual(decision, { accepted: true, text: 'print(1)\n', userModified: false });
   assert.equal(readFileSync(path, 'utf8'), 'print(1)\n');
 });
+
+test('a script gets exactly the environment asked for, plus unbuffered output and its run marker', async () => {
+  const { dir, name } = script("import json, os\nprint(json.dumps(dict(os.environ)))\n");
+  let output = '';
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ONLY_THIS: 'yes' };
+  const exit = await host.runScript({ command: PYTHON, args: [name], cwd: dir, purpose: 'agent', display: name, env }, (c) => (output += c), new AbortController().signal);
+  assert.equal(exit.exitCode, 0);
+  const seen = JSON.parse(output) as Record<string, string>;
+  const { BUDGETML_SCRIPT_TAG: tag, LC_CTYPE: _locale, ...rest } = seen;
+  assert.match(tag, /^[0-9a-f-]{36}$/);
+  assert.deepEqual(rest, { ...env, PYTHONUNBUFFERED: '1' });
+});
+
+test('every run gets its own marker', async () => {
+  const { dir, name } = script("import os\nprint(os.environ['BUDGETML_SCRIPT_TAG'])\n");
+  const tags = ['', ''];
+  for (const i of [0, 1]) await host.runScript({ command: PYTHON, args: [name], cwd: dir, purpose: 'agent', display: name }, (c) => (tags[i] += c), new AbortController().signal);
+  assert.match(tags[0], /^[0-9a-f-]{36}\n$/);
+  assert.notEqual(tags[0], tags[1]);
+});

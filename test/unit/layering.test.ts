@@ -63,8 +63,23 @@ test('src/core never imports vscode, the host, the cli or the webview', () => {
   assert.deepEqual(problems, []);
 });
 
+test('src/core never imports the shared Node layer (src/node)', () => {
+  const problems = check('src/core', (s, file) => (folderOf(s, file) === 'src/node' ? 'the core is IDE- and process-agnostic; src/node serves the host and the cli' : undefined));
+  assert.deepEqual(problems, []);
+});
+
+test('src/node imports only Node built-ins and itself (never vscode, the host, the cli or the webview)', () => {
+  const problems = check('src/node', (s, file) => {
+    if (isBuiltin(s)) return undefined;
+    const folder = folderOf(s, file);
+    if (folder === 'src/node') return undefined;
+    return folder ? `src/node may not depend on ${folder}` : 'src/node uses Node built-ins only';
+  });
+  assert.deepEqual(problems, []);
+});
+
 test('only src/host and src/extension.ts import vscode', () => {
-  const problems = ['src/core', 'src/shared', 'src/cli', 'webview-ui'].flatMap((folder) => check(folder, (s) => (s === 'vscode' ? 'vscode belongs to the host' : undefined)));
+  const problems = ['src/core', 'src/shared', 'src/cli', 'src/node', 'webview-ui'].flatMap((folder) => check(folder, (s) => (s === 'vscode' ? 'vscode belongs to the host' : undefined)));
   assert.deepEqual(problems, []);
 });
 

@@ -52,6 +52,16 @@ function reply(action = 'List Files', input = '{"dir_path": "."}'): string {
   ].join('\n');
 }
 
+/** The entries of `reply()` with its defaults. */
+function assertPlainReply(value: PlannerResponse): void {
+  assert.equal(value.reflection, 'The files are not known yet.');
+  assert.equal(value.researchPlan, '1. Look at the files. **Started.**');
+  assert.equal(value.factCheck, 'None yet.');
+  assert.equal(value.thought, 'I should list the files.');
+  assert.equal(value.action, 'List Files');
+  assert.deepEqual(value.actionInput, { dir_path: '.' });
+}
+
 function ok(text: string): PlannerResponse {
   const result = parsePlannerResponse(text, ACTIONS);
   if (!result.ok) assert.fail(`expected success, got:\n${result.error}`);
@@ -67,13 +77,7 @@ function fails(text: string): string {
 
 describe('parsePlannerResponse: accepted forms', () => {
   it('reads a plain response', () => {
-    const value = ok(reply());
-    assert.equal(value.reflection, 'The files are not known yet.');
-    assert.equal(value.researchPlan, '1. Look at the files. **Started.**');
-    assert.equal(value.factCheck, 'None yet.');
-    assert.equal(value.thought, 'I should list the files.');
-    assert.equal(value.action, 'List Files');
-    assert.deepEqual(value.actionInput, { dir_path: '.' });
+    assertPlainReply(ok(reply()));
   });
 
   it('accepts bold headings in both styles, and content below the heading', () => {
@@ -169,6 +173,23 @@ describe('parsePlannerResponse: accepted forms', () => {
     const value = ok(text);
     assert.equal(value.researchPlan, '1. Action: list the files\n- Thought: none');
     assert.equal(value.thought, 'I should list the files.');
+  });
+
+  for (const [name, separator] of [
+    ['a lone CR', '\r'],
+    ['CRLF', '\r\n'],
+    ['U+2028 (line separator)', '\u2028'],
+    ['U+2029 (paragraph separator)', '\u2029'],
+  ] as const) {
+    it(`reads the six entries when lines end with ${name}`, () => {
+      assertPlainReply(ok(reply().split('\n').join(separator)));
+    });
+  }
+
+  it('reads a multi-line Action Input whose lines end with a lone CR', () => {
+    const value = ok(reply('Edit Script (AI)', '{\r  "script_name": "train.py",\r  "edit_instruction": "one\rtwo",\r  "save_name": "train.py"\r}').replace(/\n/g, '\r'));
+    assert.equal(value.action, 'Edit Script (AI)');
+    assert.deepEqual(value.actionInput, { script_name: 'train.py', edit_instruction: 'one\ntwo', save_name: 'train.py' });
   });
 
   it('stops at an invented Observation', () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EnvError, globToRegExp, observeEnvErrors, Workspace } from '../../src/core/workspace';
+import { EnvError, globToRegExp, observeEnvErrors, Workspace, writeConfined } from '../../src/core/workspace';
 
 let base: string;
 let root: string;
@@ -206,5 +206,52 @@ describe('Workspace files', () => {
     assert.deepEqual(await observeEnvErrors(async () => { throw new EnvError('bad path'); }), { observation: 'EnvError: bad path' });
     await assert.rejects(observeEnvErrors(async () => { throw new Error('boom'); }), /boom/);
     assert.equal(new EnvError('EnvError: once').message, 'EnvError: once');
+  });
+});
+
+describe('Workspace hardening', () => {
+  it('never writes .git at any depth; reading it is fine', async () => {
+    const ws = open();
+    await rejects(ws.resolve('.git/hooks/pre-commit', 'write'), /inside \.git/);
+    await rejects(ws.resolve('.git', 'write'), /inside \.git/);
+    await rejects(ws.resolve('sub/.git/config', 'write'), /inside \.git/);
+    await rejects(ws.resolve('.Git/HEAD', 'write'), /inside \.git/);
+    assert.equal(await ws.resolve('.git', 'read'), path.join(root, '.git'));
+    assert.ok(await ws.resolve('sub/.gitignore', 'write'));
+  });
+
+  it('never writes a protected folder, compared by real path; reading it is fine', async () => {
+    const ws = new Workspace(root, [], [path.join(root, 'sub', 'deep')]);
+    await rejects(ws.resolve('sub/deep/new.txt', 'write'), /inside sub\/deep, the agent's run folder/);
+    await rejects(ws.resolve('sub/deep', 'write'), /sub\/deep/);
+    await rejects(ws.resolve('sub/../sub/deep/x', 'write'), /sub\/deep/);
+    assert.ok(await ws.resolve('sub/deep/model.pt', 'read'));
+    assert.ok(await ws.resolve('sub/other.txt', 'write'));
+    const outsideRun = new Workspace(root, [], [outside]);
+    await rejects(outsideRun.resolve('outdir/x', 'write'), /symbolic link/);
+  });
+
+  it('refuses names longer than 255 bytes and paths longer than 4096 bytes', async () => {
+    const ws = open();
+    await rejects(ws.resolve('x'.repeat(256), 'write'), /256 bytes long; a file or folder name can be at most 255 bytes/);
+    await rejects(ws.resolve(`sub/${'é'.repeat(128)}`, 'read'), /256 bytes long/);
+    await rejects(ws.resolve(`${'d/'.repeat(2050)}x`, 'write'), /too long/);
+    assert.ok(await ws.resolve('x'.repeat(255), 'write'));
+  });
+
+  it('writeConfined replaces the file through a temporary file, keeping its mode', async () => {
+    const ws = open();
+    await fs.writeFile(path.join(root, 'run.sh'), 'echo 1\n', { mode: 0o755 });
+    assert.equal(await writeConfined(ws, 'run.sh', 'echo 2\n'), path.join(root, 'run.sh'));
+    assert.equal(await fs.readFile(path.join(root, 'run.sh'), 'utf8'), 'echo 2\n');
+    assert.equal((await fs.stat(path.join(root, 'run.sh'))).mode & 0o777, 0o755);
+    await writeConfined(ws, 'made/new/file.txt', 'x');
+    assert.equal(await fs.readFile(path.join(root, 'made', 'new', 'file.txt'), 'utf8'), 'x');
+    await rejects(writeConfined(ws, 'secret-link.txt', 'x'), /symbolic link/);
+    await rejects(writeConfined(ws, 'train.csv', 'x'), /read-only/);
+    assert.deepEqual((await fs.readdir(root)).filter((n) => n.endsWith('.tmp')), []);
+    await fs.rm(path.join(root, 'run.sh'));
+    await fs.rm(path.join(root, 'made'), { recursive: true });
+    await outsideUnchanged();
   });
 });

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { extractCodeBlock } from '../agents/workerPrompts';
 import type { EditDecision } from '../host';
 import { checkPythonCompiles } from '../python/compileCheck';
 import { unifiedDiff } from '../text/diff';
-import { EnvError } from '../workspace';
+import { EnvError, fsError } from '../workspace';
 import type { ActionContext, ActionOutcome } from './action';
 
 /**
@@ -80,21 +81,31 @@ export interface EditRequest {
 }
 
 /**
- * Proposes a worker's edit to the user. When accepted, the replaced text is backed up for
- * Undo Edit Script and the planner sees the diff of what actually landed.
+ * Proposes a worker's edit to the user. In this order: the target is checked (name, place), the
+ * replaced text is backed up for Undo Edit Script, then the host writes; a rejected or failed write
+ * drops that backup again. The planner sees the diff of what actually landed.
  */
 export async function proposeWorkerEdit(ctx: ActionContext, edit: EditRequest): Promise<ActionOutcome> {
-  const abs = await ctx.workspace.resolve(edit.saveRel, 'write');
+  await ctx.workspace.resolve(edit.saveRel, 'write');
   if (edit.proposed === edit.original) {
     return { observation: `The edit left ${edit.saveRel} exactly as it was, so nothing was saved. Check the edit instruction.` };
   }
   const proposedDiff = unifiedDiff(edit.baseRel, edit.baseText, edit.proposed, edit.saveRel);
   const diffRel = await saveStepDiff(ctx, proposedDiff);
-  const decision = await askUser(ctx, abs, edit);
+  const backup = await pushBackup(ctx.dirs.backup, edit.saveRel, edit.existed ? edit.original : undefined);
+  const decision = await askUserSafely(ctx, edit);
+  if ('failed' in decision) {
+    const unchanged = await stillIs(ctx, edit.saveRel, edit.existed ? edit.original : undefined);
+    if (unchanged) await dropBackup(backup);
+    const state = unchanged
+      ? `${edit.saveRel} is unchanged.`
+      : `${edit.saveRel} may be partly written; Undo Edit Script restores the text it had before.`;
+    return { observation: `EnvError: The edit of ${edit.saveRel} could not be saved: ${withoutPrefix(decision.failed)} ${state}`, artifacts: { diff: diffRel } };
+  }
   if (!decision.accepted) {
+    await dropBackup(backup);
     return { observation: rejection(`the edit of ${edit.saveRel}`, decision.reason, `${edit.saveRel} is unchanged.`), artifacts: { diff: diffRel } };
   }
-  await pushBackup(ctx.dirs.backup, edit.saveRel, edit.existed ? edit.original : undefined);
   const landedDiff = unifiedDiff(edit.baseRel, edit.baseText, decision.text, edit.saveRel);
   if (decision.userModified) await saveStepDiff(ctx, landedDiff);
   const changedByUser = decision.userModified
@@ -106,16 +117,42 @@ export async function proposeWorkerEdit(ctx: ActionContext, edit: EditRequest): 
   return { observation, artifacts: { diff: diffRel } };
 }
 
-/** Shows a proposal for `saveRel` through the Host. */
-export function askUser(
-  ctx: ActionContext,
-  abs: string,
-  edit: Pick<EditRequest, 'saveRel' | 'original' | 'proposed' | 'reason'>,
-): Promise<EditDecision> {
+/**
+ * Shows a proposal for `saveRel` through the Host. The path the host gets is checked for writing
+ * right here; hosts save it with writeConfined (workspace.ts).
+ */
+export async function askUser(ctx: ActionContext, edit: Pick<EditRequest, 'saveRel' | 'original' | 'proposed' | 'reason'>): Promise<EditDecision> {
   ctx.signal.throwIfAborted();
+  const abs = await ctx.workspace.resolve(edit.saveRel, 'write');
   const diff = unifiedDiff(edit.saveRel, edit.original, edit.proposed);
   const proposal = { path: abs, relPath: edit.saveRel, original: edit.original, proposed: edit.proposed, diff, reason: edit.reason };
   return ctx.host.proposeEdit(proposal, ctx.signal);
+}
+
+/** askUser, with a write the host could not do (EnvError, a file-system error) as `{ failed: message }`. */
+export async function askUserSafely(
+  ctx: ActionContext,
+  edit: Pick<EditRequest, 'saveRel' | 'original' | 'proposed' | 'reason'>,
+): Promise<EditDecision | { failed: string }> {
+  try {
+    return await askUser(ctx, edit);
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    if (error instanceof EnvError) return { failed: error.message };
+    if (typeof (error as NodeJS.ErrnoException).code === 'string') return { failed: fsError(error, edit.saveRel, 'write').message };
+    throw error;
+  }
+}
+
+/** Does the file still hold `text` (undefined: still not exist)? */
+export async function stillIs(ctx: ActionContext, rel: string, text: string | undefined): Promise<boolean> {
+  const now = await readOrEmpty(ctx, rel).catch(() => undefined);
+  if (now === undefined) return false;
+  return text === undefined ? !now.existed : now.existed && now.text === text;
+}
+
+export function withoutPrefix(message: string): string {
+  return message.replace(/^EnvError: /, '');
 }
 
 /** "The user rejected X (reason: …). <consequence>" */
@@ -134,8 +171,15 @@ export interface Backup {
   text: string | undefined;
 }
 
+/** The backup name's stem: the encoded path, or a cut of it plus a hash when too long for a file name. */
+function keyOf(rel: string): string {
+  const encoded = encodeURIComponent(rel);
+  if (encoded.length <= 200) return encoded;
+  return `${encoded.slice(0, 120).replace(/%[0-9A-F]?$/, '')}~${createHash('sha256').update(rel).digest('hex').slice(0, 32)}`;
+}
+
 async function backupsOf(dir: string, rel: string): Promise<{ file: string; n: number; absent: boolean }[]> {
-  const key = encodeURIComponent(rel);
+  const key = keyOf(rel);
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   return names
     .map((name) => ({ name, match: BACKUP_NAME.exec(name) }))
@@ -144,13 +188,18 @@ async function backupsOf(dir: string, rel: string): Promise<{ file: string; n: n
     .sort((a, b) => a.n - b.n);
 }
 
-/** Keeps a numbered copy of the text a file had before an edit. */
-export async function pushBackup(dir: string, rel: string, text: string | undefined): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
-  const existing = await backupsOf(dir, rel);
-  const n = (existing.at(-1)?.n ?? 0) + 1;
-  const name = `${encodeURIComponent(rel)}.${n}.${text === undefined ? 'absent' : 'bak'}`;
-  await fs.writeFile(path.join(dir, name), text ?? '', 'utf8');
+/** Keeps a numbered copy of the text a file had before an edit; nothing is written when this fails. */
+export async function pushBackup(dir: string, rel: string, text: string | undefined): Promise<Backup> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    const existing = await backupsOf(dir, rel);
+    const n = (existing.at(-1)?.n ?? 0) + 1;
+    const file = path.join(dir, `${keyOf(rel)}.${n}.${text === undefined ? 'absent' : 'bak'}`);
+    await fs.writeFile(file, text ?? '', { encoding: 'utf8', flag: 'wx' });
+    return { file, text };
+  } catch (error) {
+    throw new EnvError(`Could not back up ${rel} before the edit, so nothing was saved: ${(error as Error).message}`);
+  }
 }
 
 /** The most recent backup of a file, or undefined when there is none. */

@@ -3,7 +3,7 @@ import { headAndTail } from '../text/outputCapture';
 import { unifiedDiff } from '../text/diff';
 import { EnvError, observeEnvErrors } from '../workspace';
 import type { ActionDef } from './action';
-import { askUser, dropBackup, latestBackup, readOrEmpty, rejection, saveStepDiff } from './editSupport';
+import { askUserSafely, dropBackup, latestBackup, readOrEmpty, rejection, saveStepDiff, stillIs, withoutPrefix } from './editSupport';
 
 const input = z.strictObject({ script_name: z.string() });
 
@@ -35,7 +35,13 @@ export const undoEditScript: ActionDef<typeof input> = {
       }
       const diffRel = await saveStepDiff(ctx, unifiedDiff(rel, current.text, restored));
       const reason = `Undo the most recent edit of ${rel}`;
-      const decision = await askUser(ctx, abs, { saveRel: rel, original: current.text, proposed: restored, reason });
+      const decision = await askUserSafely(ctx, { saveRel: rel, original: current.text, proposed: restored, reason });
+      if ('failed' in decision) {
+        const state = (await stillIs(ctx, rel, current.existed ? current.text : undefined))
+          ? `${rel} is unchanged; its last edit can still be undone later.`
+          : `${rel} may be partly written; its last edit can still be undone later.`;
+        return { observation: `EnvError: Undoing the last edit of ${rel} failed: ${withoutPrefix(decision.failed)} ${state}`, artifacts: { diff: diffRel } };
+      }
       if (!decision.accepted) {
         const consequence = `${rel} is unchanged; its last edit can still be undone later.`;
         return { observation: rejection(`undoing the last edit of ${rel}`, decision.reason, consequence), artifacts: { diff: diffRel } };

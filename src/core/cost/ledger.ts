@@ -26,6 +26,31 @@ export interface LedgerSummary {
   byRole: Record<string, number>;
 }
 
+/**
+ * What the log keeps of a call before its request is sent (a `call-started` record): its worst
+ * case. The `call` record written when it ends carries the same `callId`.
+ */
+export interface CallStart {
+  callId: string;
+  step: number;
+  role: Role;
+  /** `provider:model` */
+  model: string;
+  purpose: string;
+  attempt: number;
+  /** the prompt, estimated pessimistically */
+  promptTokens: number;
+  maxOutputTokens: number;
+  worstCaseUsd: number;
+  priced: boolean;
+}
+
+/** A log record as Ledger.fromLog reads it: `call` and `call-started` records count, the rest is skipped. */
+export type LedgerLogRecord = { readonly type: string };
+
+type LoggedCall = LedgerCall & { type: 'call'; callId?: string };
+type LoggedStart = CallStart & { type: 'call-started' };
+
 /** Prices a call with the user's overrides and the built-in table. */
 export function costedCall(role: Role, model: string, usage: Usage, overrides: Record<string, Price>): LedgerCall {
   const price = priceFor(model, overrides);
@@ -45,6 +70,27 @@ export class Ledger {
   static fromCalls(calls: Iterable<LedgerCall>): Ledger {
     const ledger = new Ledger();
     for (const call of calls) ledger.record(call);
+    return ledger;
+  }
+
+  /**
+   * Rebuilds the ledger of a run from its log (to resume it): every `call` record, plus every call
+   * that started and never ended (the process was killed mid-request) at its worst case.
+   */
+  static fromLog(records: Iterable<LedgerLogRecord>): Ledger {
+    const ledger = new Ledger();
+    const open = new Map<string, LoggedStart>();
+    for (const record of records) {
+      if (record.type === 'call-started') {
+        const start = record as LoggedStart;
+        open.set(start.callId, start);
+      } else if (record.type === 'call') {
+        const call = record as LoggedCall;
+        if (call.callId !== undefined) open.delete(call.callId);
+        ledger.record({ role: call.role, model: call.model, usage: call.usage, usd: call.usd, priced: call.priced });
+      }
+    }
+    for (const start of open.values()) ledger.record(worstCaseCall(start));
     return ledger;
   }
 
@@ -88,4 +134,10 @@ export class Ledger {
   toJSON(): LedgerSummary {
     return { usd: this._totalUsd, byModel: this.byModel, byRole: this.byRole };
   }
+}
+
+/** A call whose end was never logged, counted as if its whole worst case was billed. */
+export function worstCaseCall(start: CallStart): LedgerCall {
+  const usage = { input: start.promptTokens, cachedInput: 0, output: start.maxOutputTokens, estimated: true };
+  return { role: start.role, model: start.model, usage, usd: start.worstCaseUsd, priced: start.priced };
 }

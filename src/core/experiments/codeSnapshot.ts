@@ -49,6 +49,19 @@ export function snapshotText(runDir: string, hash: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
+/**
+ * Takes the secrets out of the kept snapshots named by `hashes` (a key pasted into a script must
+ * not stay in the run folder). A snapshot keeps the name of its original text's hash.
+ */
+export function redactSnapshots(runDir: string, hashes: Iterable<string>, redact: (text: string) => string): void {
+  for (const hash of new Set(hashes)) {
+    const text = snapshotText(runDir, hash);
+    if (text === undefined) continue;
+    const safe = redact(text);
+    if (safe !== text) writeFileSync(join(runDir, CODE_FOLDER, hash), safe);
+  }
+}
+
 function keep(runDir: string, text: string): string {
   const hash = sha256(text);
   const path = join(runDir, CODE_FOLDER, hash);

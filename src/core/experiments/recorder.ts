@@ -1,8 +1,10 @@
 import type { Host, ScriptExit, ScriptRequest } from '../host';
 import type { RunEventListener } from '../events';
 import type { ResearchLog } from '../memory/researchLog';
+import type { Redactor } from '../secrets/redactor';
 import { OutputCapture } from '../text/outputCapture';
 import { startCodeFacts, type CodeFacts } from './codeFactsOf';
+import { redactSnapshots } from './codeSnapshot';
 import { DataFiles } from './dataFiles';
 import { EnvProbe } from './envProbe';
 import { appendExperiment, syncExperiments } from './experimentLog';
@@ -42,6 +44,10 @@ export interface RecorderDeps {
   host: Host;
   log: ResearchLog;
   emit: RunEventListener;
+  /** the whole environment of every script (without the provider keys); unset: the host's */
+  scriptEnv?: Record<string, string>;
+  /** takes the provider keys out of outputs, records and code snapshots */
+  redactor?: Redactor;
 }
 
 /**
@@ -76,11 +82,12 @@ export class ExperimentRecorder {
     const { emit } = this.deps;
     emit({ type: 'experiment-started', id, step: run.step, kind: run.kind, script: run.script, command: run.request.display });
     const startedAt = new Date();
-    const capture = new OutputCapture(run.outputFile, { displayPath: run.displayPath });
+    const capture = new OutputCapture(run.outputFile, { displayPath: run.displayPath, redactor: this.deps.redactor });
     const metrics = new MetricTracker((name, value) => emit({ type: 'metric', experiment: id, step: run.step, name, value }));
     let exit: ScriptExit;
     // the script starts first; what its code and data are is read meanwhile, so the step waits for neither
-    const running = this.deps.host.runScript(run.request, (chunk) => (capture.write(chunk), metrics.push(chunk)), signal);
+    const request = this.deps.scriptEnv ? { ...run.request, env: this.deps.scriptEnv } : run.request;
+    const running = this.deps.host.runScript(request, (chunk) => (capture.write(chunk), metrics.push(chunk)), signal);
     const described = this.startDescribing(run).catch(() => async () => undefined);
     try {
       exit = await running;
@@ -141,10 +148,21 @@ export class ExperimentRecorder {
     };
   }
 
-  private append(record: ExperimentRecord): void {
+  private append(described: ExperimentRecord): void {
+    const record = this.redacted(described);
     this.records.push(record);
     this.deps.log.append({ type: 'experiment', experiment: record });
     appendExperiment(this.deps.runDir, record);
+  }
+
+  /** The record without the provider keys; the code snapshots it names are redacted too. */
+  private redacted(record: ExperimentRecord): ExperimentRecord {
+    const { redactor } = this.deps;
+    if (!redactor) return record;
+    redactSnapshots(this.deps.runDir, Object.values(record.code ?? {}), (text) => redactor.text(text));
+    const json = JSON.stringify(record);
+    const safe = redactor.text(json);
+    return safe === json ? record : (JSON.parse(safe) as ExperimentRecord);
   }
 }
 

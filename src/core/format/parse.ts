@@ -70,7 +70,7 @@ function splitEntries(text: string): Map<EntryName, string> {
   const finish = () => {
     if (open && !entries.has(open.name)) entries.set(open.name, open.lines.join('\n').trim());
   };
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of text.split('\n')) {
     const heading = readHeading(line);
     if (!heading) {
       open?.lines.push(line);
@@ -259,10 +259,16 @@ function failure(problems: string[]): { ok: false; error: string } {
   return { ok: false, error: `The response could not be used:\n${list}\n\n${formatReminder()}` };
 }
 
+/** CRLF, a lone CR, NEL and the Unicode line and paragraph separators all end a line: make them `\n`. */
+function normalizeLineEnds(text: string): string {
+  return text.replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n');
+}
+
 export function parsePlannerResponse(
-  text: string,
+  reply: string,
   actions: readonly ActionDef[],
 ): { ok: true; value: PlannerResponse } | { ok: false; error: string } {
+  const text = normalizeLineEnds(reply);
   if (text.trim() === '') return failure([`The response is empty. Missing entries: ${RESPONSE_ENTRIES.join(', ')}.`]);
   const entries = splitEntries(text);
   const problems: string[] = [];

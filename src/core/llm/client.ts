@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import { BudgetExhaustedError, type BudgetGuard } from '../cost/budget';
-import type { Ledger } from '../cost/ledger';
+import type { CallStart, Ledger } from '../cost/ledger';
 import { callCost, priceFor, worstCaseCost } from '../cost/prices';
 import type { RunEventListener } from '../events';
-import type { ResearchLog } from '../memory/researchLog';
+import type { CallRecord, ResearchLog } from '../memory/researchLog';
 import { estimateMessagesTokens } from './estimate';
 import type { ProviderPool } from './providers';
 import { withRetry } from './retry';
@@ -28,11 +29,28 @@ export interface ClientDeps {
   budget: BudgetGuard;
   log: ResearchLog;
   emit: RunEventListener;
+  /** applied to every message before it is sent (RunContext.redactor.text: no key reaches a prompt) */
+  redact?: (text: string) => string;
+  /**
+   * Told, before every request is sent, what it may cost at worst; the `call` record that ends it
+   * carries the same `callId`. Wired to the log, a run killed mid-request still counts that
+   * request when it resumes (Ledger.fromLog).
+   */
+  onCallStarted?: (start: CallStart) => void;
   /** for tests: how retries wait */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 const SPEND_EVENT_INTERVAL_MS = 200;
+
+/** One attempt of a call, as its log records name it. */
+interface AttemptRef {
+  model: ModelRef;
+  context: CallContext;
+  attempt: number;
+  /** links the call record to the call-started record written before the request */
+  callId: string;
+}
 
 /**
  * Sends model requests on the user's money: checks the budget before every attempt, retries what
@@ -46,24 +64,34 @@ export class ModelClient {
   async complete(model: ModelRef, request: ModelRequest, context: CallContext, signal: AbortSignal): Promise<ChatResult> {
     const provider = await this.deps.providers.get(model.provider);
     this.warnIfUnpriced(model.id);
+    const sent = this.redacted(request);
+    const idleTimeoutMs = this.deps.config.requestIdleTimeoutSec * 1000;
+    // the attempt under way: a failure's call record names the call-started record it ends
+    let callId = '';
     return withRetry(
       async (attempt) => {
-        this.checkBudget(model, request);
+        this.checkBudget(model, sent);
+        callId = this.reportStarted(model, sent, context, attempt);
         const started = Date.now();
         const call = linkedController(signal);
-        const result = await provider.complete(
-          { model: model.model, ...request },
-          { signal: call.signal, onDelta: this.spendReporter(model, request) },
-        ).finally(call.dispose);
-        this.book(model, context, attempt, result.usage, result.latencyMs || Date.now() - started);
+        const result = await provider
+          .complete({ model: model.model, ...sent }, { signal: call.signal, onDelta: this.spendReporter(model, sent), idleTimeoutMs })
+          .catch((error: unknown) => {
+            // not a ProviderError (it is booked by onFailure): close the started record all the same
+            if (!(error instanceof ProviderError)) this.logFailure(model, context, attempt, callId, error);
+            throw error;
+          })
+          .finally(call.dispose);
+        this.book({ model, context, attempt, callId }, result.usage, result.latencyMs || Date.now() - started);
+        if (result.overran) this.warnOverrun(model, sent, result);
         return result;
       },
       {
         signal,
         sleep: this.deps.sleep,
         onFailure: (error, attempt, willRetry, delayMs) => {
-          if (error.partial) this.book(model, context, attempt, error.partial.usage, 0, error.message);
-          else this.logFailure(model, context, attempt, error);
+          if (error.partial) this.book({ model, context, attempt, callId }, error.partial.usage, 0, error.message);
+          else this.logFailure(model, context, attempt, callId, error);
           if (willRetry) this.deps.log.append({ type: 'warning', message: `${model.id}: ${error.message}; retrying in ${Math.round(delayMs)} ms` });
         },
       },
@@ -81,11 +109,40 @@ export class ModelClient {
     if (!verdict.ok) throw new BudgetExhaustedError(verdict.message);
   }
 
-  private book(model: ModelRef, context: CallContext, attempt: number, usage: Usage, latencyMs: number, error?: string): void {
+  /** The request as it is sent: every message through the redactor. */
+  private redacted(request: ModelRequest): ModelRequest {
+    const redact = this.deps.redact;
+    if (!redact) return request;
+    return { ...request, messages: request.messages.map((message) => ({ ...message, content: redact(message.content) })) };
+  }
+
+  /** Reports, before a request is sent, what it may cost at worst (see ClientDeps.onCallStarted). */
+  private reportStarted(model: ModelRef, request: ModelRequest, context: CallContext, attempt: number): string {
+    const callId = randomUUID();
+    const price = priceFor(model.id, this.deps.config.prices);
+    const promptTokens = estimateMessagesTokens(request.messages);
+    const worstCaseUsd = worstCaseCost(price, promptTokens, request.maxOutputTokens);
+    this.deps.onCallStarted?.({
+      callId,
+      step: context.step,
+      role: context.role,
+      model: model.id,
+      purpose: context.purpose,
+      attempt,
+      promptTokens,
+      maxOutputTokens: request.maxOutputTokens,
+      worstCaseUsd,
+      priced: price !== undefined,
+    });
+    return callId;
+  }
+
+  private book(at: AttemptRef, usage: Usage, latencyMs: number, error?: string): void {
+    const { model, context, attempt, callId } = at;
     const price = priceFor(model.id, this.deps.config.prices);
     const usd = callCost(price, usage);
     this.deps.ledger.record({ role: context.role, model: model.id, usage, usd, priced: price !== undefined });
-    this.deps.log.append({ type: 'call', step: context.step, role: context.role, model: model.id, purpose: context.purpose, attempt, usage, usd, priced: price !== undefined, latencyMs, ...(error ? { error } : {}) });
+    this.logCall({ type: 'call', callId, step: context.step, role: context.role, model: model.id, purpose: context.purpose, attempt, usage, usd, priced: price !== undefined, latencyMs, ...(error ? { error } : {}) });
     this.emitSpend(false);
     if (this.deps.budget.warningDue()) {
       const budgetUsd = this.deps.config.budgetUsd;
@@ -94,9 +151,20 @@ export class ModelClient {
     }
   }
 
-  private logFailure(model: ModelRef, context: CallContext, attempt: number, error: ProviderError): void {
+  private logFailure(model: ModelRef, context: CallContext, attempt: number, callId: string, error: unknown): void {
     const usage = { input: 0, cachedInput: 0, output: 0 };
-    this.deps.log.append({ type: 'call', step: context.step, role: context.role, model: model.id, purpose: context.purpose, attempt, usage, usd: 0, priced: true, latencyMs: 0, error: error.message });
+    const message = error instanceof Error ? error.message : String(error);
+    this.logCall({ type: 'call', callId, step: context.step, role: context.role, model: model.id, purpose: context.purpose, attempt, usage, usd: 0, priced: true, latencyMs: 0, error: message });
+  }
+
+  /** A call record carrying the id of its call-started record (read back by Ledger.fromLog). */
+  private logCall(record: Omit<CallRecord, 'time'> & { callId: string }): void {
+    this.deps.log.append(record);
+  }
+
+  private warnOverrun(model: ModelRef, request: ModelRequest, result: ChatResult): void {
+    const message = `${model.id} sent more than the ${request.maxOutputTokens} tokens asked for: the reply was cut at ${result.text.length} characters and its stream cancelled`;
+    this.deps.log.append({ type: 'warning', message });
   }
 
   /**

@@ -52,11 +52,11 @@ export class GeminiProvider implements ChatProvider {
       {
         provider: this.name,
         missingKey: !this.config.apiKey && !this.config.baseUrl,
-        open: () =>
+        open: (signal) =>
           this.client.models.generateContentStream({
             model: request.model,
             contents: toContents(request.messages),
-            config: toConfig(request, options.signal),
+            config: toConfig(request, signal),
           }),
         read: readChunk,
         knownError: (error, prefix, partial) => this.httpError(error, prefix, partial),
@@ -90,7 +90,7 @@ function toContents(messages: ChatMessage[]): Content[] {
     .map((message) => ({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: message.content }] }));
 }
 
-function toConfig(request: ChatRequest, signal: AbortSignal | undefined): GenerateContentConfig {
+function toConfig(request: ChatRequest, signal: AbortSignal): GenerateContentConfig {
   const system = request.messages.filter((message) => message.role === 'system').map((message) => message.content);
   return {
     ...(system.length > 0 ? { systemInstruction: system.join('\n\n') } : {}),

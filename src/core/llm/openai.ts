@@ -43,7 +43,7 @@ export class OpenAIProvider implements ChatProvider {
         provider: this.name,
         missingKey: !this.apiKey && this.isOpenAIItself,
         // resolves once the response headers have arrived
-        open: () => this.client.chat.completions.create(this.body(request), { signal: options.signal }),
+        open: (signal) => this.client.chat.completions.create(this.body(request), { signal }),
         read: readChunk,
         knownError: (error, prefix, partial) => this.apiError(error, prefix, partial),
         isCancellation: (error) => error instanceof APIUserAbortError,

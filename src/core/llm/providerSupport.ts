@@ -32,8 +32,8 @@ export interface StreamCall<Chunk> {
   provider: string;
   /** no API key is set, yet the endpoint needs one */
   missingKey: boolean;
-  /** sends the request; resolves once the response has started */
-  open(): Promise<AsyncIterable<Chunk>>;
+  /** sends the request with `signal` (aborted on cancellation, a stall or a cut); resolves once the response has started */
+  open(signal: AbortSignal): Promise<AsyncIterable<Chunk>>;
   read(chunk: Chunk): ChunkContent;
   /**
    * The errors only this provider's SDK knows how to read (HTTP errors, error events inside the
@@ -47,6 +47,18 @@ export interface StreamCall<Chunk> {
   redact(text: string): string;
 }
 
+/**
+ * A reply is cut once it is this many characters per allowed output token long: four characters a
+ * token, four times over. Only a server that ignores the request's limit gets there; what it sent
+ * would otherwise go back into every later prompt.
+ */
+const OVERRUN_CHARS_PER_TOKEN = 4 * 4;
+
+/** The most characters of a reply kept for a request allowing `maxOutputTokens`. */
+export function replyCharLimit(maxOutputTokens: number): number {
+  return Math.max(1, maxOutputTokens) * OVERRUN_CHARS_PER_TOKEN;
+}
+
 /** Runs a streamed call; every failure but the caller's own onDelta exception becomes a ProviderError. */
 export async function streamCompletion<Chunk>(
   call: StreamCall<Chunk>,
@@ -57,17 +69,88 @@ export async function streamCompletion<Chunk>(
   if (call.missingKey) throw new ProviderError(`${call.provider}: no API key is set`, 'auth');
   const started = Date.now();
   const progress: StreamProgress = { text: '', responded: false };
+  const control = new RequestControl(options.signal, options.idleTimeoutMs);
+  const limit = replyCharLimit(request.maxOutputTokens);
   try {
-    const stream = await call.open();
+    const stream = await call.open(control.signal);
     progress.responded = true;
-    for await (const chunk of stream) take(call.read(chunk), progress, options.onDelta);
+    control.alive();
+    for await (const chunk of stream) {
+      control.alive();
+      take(call.read(chunk), progress, options.onDelta);
+      if (progress.text.length > limit) return overran(request, progress, control, started);
+    }
     // an SDK may end the iteration quietly when the signal aborts mid-stream
+    if (control.idled) throw idleError(call.provider, request, progress, control);
     if (options.signal?.aborted) throw cancelled(call.provider, request, progress);
     const usage = progress.usage ?? estimateUsage(request.messages, progress.text, request.maxOutputTokens);
     return { text: progress.text, usage, latencyMs: Date.now() - started };
   } catch (error) {
     if (error instanceof DeltaCallbackError) throw error.cause;
+    if (control.idled && !(error instanceof ProviderError)) throw idleError(call.provider, request, progress, control);
     throw toProviderError(call, error, request, progress, options.signal);
+  } finally {
+    control.dispose();
+  }
+}
+
+/**
+ * A reply past its limit: the stream is cancelled, the text cut, and everything received is
+ * counted (a server that ignores the limit bills what it sent, past the worst case checked).
+ */
+function overran(request: ChatRequest, progress: StreamProgress, control: RequestControl, started: number): ChatResult {
+  control.cancel();
+  const usage = progress.usage ?? estimateUsage(request.messages, progress.text);
+  return { text: progress.text.slice(0, replyCharLimit(request.maxOutputTokens)), usage, latencyMs: Date.now() - started, overran: true };
+}
+
+/** A stalled request, cancelled: retryable, with the prompt (and anything received) still counted. */
+function idleError(provider: string, request: ChatRequest, progress: StreamProgress, control: RequestControl): ProviderError {
+  const seconds = Math.round((control.idleTimeoutMs ?? 0) / 100) / 10;
+  const what = progress.responded ? 'the stream stalled' : 'no response';
+  const message = `${provider} ${request.model}: ${what}: nothing arrived for ${seconds} s; the request was cancelled`;
+  return new ProviderError(message, 'network', undefined, undefined, partialResult(request, progress));
+}
+
+/**
+ * The signal one request is sent with: it follows the caller's, and aborts by itself when no chunk
+ * arrived for `idleTimeoutMs` (then `idled` is set) or when the reply is cut.
+ */
+class RequestControl {
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly forward = () => this.controller.abort(this.parent?.reason);
+  idled = false;
+
+  constructor(
+    private readonly parent: AbortSignal | undefined,
+    readonly idleTimeoutMs: number | undefined,
+  ) {
+    parent?.addEventListener('abort', this.forward, { once: true });
+    if (idleTimeoutMs !== undefined && idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs)) {
+      this.timer = setTimeout(() => {
+        this.idled = true;
+        this.controller.abort(new Error('idle timeout'));
+      }, idleTimeoutMs);
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** a chunk (or the response) arrived: the idle time starts again */
+  alive(): void {
+    this.timer?.refresh();
+  }
+
+  cancel(): void {
+    this.controller.abort(new Error('reply cut'));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.parent?.removeEventListener('abort', this.forward);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { ConfigError } from '../config';
+import { API_KEY_ENV_PROBLEM, ConfigError, ENV_NAME } from '../config';
 import type { Recording } from './replay';
 import type { ChatProvider, ProviderName } from './types';
 
@@ -52,15 +52,18 @@ export function requireKey(name: ProviderName, config: Config, keys: ApiKeys): s
   const key = keys[name];
   if (key) return key;
   if (config.providers[name].baseUrl) return 'not-needed';
-  throw new ConfigError(
-    `no API key for ${name}: set the environment variable ${config.providers[name].apiKeyEnv} or providers.${name}.baseUrl for a local server`,
-  );
+  const keyEnv = config.providers[name].apiKeyEnv;
+  // a key pasted where the variable's name belongs is never echoed
+  if (!ENV_NAME.test(keyEnv)) throw new ConfigError(`no API key for ${name}: providers.${name}.apiKeyEnv ${API_KEY_ENV_PROBLEM}`);
+  throw new ConfigError(`no API key for ${name}: set the environment variable ${keyEnv} or providers.${name}.baseUrl for a local server`);
 }
 
 /** Keys from the environment, as named by the config. */
 export function keysFromEnv(config: Config, env: NodeJS.ProcessEnv = process.env): ApiKeys {
-  return {
-    openai: env[config.providers.openai.apiKeyEnv] || undefined,
-    gemini: env[config.providers.gemini.apiKeyEnv] || undefined,
-  };
+  return { openai: keyFromEnv(config.providers.openai.apiKeyEnv, env), gemini: keyFromEnv(config.providers.gemini.apiKeyEnv, env) };
+}
+
+/** The key in the variable `name`; a name that is no variable's (a pasted key) is not looked up. */
+function keyFromEnv(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  return ENV_NAME.test(name) ? env[name] || undefined : undefined;
 }

@@ -35,12 +35,16 @@ export interface ChatResult {
   text: string;
   usage: Usage;
   latencyMs: number;
+  /** the server sent far more than the request allowed: the reply was cut and its stream cancelled */
+  overran?: boolean;
 }
 
 export interface CompleteOptions {
   signal?: AbortSignal;
   /** called with each streamed piece of text */
   onDelta?: (text: string) => void;
+  /** cancel the request (as a retryable 'network' failure) when no chunk arrived for this long */
+  idleTimeoutMs?: number;
 }
 
 export interface ChatProvider {

@@ -34,6 +34,9 @@ export type LogRecord =
   | { type: 'resume'; time: string; fromStep: number }
   | { type: 'end'; time: string; status: string; message?: string };
 
+/** Takes the secrets out of a text. */
+export type Redact = (text: string) => string;
+
 /** Records without their timestamp: the log adds it. */
 export type NewLogRecord = LogRecord extends infer R ? (R extends LogRecord ? Omit<R, 'time'> : never) : never;
 
@@ -45,22 +48,31 @@ export class ResearchLog implements ResearchLogView {
   private readonly records: LogRecord[];
   private readonly listeners: Array<(record: LogRecord) => void> = [];
 
-  private constructor(readonly path: string, records: LogRecord[]) {
+  private constructor(
+    readonly path: string,
+    records: LogRecord[],
+    private readonly redact: Redact,
+  ) {
     this.records = records;
   }
 
-  static create(path: string): ResearchLog {
+  /** `redact` takes the secrets out of every line before it is written or kept. */
+  static create(path: string, redact: Redact = (text) => text): ResearchLog {
     mkdirSync(dirname(path), { recursive: true });
-    if (!existsSync(path)) return new ResearchLog(path, []);
+    if (!existsSync(path)) return new ResearchLog(path, [], redact);
     const { records, torn } = readRecords(path);
     // drop a torn last line so the next record starts on a line of its own
     if (torn) writeFileSync(path, records.map((r) => JSON.stringify(r) + '\n').join(''));
-    return new ResearchLog(path, records);
+    return new ResearchLog(path, records, redact);
   }
 
   append(record: NewLogRecord): LogRecord {
-    const full = { ...record, time: new Date().toISOString() } as LogRecord;
-    appendFileSync(this.path, JSON.stringify(full) + '\n');
+    const written = { ...record, time: new Date().toISOString() } as LogRecord;
+    const line = JSON.stringify(written);
+    const safe = this.redact(line);
+    // parsed back only when a secret was taken out, so the kept record is the written one
+    const full = safe === line ? written : (JSON.parse(safe) as LogRecord);
+    appendFileSync(this.path, safe + '\n');
     this.records.push(full);
     for (const listener of this.listeners) listener(full);
     return full;

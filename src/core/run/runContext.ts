@@ -10,6 +10,7 @@ import type { RunEventListener } from '../events';
 import { eventStream } from './eventStream';
 import { ExperimentRecorder } from '../experiments/recorder';
 import { Redactor } from '../secrets/redactor';
+import { scriptEnvironment } from '../secrets/scriptEnv';
 import { chainFor, type CascadeDeps } from '../llm/cascade';
 import { ModelClient } from '../llm/client';
 import { Lifelines } from '../llm/lifelines';
@@ -48,7 +49,9 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
   if (!options.replay) checkKeys(options);
   const dirs: RunDirs = { run: runDir, outputs: join(runDir, 'outputs'), backup: join(runDir, 'backup') };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  const log = ResearchLog.create(join(runDir, 'log.jsonl'));
+  const secrets = providerSecrets(config, options.keys);
+  const redactor = new Redactor(secrets);
+  const log = ResearchLog.create(join(runDir, 'log.jsonl'), (text) => redactor.text(text));
   if (!options.resume && log.all().length > 0) throw new Error(`${runDir} already holds a run; resume it or choose another folder`);
   const ledger = Ledger.fromCalls(log.ofType('call').map(toLedgerCall));
   const lifelines = new Lifelines(config.lifelines, log.ofType('lifeline').length);
@@ -72,8 +75,17 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
     planner: plannerSetup(config, deps, expert),
     // the worker logs the step being run, read when it is asked
     worker: createWorker({ deps, chain: chainFor(workers, expert), listLength: workers.length, maxOutputTokens: config.maxOutputTokens.worker, step: () => context.step }),
-    redactor: new Redactor(providerSecrets(config, options.keys)),
-    experiments: new ExperimentRecorder({ runDir, workspace: options.task.workspace, python: config.python, host: options.host, log, emit }),
+    redactor,
+    experiments: new ExperimentRecorder({
+      runDir,
+      workspace: options.task.workspace,
+      python: config.python,
+      host: options.host,
+      log,
+      emit,
+      redactor,
+      scriptEnv: scriptEnvironment(process.env, config, secrets.map((s) => s.value)),
+    }),
     emit,
     step: log.steps().length + 1,
   };

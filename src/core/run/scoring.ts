@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { importedModules } from '../experiments/codeFacts';
 import { InterpreterError } from '../experiments/envProbe';
 import type { ExperimentRun } from '../experiments/recorder';
+import type { ExperimentRecord } from '../experiments/types';
 import type { Score } from '../task/evaluate';
 import { scoreReader, scoringRequest } from '../task/evaluate';
 import { copyFolder } from '../task/setUpBenchmark';
@@ -85,7 +86,7 @@ async function trainBaseline(ctx: RunContext, folder: string, script: string): P
   const { record } = await ctx.experiments.run(run, ctx.options.signal);
   ctx.options.signal.throwIfAborted();
   if (record.outcome === 'ok') return;
-  const how = record.outcome === 'declined' ? 'was declined' : record.outcome === 'timeout' ? 'ran past the time limit' : `failed (exit ${record.exitCode ?? 'none'})`;
+  const how = outcomeText(record);
   throw new PreflightError(`the baseline run of ${script} with ${python} ${how}${record.error ? `: ${record.error}` : ''}; full output in ${outputFile}`);
 }
 
@@ -94,11 +95,11 @@ async function scoreFolder(ctx: RunContext, label: 'baseline' | 'final', folder:
   const read = scoreReader(evaluation);
   const outputFile = join(ctx.dirs.outputs, `${label}-eval.log`);
   const script = evaluation.kind === 'module' ? basename(evaluation.script) : (evaluation.command.find((a) => a.endsWith('.py')) ?? evaluation.command.join(' '));
-  const run: ExperimentRun = { kind: 'score', label, step: label === 'baseline' ? 0 : ctx.step, script, request: scoringRequest(evaluation, ctx.config.python, folder), outputFile, readScore: read };
+  const run: ExperimentRun = { kind: 'score', label, step: label === 'baseline' ? 0 : ctx.step, script, request: { ...scoringRequest(evaluation, ctx.config.python, folder), timeoutSec: ctx.config.scriptTimeoutSec }, outputFile, readScore: read };
   const { record, capture } = await ctx.experiments.run(run, ctx.options.signal);
   ctx.options.signal.throwIfAborted();
   const { metric, higherIsBetter, score } = read(capture.text());
-  if (record.outcome !== 'ok') return { score: null, metric, higherIsBetter, detail: `the scoring ${record.outcome === 'declined' ? 'was declined' : `failed (exit ${record.exitCode ?? 'none'})`}${record.error ? `: ${record.error}` : ''}` };
+  if (record.outcome !== 'ok') return { score: null, metric, higherIsBetter, detail: `the scoring ${outcomeText(record)}${record.error ? `: ${record.error}` : ''}` };
   return { score, metric, higherIsBetter, detail: score === null ? 'the scoring printed no finite score' : `experiment #${record.id}` };
 }
 
@@ -106,4 +107,12 @@ function record(ctx: RunContext, label: 'baseline' | 'final', score: Score): Sco
   ctx.log.append({ type: 'score', label, score: score.score, metric: score.metric, higherIsBetter: score.higherIsBetter, detail: score.detail });
   ctx.emit({ type: 'score', label, score: score.score, metric: score.metric, higherIsBetter: score.higherIsBetter });
   return score;
+}
+
+/** How a run that did not succeed ended, in words. */
+function outcomeText(record: ExperimentRecord): string {
+  if (record.outcome === 'declined') return 'was declined';
+  if (record.outcome === 'timeout') return 'ran past the time limit';
+  if (record.outcome === 'cancelled') return 'was cancelled';
+  return `failed (exit ${record.exitCode ?? 'none'})`;
 }

@@ -42,6 +42,9 @@ export function writeSummary(ctx: RunContext, result: RunResult): RunSummary {
     warnings: ctx.log.ofType('warning').map((w) => w.message),
     runDir: ctx.dirs.run,
   };
-  writeFileSync(join(ctx.dirs.run, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  return summary;
+  // a key in a final answer, a message or a warning never reaches the file or the caller
+  const json = JSON.stringify(summary, null, 2);
+  const safe = ctx.redactor.text(json);
+  writeFileSync(join(ctx.dirs.run, 'summary.json'), safe + '\n');
+  return safe === json ? summary : (JSON.parse(safe) as RunSummary);
 }

@@ -1,6 +1,8 @@
 import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Host } from '../host';
+import type { Redactor } from '../secrets/redactor';
+import { scriptEnvironment, type ScriptEnvConfig } from '../secrets/scriptEnv';
 import { OutputCapture } from '../text/outputCapture';
 import type { BenchmarkFolder } from './task';
 import { TaskError } from './taskError';
@@ -10,7 +12,14 @@ export interface SetUpDeps {
   python: string;
   outputsDir: string;
   signal: AbortSignal;
+  /** the whole environment of prepare.py; unset: this process's without the well-known provider keys */
+  env?: Record<string, string>;
+  /** takes the provider keys out of prepare.log and the error naming its last lines */
+  redactor?: Redactor;
 }
+
+/** Without a config: the well-known key variables are left out all the same. */
+const NO_CONFIG: ScriptEnvConfig = { providers: {}, scriptEnv: { exclude: [], pass: [] } };
 
 /** Lines of a failed prepare.py shown to the user. */
 const SHOWN_LINES = 5;
@@ -27,8 +36,9 @@ export async function setUpBenchmark(benchmark: BenchmarkFolder, workspace: stri
 
 async function prepareOnce({ scripts }: BenchmarkFolder, deps: SetUpDeps): Promise<void> {
   if (!existsSync(join(scripts, 'prepare.py')) || existsSync(join(scripts, 'prepared'))) return;
-  const capture = new OutputCapture(join(deps.outputsDir, 'prepare.log'), { headChars: 0, tailChars: 4000 });
-  const request = { command: deps.python, args: ['prepare.py'], cwd: scripts, purpose: 'eval' as const, display: `${deps.python} prepare.py` };
+  const capture = new OutputCapture(join(deps.outputsDir, 'prepare.log'), { headChars: 0, tailChars: 4000, redactor: deps.redactor });
+  const env = deps.env ?? scriptEnvironment(process.env, NO_CONFIG, []);
+  const request = { command: deps.python, args: ['prepare.py'], cwd: scripts, purpose: 'eval' as const, display: `${deps.python} prepare.py`, env };
   let exit;
   try {
     exit = await deps.host.runScript(request, (chunk) => capture.write(chunk), deps.signal);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import type { ScriptRequest } from '../../core/host';
-import { killTree } from './processTree';
+import { endScript, newScriptTag, scriptEnv } from '../../node/processTree';
 import { EscapeStripper } from './ansi';
 import { TERMINAL_NAME, type ScriptRun, type TerminalPath } from './types';
 
@@ -44,6 +44,10 @@ class ProcessPty implements vscode.Pseudoterminal {
   private backlog: string[] = [];
   private child: ChildProcess | undefined;
   private stopReason: 'cancelled' | 'timedOut' | undefined;
+  /** the marker in the environment of this run's processes */
+  private readonly tag = newScriptTag();
+  /** ending the process tree: after a stop, or when the script exited and may have left children */
+  private ending: Promise<void> | undefined;
 
   constructor(private readonly request: ScriptRequest) {}
 
@@ -67,7 +71,7 @@ class ProcessPty implements vscode.Pseudoterminal {
     return new Promise((resolve) => {
       const child = spawn(command, args, {
         cwd,
-        env: { ...process.env, PYTHONUNBUFFERED: '1' },
+        env: scriptEnv(this.request.env ?? process.env, this.tag),
         detached: process.platform !== 'win32',
         stdio: ['ignore', 'pipe', 'pipe'],
         windowsHide: true,
@@ -108,8 +112,10 @@ class ProcessPty implements vscode.Pseudoterminal {
         this.show(message.replace(/\n/g, '\r\n'));
         settle(null, 'not started');
       });
+      // a background child may hold the output pipes open: end it when the script exits, so that they close
+      child.once('exit', () => this.endTree(child));
       child.once('close', (code, sig) => {
-        settle(this.stopReason ? null : code, sig ? `ended by ${sig}` : `exit code ${code}`);
+        void (this.ending ?? Promise.resolve()).then(() => settle(this.stopReason ? null : code, sig ? `ended by ${sig}` : `exit code ${code}`));
       });
     });
   }
@@ -123,7 +129,11 @@ class ProcessPty implements vscode.Pseudoterminal {
     if (!this.child || this.stopReason) return;
     this.stopReason = reason;
     this.show(`\r\n\x1b[33m${reason === 'timedOut' ? 'time limit reached' : 'stopping'}: ending the process tree\x1b[0m\r\n`);
-    killTree(this.child);
+    this.endTree(this.child);
+  }
+
+  private endTree(child: ChildProcess): void {
+    this.ending ??= endScript(child, this.tag);
   }
 
   private show(text: string): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ScriptRequest } from '../../core/host';
+import { endTagged, newScriptTag, SCRIPT_TAG_VAR, taggedPids } from '../../node/processTree';
 import { EscapeStripper } from './ansi';
 import { commandLineFor } from './shellQuote';
 import { TERMINAL_NAME, type ScriptRun, type TerminalPath } from './types';
@@ -19,6 +20,12 @@ export class ShellIntegrationPath implements TerminalPath {
   /** the folder the terminal was opened in (until shell integration reports its own cwd) */
   private openedIn: string | undefined;
   private unavailable = false;
+  /**
+   * The marker in the terminal's environment: every process started in it carries it, so what a script
+   * left running (a background job, a `setsid` double fork) is ended when the script ends. The terminal
+   * is reused, so it marks the terminal rather than one run; the shell itself is spared.
+   */
+  private tag = newScriptTag();
 
   constructor(
     private readonly waitMs: number,
@@ -43,7 +50,14 @@ export class ShellIntegrationPath implements TerminalPath {
       await execute(terminal, shell.executeCommand(commandLineFor(shellType, 'cd', [request.cwd])), () => undefined, signal, undefined);
     }
     const line = commandLineFor(shellType, request.command, request.args);
-    return execute(terminal, shell.executeCommand(line), onOutput, signal, request.timeoutSec);
+    // the shell (and whatever wraps it) carries the marker too: spare what was there before the script
+    const shellPid = await terminal.processId;
+    const spared = [...taggedPids(this.tag), ...(shellPid === undefined ? [] : [shellPid])];
+    try {
+      return await execute(terminal, shell.executeCommand(line), onOutput, signal, request.timeoutSec);
+    } finally {
+      await endTagged(this.tag, { exclude: spared });
+    }
   }
 
   dispose(): void {
@@ -52,7 +66,8 @@ export class ShellIntegrationPath implements TerminalPath {
 
   private terminalFor(cwd: string): vscode.Terminal {
     if (this.terminal && this.terminal.exitStatus === undefined) return this.terminal;
-    this.terminal = vscode.window.createTerminal({ name: TERMINAL_NAME, cwd, iconPath: new vscode.ThemeIcon('beaker') });
+    this.tag = newScriptTag();
+    this.terminal = vscode.window.createTerminal({ name: TERMINAL_NAME, cwd, env: { [SCRIPT_TAG_VAR]: this.tag }, iconPath: new vscode.ThemeIcon('beaker') });
     this.openedIn = cwd;
     return this.terminal;
   }

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parseConfig } from '../../src/core/config';
+import { BudgetExhaustedError, BudgetGuard } from '../../src/core/cost/budget';
+import { Ledger, type CallStart } from '../../src/core/cost/ledger';
+import { ModelClient } from '../../src/core/llm/client';
+import { estimateMessagesTokens, estimateTokens } from '../../src/core/llm/estimate';
+import { ProviderPool } from '../../src/core/llm/providers';
+import { parseModelRef, type ChatMessage } from '../../src/core/llm/types';
+import { ResearchLog } from '../../src/core/memory/researchLog';
+import type { FakeServer, FakeServerOptions, RecordedRequest, Script } from '../fixtures/fakeLlmScript';
+import { startFakeGemini } from '../fixtures/fakeGemini';
+import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
+import { useFakeServers } from '../fixtures/servers';
+
+/**
+ * Money under attack: prompts in any script, a run killed mid-request, a server that ignores the
+ * output limit and a stream that stalls never let spending escape the ledger or the budget.
+ * Fake servers through the real SDKs.
+ */
+
+const PRICE = { input: 2, output: 8 };
+const serveOpenAI = useFakeServers(startFakeOpenAI);
+const serveGemini = useFakeServers(startFakeGemini);
+
+/** A real tokenizer's bad case: ASCII at four characters a token, every other character two tokens. */
+function harshTokens(text: string): number {
+  let ascii = 0;
+  let other = 0;
+  for (const char of text) char.charCodeAt(0) < 0x80 ? ascii++ : (other += 2);
+  return Math.ceil(ascii / 4) + other;
+}
+
+function billed(requests: RecordedRequest[]): number {
+  return requests.reduce((sum, r) => sum + (r.usage ? (r.usage.input * PRICE.input + r.usage.output * PRICE.output) / 1e6 : 0), 0);
+}
+
+interface Setup {
+  client: ModelClient;
+  ledger: Ledger;
+  log: ResearchLog;
+  starts: CallStart[];
+  logPath: string;
+}
+
+function setUp(server: FakeServer, provider: 'openai' | 'gemini', config: Record<string, unknown> = {}, redact?: (text: string) => string): Setup {
+  const parsed = parseConfig({
+    providers: { [provider]: { baseUrl: server.url } },
+    models: { planner: [`${provider}:fake`], worker: [`${provider}:fake`], expert: `${provider}:fake` },
+    prices: { [`${provider}:fake`]: PRICE },
+    budgetUsd: 1,
+    ...config,
+  });
+  const logPath = join(mkdtempSync(join(tmpdir(), 'money-')), 'log.jsonl');
+  const log = ResearchLog.create(logPath);
+  const ledger = new Ledger();
+  const starts: CallStart[] = [];
+  const client = new ModelClient({
+    config: parsed,
+    providers: new ProviderPool(parsed, { openai: 'sk-test', gemini: 'gm-test' }),
+    ledger,
+    budget: new BudgetGuard(parsed.budgetUsd, ledger),
+    log,
+    emit: () => {},
+    redact,
+    onCallStarted: (start) => starts.push(start),
+    sleep: async () => {},
+  });
+  return { client, ledger, log, starts, logPath };
+}
+
+const ask = (setup: Setup, provider: 'openai' | 'gemini', messages: ChatMessage[], maxOutputTokens = 100) =>
+  setup.client.complete(parseModelRef(`${provider}:fake`), { messages, maxOutputTokens, temperature: 0 }, { step: 1, role: 'planner', purpose: 'test' }, new AbortController().signal);
+
+const calls = (log: ResearchLog) => log.all().filter((r) => r.type === 'call') as Array<Record<string, any>>;
+
+describe('token estimates are pessimistic for every script', () => {
+  test('CJK, Cyrillic and emoji count at least a token a character; ASCII a token per three', () => {
+    assert.equal(estimateTokens('abcdef'), 2);
+    assert.ok(estimateTokens('训练一个模型') >= 6 * 2);
+    assert.ok(estimateTokens('обучение') >= 8);
+    assert.ok(estimateTokens('😀😀') >= 4);
+    assert.ok(estimateTokens('训练一个模型') >= harshTokens('训练一个模型'));
+  });
+
+  test('a Chinese task never lets the server bill more than the budget', async () => {
+    const cjk = '请训练一个梯度提升模型并报告验证集上的均方误差。'.repeat(40);
+    const server = await serveOpenAI({ replies: [{ text: '好的，我会先查看数据文件。'.repeat(20), repeat: -1 }] }, { promptTokens: harshTokens, chunkChars: 64 });
+    // room for one call's worst case; the old estimate (characters ÷ 3) let a second call through
+    const worst = (estimateMessagesTokens([{ content: cjk }]) * PRICE.input + 100 * PRICE.output) / 1e6;
+    const budgetUsd = worst * 1.2;
+    const setup = setUp(server, 'openai', { budgetUsd });
+    let refused = false;
+    for (let i = 0; i < 10 && !refused; i++) {
+      await ask(setup, 'openai', [{ role: 'user', content: cjk }]).catch((error: unknown) => {
+        assert.ok(error instanceof BudgetExhaustedError);
+        refused = true;
+      });
+    }
+    assert.ok(refused, 'the budget stops the run');
+    assert.equal(server.requests.length, 1);
+    assert.ok(billed(server.requests) <= budgetUsd, `billed ${billed(server.requests)} of ${budgetUsd}`);
+    assert.ok(Math.abs(setup.ledger.totalUsd - billed(server.requests)) < 1e-12);
+  });
+});
+
+describe('a run killed mid-request still counts that request when it resumes', () => {
+  test('every call reports its worst case before it is sent, and its call record names it', async () => {
+    const server = await serveOpenAI({ replies: [{ text: 'Listing the files first.' }] });
+    const setup = setUp(server, 'openai');
+    await ask(setup, 'openai', [{ role: 'user', content: 'Train a model.' }]);
+    assert.equal(setup.starts.length, 1);
+    const [start] = setup.starts;
+    assert.equal(calls(setup.log)[0].callId, start.callId);
+    assert.ok(start.worstCaseUsd >= setup.ledger.totalUsd);
+    assert.equal(start.maxOutputTokens, 100);
+  });
+
+  test('a started call without its end is booked at its worst case by Ledger.fromLog', async () => {
+    const server = await serveOpenAI({ replies: [{ text: 'Listing the files first.' }, { text: 'never sent' }] });
+    const setup = setUp(server, 'openai');
+    await ask(setup, 'openai', [{ role: 'user', content: 'Train a model.' }]);
+    const finished = setup.ledger.totalUsd;
+    // the log as a kill -9 leaves it: the first call started and ended, the second only started
+    const crashed: CallStart = { ...setup.starts[0], callId: 'killed', attempt: 1, worstCaseUsd: 0.25, promptTokens: 900, maxOutputTokens: 4000 };
+    const lines = [
+      ...setup.log.all().flatMap((record) => (record.type === 'call' ? [{ type: 'call-started', time: record.time, ...setup.starts[0] }, record] : [record])),
+      { type: 'call-started', time: new Date().toISOString(), ...crashed },
+    ];
+    writeFileSync(setup.logPath, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+
+    const resumed = Ledger.fromLog(ResearchLog.create(setup.logPath).all());
+    assert.ok(Math.abs(resumed.totalUsd - (finished + 0.25)) < 1e-12);
+    assert.equal(resumed.calls.length, 2);
+    assert.deepEqual(resumed.calls[1].usage, { input: 900, cachedInput: 0, output: 4000, estimated: true });
+    // the old rebuilding lost it
+    assert.ok(Math.abs(Ledger.fromCalls(resumed.calls.slice(0, 1)).totalUsd - finished) < 1e-12);
+  });
+});
+
+describe('prompts are redacted before they are sent', () => {
+  test('a key pasted into a message never reaches the server', async () => {
+    const server = await serveOpenAI({ replies: [{ text: 'ok' }] });
+    const secret = 'sk-proj-SECRET-0123456789';
+    const setup = setUp(server, 'openai', {}, (text) => text.split(secret).join('[redacted OPENAI_API_KEY]'));
+    await ask(setup, 'openai', [{ role: 'user', content: `my key is ${secret}, use it` }]);
+    const sent = JSON.stringify(server.requests[0].body);
+    assert.ok(!sent.includes(secret));
+    assert.ok(sent.includes('[redacted OPENAI_API_KEY]'));
+  });
+});
+
+for (const provider of ['openai', 'gemini'] as const) {
+  const serve = (script: Script, options?: FakeServerOptions) => (provider === 'openai' ? serveOpenAI : serveGemini)(script, options);
+
+  describe(`${provider}: runaway and stalled streams`, () => {
+    test('a 1 MB reply from a server that ignores the limit is cut; the next prompt stays small', async () => {
+      const huge = 'x'.repeat(1_000_000);
+      const server = await serve({ replies: [{ text: huge, ignoreMaxTokens: true }, { text: 'next' }] }, { chunkChars: 1000 });
+      const setup = setUp(server, provider);
+      const started = Date.now();
+      const first = await ask(setup, provider, [{ role: 'user', content: 'Train a model.' }], 200);
+      assert.ok(first.text.length <= 200 * 16, `kept ${first.text.length} characters`);
+      assert.equal(first.overran, true);
+      // what was received is booked, past the limit the server ignored
+      assert.ok(calls(setup.log)[0].usage.output > 200);
+      assert.ok(setup.log.all().some((r) => r.type === 'warning' && /cut at/.test(r.message)));
+      await ask(setup, provider, [{ role: 'user', content: 'Train a model.' }, { role: 'assistant', content: first.text }, { role: 'user', content: 'Go on.' }], 200);
+      assert.ok(JSON.stringify(server.requests[1].body).length < 10_000);
+      assert.ok(Date.now() - started < 10_000);
+    });
+
+    test('a stalled stream is cancelled after the idle timeout, booked and retried', async () => {
+      const server = await serve({ replies: [{ text: 'stalls before this', chunkDelayMs: 120_000 }, { text: 'second try' }] });
+      const setup = setUp(server, provider, { requestIdleTimeoutSec: 1 });
+      const started = Date.now();
+      const result = await ask(setup, provider, [{ role: 'user', content: 'Train a model.' }]);
+      const elapsed = Date.now() - started;
+      assert.equal(result.text, 'second try');
+      assert.ok(elapsed >= 900 && elapsed < 5000, `took ${elapsed} ms`);
+      assert.equal(server.requests.length, 2);
+      const [stalled, retried] = calls(setup.log);
+      assert.match(stalled.error, /nothing arrived for 1 s/);
+      assert.ok(stalled.usd > 0 && stalled.usage.input > 0, 'the prompt of the stalled request is counted');
+      assert.equal(retried.attempt, 2);
+      assert.equal(setup.starts.length, 2);
+      assert.deepEqual(calls(setup.log).map((c) => c.callId), setup.starts.map((s) => s.callId));
+    });
+  });
+}
