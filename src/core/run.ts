@@ -3,7 +3,9 @@ import type { Config } from './config';
 import { BudgetExhaustedError } from './cost/budget';
 import { CascadeFailure } from './llm/cascade';
 import { ProviderError } from './llm/types';
-import { openRun, type RunContext } from './run/runContext';
+import { openRun, providerSecrets, type RunContext } from './run/runContext';
+import { Redactor } from './secrets/redactor';
+import { scriptEnvironment } from './secrets/scriptEnv';
 import { measureBaseline, measureFinal, PreflightError } from './run/scoring';
 import { verifyRun } from './run/verification';
 import { setUpBenchmark } from './task/setUpBenchmark';
@@ -70,8 +72,7 @@ export interface RunSummary {
  * baseline, steps, final score, summary. Errors that end the run end it cleanly with a status.
  */
 export async function runAgent(options: RunOptions): Promise<RunSummary> {
-  const { benchmark, workspace } = options.task;
-  if (benchmark) await setUpBenchmark(benchmark, workspace, { host: options.host, python: options.config.python, outputsDir: join(options.runDir, 'outputs'), signal: options.signal });
+  await setUpTask(options);
   const ctx = await openRun(options);
   const resumedFrom = ctx.log.steps().length;
   ctx.log.append(resumedFrom > 0 || options.resume ? { type: 'resume', fromStep: resumedFrom + 1 } : { type: 'run', runId: ctx.runId, goal: options.task.goal, workspace: options.task.workspace, models: options.config.models, budgetUsd: options.config.budgetUsd });
@@ -91,6 +92,14 @@ export async function runAgent(options: RunOptions): Promise<RunSummary> {
   const verification = verifyRun(ctx, baseline, final);
   end(ctx, status, message);
   return writeSummary(ctx, { status, message, baseline, final, ...verification });
+}
+
+/** An MLAgentBench task is prepared and copied into the workspace, with the scripts' environment of the run. */
+async function setUpTask({ task, config, keys, host, runDir, signal }: RunOptions): Promise<void> {
+  if (!task.benchmark) return;
+  const secrets = providerSecrets(config, keys);
+  const env = scriptEnvironment(process.env, config, secrets.map((s) => s.value));
+  await setUpBenchmark(task.benchmark, task.workspace, { host, python: config.python, outputsDir: join(runDir, 'outputs'), signal, env, redactor: new Redactor(secrets) });
 }
 
 /** The run cannot be scored or run: it ends before any model is asked, and the error goes to the caller. */

@@ -57,7 +57,11 @@ export class Workspace {
     this.readOnly = readOnlyGlobs.map(normalizeGlob).filter((g) => g !== '').map(globToRegExp);
   }
 
-  /** Lexical and real forms of the protected folders (a folder made after opening is real-pathed now). */
+  /**
+   * Lexical and real forms of the protected folders (a folder made after opening is real-pathed now).
+   * A protected folder that holds the workspace itself (an MLAgentBench run keeps its workspace in the
+   * run folder) guards only what lies outside the workspace, which no write reaches anyway.
+   */
   private async protectedPaths(): Promise<string[]> {
     const found = await Promise.all(
       this.protectedDirs.map(async (dir) => {
@@ -66,7 +70,7 @@ export class Workspace {
         return [lexical, real];
       }),
     );
-    return found.flat();
+    return found.flat().filter((dir) => !isWithin(dir, this.root));
   }
 
   static async open(root: string, readOnlyGlobs: string[] = [], protectedDirs: readonly string[] = []): Promise<Workspace> {

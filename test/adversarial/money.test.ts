@@ -126,8 +126,8 @@ describe('a run killed mid-request still counts that request when it resumes', (
     const finished = setup.ledger.totalUsd;
     // the log as a kill -9 leaves it: the first call started and ended, the second only started
     const crashed: CallStart = { ...setup.starts[0], callId: 'killed', attempt: 1, worstCaseUsd: 0.25, promptTokens: 900, maxOutputTokens: 4000 };
-    const lines = [
-      ...setup.log.all().flatMap((record) => (record.type === 'call' ? [{ type: 'call-started', time: record.time, ...setup.starts[0] }, record] : [record])),
+    const lines: object[] = [
+      ...setup.log.all().flatMap((record): object[] => (record.type === 'call' ? [{ type: 'call-started', time: record.time, ...setup.starts[0] }, record] : [record])),
       { type: 'call-started', time: new Date().toISOString(), ...crashed },
     ];
     writeFileSync(setup.logPath, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -10,12 +10,13 @@ import { ResearchLog } from '../../src/core/memory/researchLog';
 import { runAgent } from '../../src/core/run';
 import { Redactor } from '../../src/core/secrets/redactor';
 import { scriptEnvironment } from '../../src/core/secrets/scriptEnv';
+import { setUpBenchmark } from '../../src/core/task/setUpBenchmark';
 import type { Task } from '../../src/core/task/task';
 import { OutputCapture } from '../../src/core/text/outputCapture';
 import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
 import type { FakeServer } from '../fixtures/fakeLlmScript';
 import { plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
-import { readLog, testConfig } from '../fixtures/runHarness';
+import { PYTHON, readLog, testConfig } from '../fixtures/runHarness';
 
 const KEY = 'sk-proj-Zq81vXr0aLm3Tt9WcY7uNe4KpD2sHf6B';
 const GEMINI_KEY = 'AIzaSyD4-fake-gemini-key-0123456789abcdef';
@@ -216,4 +217,30 @@ test('a key pasted into providers.*.apiKeyEnv is never echoed in an error', () =
   }
   const named = parseConfig({});
   assert.throws(() => requireKey('openai', named, {}), /set the environment variable OPENAI_API_KEY/);
+});
+
+test("an MLAgentBench task's prepare.py runs without the keys, and prepare.log holds none", async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'budgetml-secrets-bench-'));
+  const scripts = join(folder, 'scripts');
+  mkdirSync(join(folder, 'env'), { recursive: true });
+  mkdirSync(scripts);
+  writeFileSync(join(scripts, 'prepare.py'), `import json, os\nopen('env_seen.json', 'w').write(json.dumps(dict(os.environ)))\nprint('the key: ${KEY}')\nraise SystemExit(1)\n`);
+  const outputsDir = join(folder, 'outputs');
+  const saved = { openai: process.env.OPENAI_API_KEY, copy: process.env.MY_KEY_COPY };
+  process.env.OPENAI_API_KEY = KEY;
+  process.env.MY_KEY_COPY = KEY;
+  try {
+    const deps = { host: new NodeHost(() => {}), python: PYTHON, outputsDir, signal: new AbortController().signal };
+    await assert.rejects(setUpBenchmark({ folder, env: join(folder, 'env'), scripts }, join(folder, 'ws'), deps), (error: Error) => {
+      assertNoKey(error.message, 'the error');
+      return /redacted OPENAI_API_KEY/.test(error.message);
+    });
+  } finally {
+    restore('OPENAI_API_KEY', saved.openai);
+    restore('MY_KEY_COPY', saved.copy);
+  }
+  const seen = JSON.parse(readFileSync(join(scripts, 'env_seen.json'), 'utf8')) as Record<string, string>;
+  assert.equal(seen.OPENAI_API_KEY, undefined);
+  assert.equal(seen.MY_KEY_COPY, undefined);
+  assertNoKey(readFileSync(join(outputsDir, 'prepare.log'), 'utf8'), 'prepare.log');
 });

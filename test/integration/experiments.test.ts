@@ -80,6 +80,9 @@ describe('Experiments view', function () {
     for (const dir of [runDir, otherDir, liveDir]) fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(inWorkspace(SCRIPT), { force: true });
     await tree().refresh();
+    // the Agent view above still draws after the comparisons opened and closed their webviews
+    await vscode.commands.executeCommand('budgetml.sidebar.focus');
+    await waitFor(() => api.sidebar.provider.delivered, 'the Agent view to draw after the Experiments tests', 30000);
   });
 
   it('shows the run with its verdict and each experiment with its metric, duration and change', async () => {
@@ -110,6 +113,7 @@ describe('Experiments view', function () {
     const restoreTheme = await useDarkTheme();
     await vscode.commands.executeCommand('budgetml.experiments.focus');
     await api.experiments.view.reveal(experiment(3), { select: true, focus: true, expand: true });
+    await waitFor(() => api.sidebar.provider.delivered, 'the Agent view above the Experiments view', 30000);
     await sleep(500);
     await screenshot('experiments-view', { clearNotifications: true });
     await restoreTheme();

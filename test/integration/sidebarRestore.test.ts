@@ -59,4 +59,24 @@ describe('the sidebar across hide/show and deactivate/activate', function () {
     await screenshot('sidebar-restored', { clearNotifications: true });
     await restoreTheme();
   });
+
+  it('draws even when another webview opens while its page loads (code-server: one service worker for all)', async () => {
+    // Every webview of VS Code for the Web registers the shared service worker again; a page that
+    // loads at that moment can lose its script and stay blank. The view then writes its page again.
+    const api = await budgetml();
+    for (const delay of [0, 100, 250, 500, 800]) {
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      const rendered = nextRender(api.sidebar.provider, 30000);
+      await vscode.commands.executeCommand('budgetml.sidebar.focus');
+      await sleep(delay);
+      const panel = vscode.window.createWebviewPanel('budgetml.test.other', `Another webview (${delay} ms)`, { viewColumn: vscode.ViewColumn.One, preserveFocus: true }, {});
+      panel.webview.html = '<!DOCTYPE html><html><body>another webview</body></html>';
+      try {
+        await rendered.catch(() => assert.fail(`the sidebar stayed blank, with a webview opened ${delay} ms after it was shown`));
+        await waitFor(() => api.sidebar.provider.delivered, `the state in the sidebar, with a webview opened ${delay} ms after it was shown`);
+      } finally {
+        panel.dispose();
+      }
+    }
+  });
 });

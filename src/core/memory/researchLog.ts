@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ExperimentRecord, UnverifiedClaim, Verdict } from '../experiments/types';
+import type { CallStart } from '../cost/ledger';
 import type { Usage } from '../llm/types';
 import type { ResearchLogView, StepRecord } from './types';
 
@@ -19,11 +20,15 @@ export interface CallRecord {
   latencyMs: number;
   /** set when the request failed; its tokens (if any) were still counted */
   error?: string;
+  /** the `call-started` record this call ends */
+  callId?: string;
 }
 
 export type LogRecord =
   | { type: 'run'; time: string; runId: string; goal: string; workspace: string; models: unknown; budgetUsd: number }
   | CallRecord
+  /** written before a request is sent: a run that dies before the call ends books its worst case */
+  | ({ type: 'call-started'; time: string } & CallStart)
   | StepRecord
   | { type: 'escalation'; time: string; step: number; role: string; from: string; to: string; reason: string; addedUsd: number }
   | { type: 'lifeline'; time: string; step: number; used: number; reason: string }

@@ -5,7 +5,7 @@ import { createWorker } from '../agents/worker';
 import type { PlannerSetup } from '../agents/planner';
 import type { Config } from '../config';
 import { BudgetGuard } from '../cost/budget';
-import { Ledger, type LedgerCall } from '../cost/ledger';
+import { Ledger } from '../cost/ledger';
 import type { RunEventListener } from '../events';
 import { eventStream } from './eventStream';
 import { ExperimentRecorder } from '../experiments/recorder';
@@ -53,11 +53,15 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
   const redactor = new Redactor(secrets);
   const log = ResearchLog.create(join(runDir, 'log.jsonl'), (text) => redactor.text(text));
   if (!options.resume && log.all().length > 0) throw new Error(`${runDir} already holds a run; resume it or choose another folder`);
-  const ledger = Ledger.fromCalls(log.ofType('call').map(toLedgerCall));
+  const ledger = Ledger.fromLog(log.all());
   const lifelines = new Lifelines(config.lifelines, log.ofType('lifeline').length);
   const emit = eventStream(log, options.onEvent ? [options.onEvent] : [], (message) => options.host.log('warn', message));
   const budget = new BudgetGuard(config.budgetUsd, ledger);
-  const client = new ModelClient({ config, providers: new ProviderPool(config, options.keys, options.replay), ledger, budget, log, emit });
+  const client = new ModelClient({
+    ...{ config, providers: new ProviderPool(config, options.keys, options.replay), ledger, budget, log, emit },
+    redact: (text) => redactor.text(text),
+    onCallStarted: (start) => log.append({ type: 'call-started', ...start }),
+  });
   const expert = parseModelRef(config.models.expert);
   const deps: CascadeDeps = { client, ledger, lifelines, log, emit, expertId: expert.id, maxFormatRetries: config.cascade.maxFormatRetries };
   const workers = config.models.worker.map(parseModelRef);
@@ -110,12 +114,8 @@ function checkKeys({ config, keys }: RunOptions): void {
   for (const provider of new Set(ids.map((id) => parseModelRef(id).provider))) requireKey(provider, config, keys);
 }
 
-function toLedgerCall(call: { role: LedgerCall['role']; model: string; usage: LedgerCall['usage']; usd: number; priced: boolean }): LedgerCall {
-  return { role: call.role, model: call.model, usage: call.usage, usd: call.usd, priced: call.priced };
-}
-
 /** The provider keys the run knows, named after their environment variables. */
-function providerSecrets(config: Config, keys: RunOptions['keys']): Array<{ value: string | undefined; name: string }> {
+export function providerSecrets(config: Config, keys: RunOptions['keys']): Array<{ value: string | undefined; name: string }> {
   return [
     { value: keys.openai, name: config.providers.openai.apiKeyEnv },
     { value: keys.gemini, name: config.providers.gemini.apiKeyEnv },

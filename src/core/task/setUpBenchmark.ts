@@ -1,8 +1,8 @@
 import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Host } from '../host';
-import type { Redactor } from '../secrets/redactor';
-import { scriptEnvironment, type ScriptEnvConfig } from '../secrets/scriptEnv';
+import { Redactor } from '../secrets/redactor';
+import { scriptEnvironment, WELL_KNOWN_KEY_VARIABLES, type ScriptEnvConfig } from '../secrets/scriptEnv';
 import { OutputCapture } from '../text/outputCapture';
 import type { BenchmarkFolder } from './task';
 import { TaskError } from './taskError';
@@ -14,7 +14,7 @@ export interface SetUpDeps {
   signal: AbortSignal;
   /** the whole environment of prepare.py; unset: this process's without the well-known provider keys */
   env?: Record<string, string>;
-  /** takes the provider keys out of prepare.log and the error naming its last lines */
+  /** takes the provider keys out of prepare.log and the error naming its last lines; unset: the well-known keys' */
   redactor?: Redactor;
 }
 
@@ -36,8 +36,11 @@ export async function setUpBenchmark(benchmark: BenchmarkFolder, workspace: stri
 
 async function prepareOnce({ scripts }: BenchmarkFolder, deps: SetUpDeps): Promise<void> {
   if (!existsSync(join(scripts, 'prepare.py')) || existsSync(join(scripts, 'prepared'))) return;
-  const capture = new OutputCapture(join(deps.outputsDir, 'prepare.log'), { headChars: 0, tailChars: 4000, redactor: deps.redactor });
-  const env = deps.env ?? scriptEnvironment(process.env, NO_CONFIG, []);
+  // without the run's keys, the keys this process holds under the well-known names are the ones hidden
+  const known = WELL_KNOWN_KEY_VARIABLES.map((name) => ({ name, value: process.env[name] }));
+  const redactor = deps.redactor ?? new Redactor(known);
+  const capture = new OutputCapture(join(deps.outputsDir, 'prepare.log'), { headChars: 0, tailChars: 4000, redactor });
+  const env = deps.env ?? scriptEnvironment(process.env, NO_CONFIG, known.map((k) => k.value));
   const request = { command: deps.python, args: ['prepare.py'], cwd: scripts, purpose: 'eval' as const, display: `${deps.python} prepare.py`, env };
   let exit;
   try {

@@ -51,6 +51,9 @@ function inputsOf(record: LogRecord, state: SidebarState): SidebarInput[] {
       return [{ type: 'lifeline', used: record.used, left: Math.max(0, state.view.cost.lifelinesTotal - record.used) }];
     case 'score':
       return [{ type: 'score', label: record.label, score: record.score, metric: record.metric, ...(record.higherIsBetter === undefined ? {} : { higherIsBetter: record.higherIsBetter }) }];
+    case 'call-started':
+      // the call's own record follows; one that never ended is booked by the ledger on resume
+      return [];
     case 'end':
       return [{ type: 'run-ended', status: phaseOf(record.status), ...(record.message ? { message: record.message } : {}) }];
   }
