@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { Workspace, writeConfined } from '../core/workspace';
 import { endScript, newScriptTag, scriptEnv } from '../node/processTree';
 import type { EditDecision, EditProposal, Host, LogLevel, ScriptExit, ScriptRequest } from '../core/host';
 
@@ -13,8 +12,8 @@ export class NodeHost implements Host {
   constructor(private readonly logLine: (level: LogLevel, message: string) => void) {}
 
   async proposeEdit(proposal: EditProposal): Promise<EditDecision> {
-    mkdirSync(dirname(proposal.path), { recursive: true });
-    writeFileSync(proposal.path, proposal.proposed);
+    // written through the core's confined write: no link swapped in after the check is followed
+    await writeConfined(new Workspace(proposal.root), proposal.relPath, proposal.proposed);
     return { accepted: true, text: proposal.proposed, userModified: false };
   }
 

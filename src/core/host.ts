@@ -10,6 +10,8 @@ export interface EditProposal {
   path: string;
   /** relative to the workspace, with forward slashes */
   relPath: string;
+  /** the workspace's real root: a host writes `relPath` under it with the core's confined write */
+  root: string;
   /** current content ('' for a new file) */
   original: string;
   proposed: string;

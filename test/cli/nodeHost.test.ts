@@ -67,7 +67,7 @@ test('a program that cannot start is an exit without a code and a sentence in th
 test('an accepted proposal is written, creating folders inside the workspace', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'budgetml-host-'));
   const path = join(dir, 'sub', 'new.py');
-  const decision = await host.proposeEdit({ path, relPath: 'sub/new.py', original: '', proposed: 'print(1)\n', diff: '', reason: 'r' });
+  const decision = await host.proposeEdit({ path, relPath: 'sub/new.py', root: dir, original: '', proposed: 'print(1)\n', diff: '', reason: 'r' });
   assert.deepEqual(decision, { accepted: true, text: 'print(1)\n', userModified: false });
   assert.equal(readFileSync(path, 'utf8'), 'print(1)\n');
 });

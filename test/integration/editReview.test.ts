@@ -11,7 +11,7 @@ const PROPOSED = ORIGINAL.replace('learning_rate = 0.01', 'learning_rate = 0.003
 const TWO_HUNKS = ORIGINAL.replace('learning_rate = 0.01', 'learning_rate = 0.003').replace('    return accuracy', '    return min(accuracy, 1.0)');
 
 function proposal(relPath: string, original: string, proposed: string): EditProposal {
-  return { path: inWorkspace(relPath), relPath, original, proposed, diff: '(diff)', reason: 'tune the learning rate' };
+  return { path: inWorkspace(relPath), relPath, root: inWorkspace('.'), original, proposed, diff: '(diff)', reason: 'tune the learning rate' };
 }
 
 function reviewTab(): vscode.Tab | undefined {

@@ -125,7 +125,7 @@ export async function askUser(ctx: ActionContext, edit: Pick<EditRequest, 'saveR
   ctx.signal.throwIfAborted();
   const abs = await ctx.workspace.resolve(edit.saveRel, 'write');
   const diff = unifiedDiff(edit.saveRel, edit.original, edit.proposed);
-  const proposal = { path: abs, relPath: edit.saveRel, original: edit.original, proposed: edit.proposed, diff, reason: edit.reason };
+  const proposal = { path: abs, relPath: edit.saveRel, root: ctx.workspace.root, original: edit.original, proposed: edit.proposed, diff, reason: edit.reason };
   return ctx.host.proposeEdit(proposal, ctx.signal);
 }
 

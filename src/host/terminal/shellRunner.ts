@@ -26,6 +26,8 @@ export class ShellIntegrationPath implements TerminalPath {
    * is reused, so it marks the terminal rather than one run; the shell itself is spared.
    */
   private tag = newScriptTag();
+  /** the environment changes the open terminal was created with */
+  private envFingerprint = '';
 
   constructor(
     private readonly waitMs: number,
@@ -34,7 +36,7 @@ export class ShellIntegrationPath implements TerminalPath {
 
   async run(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun | undefined> {
     if (this.unavailable) return undefined;
-    const terminal = this.terminalFor(request.cwd);
+    const terminal = this.terminalFor(request.cwd, request.env);
     terminal.show(true);
     const shell = await waitForShellIntegration(terminal, this.waitMs, signal);
     if (signal.aborted) return { exitCode: null, timedOut: false, cancelled: true, via: 'shell-integration' };
@@ -64,13 +66,30 @@ export class ShellIntegrationPath implements TerminalPath {
     this.terminal?.dispose();
   }
 
-  private terminalFor(cwd: string): vscode.Terminal {
-    if (this.terminal && this.terminal.exitStatus === undefined) return this.terminal;
+  /**
+   * The terminal, opened with the environment the core chose: what the core left out (the provider
+   * keys) is removed from what the terminal would inherit. Another environment opens a new terminal.
+   */
+  private terminalFor(cwd: string, env: Record<string, string> | undefined): vscode.Terminal {
+    const changes = environmentChanges(process.env, env);
+    const fingerprint = JSON.stringify(changes);
+    if (this.terminal && this.terminal.exitStatus === undefined && fingerprint === this.envFingerprint) return this.terminal;
+    this.terminal?.dispose();
     this.tag = newScriptTag();
-    this.terminal = vscode.window.createTerminal({ name: TERMINAL_NAME, cwd, env: { [SCRIPT_TAG_VAR]: this.tag }, iconPath: new vscode.ThemeIcon('beaker') });
+    this.envFingerprint = fingerprint;
+    this.terminal = vscode.window.createTerminal({ name: TERMINAL_NAME, cwd, env: { ...changes, [SCRIPT_TAG_VAR]: this.tag }, iconPath: new vscode.ThemeIcon('beaker') });
     this.openedIn = cwd;
     return this.terminal;
   }
+}
+
+/** What a terminal must change of the inherited environment to have `wanted`: null removes a variable. */
+export function environmentChanges(inherited: NodeJS.ProcessEnv, wanted: Record<string, string> | undefined): Record<string, string | null> {
+  if (!wanted) return {};
+  const changes: Record<string, string | null> = {};
+  for (const name of Object.keys(inherited)) if (!(name in wanted)) changes[name] = null;
+  for (const [name, value] of Object.entries(wanted)) if (inherited[name] !== value) changes[name] = value;
+  return changes;
 }
 
 function waitForShellIntegration(
