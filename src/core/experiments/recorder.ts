@@ -94,6 +94,8 @@ export class ExperimentRecorder {
     } finally {
       await capture.close();
       metrics.finish();
+      // nothing of this run is still writing into the run folder when it returns, even when the host failed
+      await described;
     }
     const durationMs = Date.now() - startedAt.getTime();
     const facts = await (await described)();
