@@ -5,10 +5,10 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ExperimentRecorder } from '../src/core/experiments/recorder';
 import { experimentsTable } from '../src/core/experiments/table';
-import { NodeHost } from '../src/cli/nodeHost';
 import type { Host } from '../src/core/host';
 import { ResearchLog } from '../src/core/memory/researchLog';
 import { OutputCapture } from '../src/core/text/outputCapture';
+import { timedHost } from './timedHost';
 
 /**
  * What recording experiments adds to a step, on a realistic project: the digits MLP (torch) in a git
@@ -31,25 +31,6 @@ function trainingLog(run: number): string[] {
   }
   chunks.push(`{"test_accuracy": ${Math.min(0.99, 0.9 + run * 0.002).toFixed(4)}, "test_loss": 0.2154}\ntest accuracy: ${Math.min(0.99, 0.9 + run * 0.002).toFixed(4)}\n`);
   return chunks;
-}
-
-/** The headless host, timing how long its scripts take (from spawn to exit). */
-function timedHost(): { host: Host; scriptMs: () => number } {
-  const inner = new NodeHost(() => {});
-  let total = 0;
-  const host: Host = {
-    proposeEdit: (p) => inner.proposeEdit(p),
-    log: (level, message) => inner.log(level, message),
-    async runScript(request, onOutput, signal) {
-      const started = performance.now();
-      try {
-        return await inner.runScript(request, onOutput, signal);
-      } finally {
-        total += performance.now() - started;
-      }
-    },
-  };
-  return { host, scriptMs: () => total };
 }
 
 /** The script: a process that prints this run's training log, then works for SCRIPT_MS. */

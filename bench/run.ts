@@ -1,6 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { NodeHost } from '../src/cli/nodeHost';
-import type { Host } from '../src/core/host';
 import type { Reply } from '../test/fixtures/fakeLlmScript';
 import { PLANNER_MATCH } from '../test/fixtures/plannerReplies';
 import { DIABETES_TASK, runScripted, startFakeOpenAI, unscoredTask } from '../test/fixtures/runHarness';
@@ -8,6 +6,7 @@ import { plannerText, repliesFor, trajectory, type PlannedAction } from './traje
 import { join } from 'node:path';
 import { experimentRecording } from './experiments';
 import { activationTime, extensionBundle, sidebarFirstRender } from './vscode';
+import { timedHost } from './timedHost';
 
 /**
  * Prints the figures the project is held to. Nothing here asserts: it measures.
@@ -16,26 +15,6 @@ import { activationTime, extensionBundle, sidebarFirstRender } from './vscode';
  */
 
 const ENV = join(DIABETES_TASK, 'env');
-
-/** The headless host, timing how long scripts run (script time is not orchestration). */
-function timedHost(): { host: Host; scriptMs: () => number } {
-  const inner = new NodeHost(() => {});
-  let scriptMs = 0;
-  // script time is read per step, so it accumulates
-  const host: Host = {
-    proposeEdit: (p) => inner.proposeEdit(p),
-    log: (l, m) => inner.log(l, m),
-    async runScript(request, onOutput, signal) {
-      const started = performance.now();
-      try {
-        return await inner.runScript(request, onOutput, signal);
-      } finally {
-        scriptMs += performance.now() - started;
-      }
-    },
-  };
-  return { host, scriptMs: () => scriptMs };
-}
 
 async function orchestrationAndContext(): Promise<void> {
   const actions = trajectory(ENV, 30);
