@@ -21,21 +21,31 @@ export async function exists(uri: vscode.Uri): Promise<boolean> {
  * undoes it in the editor) and saves the document, so the change is on disk for the agent.
  */
 export async function writeThroughEditor(uri: vscode.Uri, text: string): Promise<void> {
+  // a document that changes under the edit (reloaded from disk meanwhile) refuses it: the edit is
+  // built again from the document as it is now, once
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const edit = await editTo(uri, text);
+    if (!edit) return;
+    if (await vscode.workspace.applyEdit(edit)) return saveIfDirty(uri);
+  }
+  throw new Error(`VS Code refused the edit to ${vscode.workspace.asRelativePath(uri)}`);
+}
+
+/** The edit that makes `uri` hold `text`; undefined when it already does (the document is saved then). */
+async function editTo(uri: vscode.Uri, text: string): Promise<vscode.WorkspaceEdit | undefined> {
   const edit = new vscode.WorkspaceEdit();
   if (!(await exists(uri))) {
     edit.createFile(uri, { ignoreIfExists: true });
     edit.insert(uri, new vscode.Position(0, 0), text);
-  } else {
-    const doc = await vscode.workspace.openTextDocument(uri);
-    for (const hunk of computeHunks(doc.getText(), text)) {
-      edit.replace(uri, rangeOf(doc, hunk.left.offset, hunk.left.text.length), hunk.right.text);
-    }
-    if (edit.size === 0) {
-      if (doc.isDirty) await doc.save();
-      return;
-    }
+    return edit;
   }
-  await applyAndSave(edit, uri);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  for (const hunk of computeHunks(doc.getText(), text)) {
+    edit.replace(uri, rangeOf(doc, hunk.left.offset, hunk.left.text.length), hunk.right.text);
+  }
+  if (edit.size > 0) return edit;
+  if (doc.isDirty) await doc.save();
+  return undefined;
 }
 
 /** Replaces `length` characters at `offset` of the document at `uri`; saves it when it is a file on disk. */
@@ -50,6 +60,10 @@ async function applyAndSave(edit: vscode.WorkspaceEdit, uri: vscode.Uri): Promis
   if (!(await vscode.workspace.applyEdit(edit))) {
     throw new Error(`VS Code refused the edit to ${vscode.workspace.asRelativePath(uri)}`);
   }
+  await saveIfDirty(uri);
+}
+
+async function saveIfDirty(uri: vscode.Uri): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uri);
   if (doc.isDirty && !(await doc.save())) {
     throw new Error(`could not save ${vscode.workspace.asRelativePath(uri)}`);
