@@ -43,8 +43,12 @@ async function orchestrationAndContext(): Promise<void> {
   const edits = perStep.filter((p) => p.action.startsWith('Edit Script'));
   console.log(`\n## Orchestration (scripted 30-step run: ${run.summary.status}, ${run.summary.steps} steps, ${calls.length} model calls)`);
   console.log(`wall ${wallMs.toFixed(0)} ms = model ${modelMs.toFixed(0)} ms + scripts ${scriptMs().toFixed(0)} ms + the rest`);
-  console.log(`orchestration overhead per step (model and script time excluded): median ${median(perStep.map((p) => p.ms)).toFixed(2)} ms, mean of steps 2-30 without edits ${mean(plain.map((p) => p.ms)).toFixed(2)} ms (target <= 5 ms)`);
-  console.log(`  step 1 (loads the SDK): ${perStep[0].ms.toFixed(1)} ms; edit steps (each runs py_compile on the proposal): mean ${mean(edits.map((p) => p.ms)).toFixed(1)} ms`);
+  console.log(
+    `orchestration overhead per step (model and script time excluded): median ${median(perStep.map((p) => p.ms)).toFixed(2)} ms, mean of steps 2-30 without edits ${mean(plain.map((p) => p.ms)).toFixed(2)} ms (target <= 5 ms)`,
+  );
+  console.log(
+    `  step 1 (loads the SDK): ${perStep[0].ms.toFixed(1)} ms; edit steps (each runs py_compile on the proposal): mean ${mean(edits.map((p) => p.ms)).toFixed(1)} ms`,
+  );
 
   const plannerTokens = (step: number) => calls.find((c) => c.role === 'planner' && c.step === step)?.usage.input ?? NaN;
   const [t5, t15, t30] = [plannerTokens(5), plannerTokens(15), plannerTokens(30)];
@@ -101,13 +105,30 @@ async function cascadeVersusExpert(): Promise<void> {
   console.log(`\n## Cascade vs expert only (same scripted outcome; the cheap planner breaks the format on 1 step in 4)`);
   const actions = trajectory(ENV, 24).filter((a) => a.action !== 'Execute Script');
   const cascadeServer = await startFakeOpenAI({ replies: cascadeReplies(actions, 4) });
-  const cascade = await runScripted({ openai: cascadeServer, task: unscoredTask(), config: { models: { planner: ['openai:cheap', 'openai:mid'], worker: ['openai:cheap'], expert: 'openai:expert' }, maxSteps: 30, budgetUsd: 5 } });
+  const cascade = await runScripted({
+    openai: cascadeServer,
+    task: unscoredTask(),
+    config: {
+      models: { planner: ['openai:cheap', 'openai:mid'], worker: ['openai:cheap'], expert: 'openai:expert' },
+      maxSteps: 30,
+      budgetUsd: 5,
+    },
+  });
   await cascadeServer.close();
   const expertServer = await startFakeOpenAI({ replies: repliesFor(actions, 'expert', 'expert') });
-  const expert = await runScripted({ openai: expertServer, task: unscoredTask(), config: { models: { planner: ['openai:expert'], worker: ['openai:expert'], expert: 'openai:expert' }, maxSteps: 30, budgetUsd: 5 } });
+  const expert = await runScripted({
+    openai: expertServer,
+    task: unscoredTask(),
+    config: { models: { planner: ['openai:expert'], worker: ['openai:expert'], expert: 'openai:expert' }, maxSteps: 30, budgetUsd: 5 },
+  });
   await expertServer.close();
-  const same = cascade.summary.status === expert.summary.status && cascade.summary.steps === expert.summary.steps && cascade.summary.finalAnswer === expert.summary.finalAnswer;
-  console.log(`cascade: ${cascade.summary.status} in ${cascade.summary.steps} steps, $${cascade.summary.cost.usd.toFixed(5)}, ${cascade.summary.escalations} escalations`);
+  const same =
+    cascade.summary.status === expert.summary.status &&
+    cascade.summary.steps === expert.summary.steps &&
+    cascade.summary.finalAnswer === expert.summary.finalAnswer;
+  console.log(
+    `cascade: ${cascade.summary.status} in ${cascade.summary.steps} steps, $${cascade.summary.cost.usd.toFixed(5)}, ${cascade.summary.escalations} escalations`,
+  );
   console.log(`expert:  ${expert.summary.status} in ${expert.summary.steps} steps, $${expert.summary.cost.usd.toFixed(5)}`);
   console.log(`same outcome: ${same}; cost ratio cascade / expert = ${(cascade.summary.cost.usd / expert.summary.cost.usd).toFixed(3)}`);
 }

@@ -58,7 +58,9 @@ export async function extensionBundle(): Promise<void> {
   const core = size('agentCore.js');
   const webview = size('webview.js');
   console.log('\n## Extension bundle (minified)');
-  console.log(`dist/extension.js ${(extension / KB).toFixed(1)} KB (loaded at activation) + dist/agentCore.js ${(core / KB).toFixed(1)} KB (loaded when a run starts) = ${((extension + core) / KB / KB).toFixed(2)} MB (target <= 1.6 MB)`);
+  console.log(
+    `dist/extension.js ${(extension / KB).toFixed(1)} KB (loaded at activation) + dist/agentCore.js ${(core / KB).toFixed(1)} KB (loaded when a run starts) = ${((extension + core) / KB / KB).toFixed(2)} MB (target <= 1.6 MB)`,
+  );
   console.log(`dist/webview.js ${(webview / KB).toFixed(1)} KB (target <= 150 KB)`);
 }
 
@@ -88,7 +90,14 @@ async function withWorkbench(work: (session: Session) => Promise<void>): Promise
     server.writeUserSettings(userData, {});
     const folder = server.copySample(join(tmp, 'diabetes'));
     // debug: the extension's log channel then has its own timings ("Activated in", "Sidebar drawn")
-    const cs = await server.startCodeServer({ bin, home: tmp, userDataDir: userData, extensionsDir: extensions, env, extraArgs: ['--log', 'debug'] });
+    const cs = await server.startCodeServer({
+      bin,
+      home: tmp,
+      userDataDir: userData,
+      extensionsDir: extensions,
+      env,
+      extraArgs: ['--log', 'debug'],
+    });
     closeServer = () => cs.stop();
     let windows = 0;
     const session: Session = {
@@ -146,8 +155,13 @@ export async function activationTime(samples = 5): Promise<void> {
     own = logFigures(server.extensionLogFiles(session.userData), /Activated in ([\d.]+) ms/);
   });
   console.log(`\n## Activation (code-server 4.100.3 = VS Code 1.100.3, headless Chromium, the installed .vsix; ${machine()})`);
-  console.log(`VS Code's figure (Running Extensions: load code + activate): median ${median(shown)} ms over ${shown.length} fresh windows [${shown.join(', ')}] (target <= 50 ms)`);
-  if (own.length) console.log(`  the activate() body alone, as the extension logs it: median ${median(own).toFixed(1)} ms [${own.map((v) => v.toFixed(1)).join(', ')}]`);
+  console.log(
+    `VS Code's figure (Running Extensions: load code + activate): median ${median(shown)} ms over ${shown.length} fresh windows [${shown.join(', ')}] (target <= 50 ms)`,
+  );
+  if (own.length)
+    console.log(
+      `  the activate() body alone, as the extension logs it: median ${median(own).toFixed(1)} ms [${own.map((v) => v.toFixed(1)).join(', ')}]`,
+    );
 }
 
 /**
@@ -196,10 +210,15 @@ export async function sidebarFirstRender(samples = 3): Promise<void> {
   console.log(`\n## Sidebar first render (click on the BudgetML icon → panels drawn, seen from the workbench page; ${machine()})`);
   if (problem) console.log(`not measured: ${problem}`);
   if (cold.length) console.log(`new window, cold (activates the extension): median ${median(cold)} ms [${cold.join(', ')}]`);
-  if (warm.length) console.log(`new window, warm (extension already active): median ${median(warm)} ms [${warm.join(', ')}] (target <= 300 ms)`);
-  if (loaded.length) console.log(`  of which VS Code's webview set-up (click → the sidebar's document loaded): median ${median(loaded)} ms [${loaded.join(', ')}]`);
+  if (warm.length)
+    console.log(`new window, warm (extension already active): median ${median(warm)} ms [${warm.join(', ')}] (target <= 300 ms)`);
+  if (loaded.length)
+    console.log(
+      `  of which VS Code's webview set-up (click → the sidebar's document loaded): median ${median(loaded)} ms [${loaded.join(', ')}]`,
+    );
   if (reloaded) console.log(`after Developer: Reload Window, warm: ${reloaded.drawn} ms (document loaded after ${reloaded.loaded} ms)`);
-  if (drawn.length) console.log(`  the webview's own figure (its script start → panels laid out): median ${median(drawn)} ms [${drawn.join(', ')}]`);
+  if (drawn.length)
+    console.log(`  the webview's own figure (its script start → panels laid out): median ${median(drawn)} ms [${drawn.join(', ')}]`);
   else if (!problem) console.log('  the webview\'s own figure: not in the BudgetML log ("Sidebar drawn N ms")');
 }
 
@@ -212,8 +231,21 @@ async function panelsDrawn(page: Page, started: number): Promise<{ loaded: numbe
   while (Date.now() - started < 10000) {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
-      if (loaded === undefined && (await frame.locator('#app').count().catch(() => 0))) loaded = Date.now() - started;
-      if (await frame.locator('#app:not(.empty) .panel').count().catch(() => 0)) return { loaded: loaded ?? Date.now() - started, drawn: Date.now() - started };
+      if (
+        loaded === undefined &&
+        (await frame
+          .locator('#app')
+          .count()
+          .catch(() => 0))
+      )
+        loaded = Date.now() - started;
+      if (
+        await frame
+          .locator('#app:not(.empty) .panel')
+          .count()
+          .catch(() => 0)
+      )
+        return { loaded: loaded ?? Date.now() - started, drawn: Date.now() - started };
     }
     await page.waitForTimeout(5);
   }
@@ -250,7 +282,11 @@ function median(values: number[]): number {
 
 if (require.main === module) {
   const only = process.argv[2];
-  const parts: Record<string, () => Promise<void>> = { bundle: extensionBundle, activation: () => activationTime(), sidebar: () => sidebarFirstRender() };
+  const parts: Record<string, () => Promise<void>> = {
+    bundle: extensionBundle,
+    activation: () => activationTime(),
+    sidebar: () => sidebarFirstRender(),
+  };
   void (async () => {
     for (const [name, part] of Object.entries(parts)) if (!only || only === name) await part();
   })().catch((error: unknown) => {

@@ -8,7 +8,9 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const lazyAgentCore = {
   name: 'lazy-agent-core',
   setup(b) {
-    b.onResolve({ filter: /^\.\/agentCore$/ }, (args) => (args.kind === 'require-call' ? { path: './agentCore.js', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/agentCore$/ }, (args) =>
+      args.kind === 'require-call' ? { path: './agentCore.js', external: true } : undefined,
+    );
   },
 };
 await Promise.all([

@@ -54,12 +54,21 @@ const browser = await chromium.launchPersistentContext(path.join(tmp, 'chromium'
   executablePath: chromiumBin,
   headless: true,
   viewport: { width: 1400, height: 860 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = browser.pages()[0] || (await browser.newPage());
 let finish;
 const exitCode = new Promise((resolve) => (finish = resolve));
-const noise = /^(AbstractContextKeyService has been disposed|Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin|Updating additional builtin|\[reconnection-grace-time\])/;
+const noise =
+  /^(AbstractContextKeyService has been disposed|Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin|Updating additional builtin|\[reconnection-grace-time\])/;
 await page.exposeFunction('codeAutomationLog', async (type, parts) => {
   const first = typeof parts?.[0] === 'string' ? parts[0] : '';
   const shot = /^BUDGETML_SCREENSHOT (\S+)/.exec(first);
@@ -148,12 +157,20 @@ function startServer(p, userDataDir) {
   const child = spawn(
     codeServer,
     [
-      '--config', path.join(tmp, 'config.yaml'),
-      '--bind-addr', `127.0.0.1:${p}`,
-      '--auth', 'none',
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', args.extensions || path.join(tmp, 'extensions'),
+      '--config',
+      path.join(tmp, 'config.yaml'),
+      '--bind-addr',
+      `127.0.0.1:${p}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      args.extensions || path.join(tmp, 'extensions'),
     ],
     {
       env: {
@@ -173,7 +190,13 @@ function startServer(p, userDataDir) {
 
 async function waitUntilHealthy(p) {
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`http://127.0.0.1:${p}/healthz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`http://127.0.0.1:${p}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   console.error(fs.readFileSync(path.join(tmp, 'server.log'), 'utf8'));
@@ -187,7 +210,13 @@ async function reportFocus(name) {
   const where = await page.evaluate(() => {
     const el = document.activeElement;
     const inside = (selector) => !!el?.closest(selector);
-    return { tag: el?.tagName ?? null, diffEditor: inside('.monaco-diff-editor'), editor: inside('.monaco-editor'), terminal: inside('.terminal'), quickInput: inside('.quick-input-widget') };
+    return {
+      tag: el?.tagName ?? null,
+      diffEditor: inside('.monaco-diff-editor'),
+      editor: inside('.monaco-editor'),
+      terminal: inside('.terminal'),
+      quickInput: inside('.quick-input-widget'),
+    };
   });
   fs.mkdirSync(shotDir, { recursive: true });
   const file = path.join(shotDir, `${name}.json`);

@@ -15,7 +15,19 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  build, copySample, ensureCodeServer, EXTENSION_ID, folderUrl, freePort, hasSklearn, installVsix, listExtensions, packageVsix, serverEnv, startCodeServer, writeUserSettings,
+  build,
+  copySample,
+  ensureCodeServer,
+  EXTENSION_ID,
+  folderUrl,
+  freePort,
+  hasSklearn,
+  installVsix,
+  listExtensions,
+  packageVsix,
+  serverEnv,
+  startCodeServer,
+  writeUserSettings,
 } from '../test/e2e/lib/vscodeServer.mjs';
 
 const args = process.argv.slice(2);
@@ -44,7 +56,8 @@ const python = hasSklearn('/usr/bin/python3') ? '/usr/bin/python3' : undefined;
 writeWorkspaceSettings(folder, { ...models.settings, ...(python ? { 'budgetml.python': python } : {}) });
 say(`sample project: ${folder}`);
 say(`models: ${models.description}`);
-if (!python && !hasSklearn('python3')) say('warning: no Python with scikit-learn found; install it (Debian: apt-get install python3-sklearn) or set budgetml.python');
+if (!python && !hasSklearn('python3'))
+  say('warning: no Python with scikit-learn found; install it (Debian: apt-get install python3-sklearn) or set budgetml.python');
 
 if (useDesktop) {
   say('installing into the desktop VS Code (code --install-extension)');
@@ -68,7 +81,10 @@ writeUserSettings(userData, {});
 const port = Number(option('--port')) || (check ? await freePort() : await portOr(8080));
 const server = await startCodeServer({ bin, home, userDataDir: userData, extensionsDir: extensions, env, port });
 const url = folderUrl(server.url, folder);
-const page = await fetch(url).then((r) => (r.ok ? r.text() : ''), () => '');
+const page = await fetch(url).then(
+  (r) => (r.ok ? r.text() : ''),
+  () => '',
+);
 if (!/<html/i.test(page)) {
   await server.stop();
   fail(`code-server on ${server.url} did not serve the workbench (log: ${server.logFile})`);
@@ -83,7 +99,8 @@ if (check) {
 }
 
 console.log(`\n  Open ${url}\n`);
-if ((process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && onPath('xdg-open')) spawn('xdg-open', [url], { stdio: 'ignore', detached: true }).unref();
+if ((process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && onPath('xdg-open'))
+  spawn('xdg-open', [url], { stdio: 'ignore', detached: true }).unref();
 printInstructions(models);
 console.log('Press Ctrl+C to stop code-server.');
 const stop = async () => {
@@ -114,18 +131,29 @@ async function chooseModels() {
     return {
       kind: 'keys',
       description: 'OpenAI (OPENAI_API_KEY)',
-      settings: { 'budgetml.models.planner': ['openai:gpt-4.1-mini'], 'budgetml.models.worker': ['openai:gpt-4.1-nano', 'openai:gpt-4.1-mini'], 'budgetml.models.expert': 'openai:gpt-4.1' },
+      settings: {
+        'budgetml.models.planner': ['openai:gpt-4.1-mini'],
+        'budgetml.models.worker': ['openai:gpt-4.1-nano', 'openai:gpt-4.1-mini'],
+        'budgetml.models.expert': 'openai:gpt-4.1',
+      },
     };
   }
   if (gemini) {
     return {
       kind: 'keys',
       description: 'Gemini (GEMINI_API_KEY)',
-      settings: { 'budgetml.models.planner': ['gemini:gemini-2.5-flash'], 'budgetml.models.worker': ['gemini:gemini-2.5-flash-lite', 'gemini:gemini-2.5-flash'], 'budgetml.models.expert': 'gemini:gemini-2.5-pro' },
+      settings: {
+        'budgetml.models.planner': ['gemini:gemini-2.5-flash'],
+        'budgetml.models.worker': ['gemini:gemini-2.5-flash-lite', 'gemini:gemini-2.5-flash'],
+        'budgetml.models.expert': 'gemini:gemini-2.5-pro',
+      },
     };
   }
   const base = process.env.BUDGETML_LOCAL_BASE_URL || 'http://127.0.0.1:11434/v1';
-  const local = await fetch(`${base}/models`, { signal: AbortSignal.timeout(1500) }).then((r) => (r.ok ? r.json() : undefined), () => undefined);
+  const local = await fetch(`${base}/models`, { signal: AbortSignal.timeout(1500) }).then(
+    (r) => (r.ok ? r.json() : undefined),
+    () => undefined,
+  );
   const name = local?.data?.[0]?.id;
   if (name) {
     const model = `openai:${name}`;
@@ -141,7 +169,11 @@ async function chooseModels() {
       },
     };
   }
-  return { kind: 'recorded', description: 'none found (no OPENAI_API_KEY / GEMINI_API_KEY, no local server): the recorded run', settings: {} };
+  return {
+    kind: 'recorded',
+    description: 'none found (no OPENAI_API_KEY / GEMINI_API_KEY, no local server): the recorded run',
+    settings: {},
+  };
 }
 
 function writeWorkspaceSettings(dir, settings) {
@@ -154,7 +186,9 @@ function printInstructions(m) {
   console.log('\nIn VS Code:');
   if (m.kind === 'recorded') {
     console.log('  F1 → "BudgetML: Start Task" → "Run the Recorded Demo".');
-    console.log('  The recorded model answers are replayed (nothing is charged); the script runs, the edit review and the scores are real.');
+    console.log(
+      '  The recorded model answers are replayed (nothing is charged); the script runs, the edit review and the scores are real.',
+    );
   } else {
     console.log('  F1 → "BudgetML: Start Task", then Enter to accept the goal from budgetml.task.json.');
   }

@@ -20,7 +20,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 const flags = new Set(process.argv.slice(2));
-const grep = process.argv.slice(2).find((a) => a.startsWith('--grep='))?.slice('--grep='.length);
+const grep = process.argv
+  .slice(2)
+  .find((a) => a.startsWith('--grep='))
+  ?.slice('--grep='.length);
 const work = path.join(root, '.test-tmp', 'integration');
 const out = path.join(work, 'out');
 const results = path.join(work, 'results.json');
@@ -38,7 +41,9 @@ try {
   code = await runTests({
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(out, 'index.js'),
-    ...(codeServer ? { vscodeExecutablePath: path.join(root, 'scripts', 'code-server-shim.mjs') } : { version: process.env.BUDGETML_VSCODE_VERSION || '1.100.3' }),
+    ...(codeServer
+      ? { vscodeExecutablePath: path.join(root, 'scripts', 'code-server-shim.mjs') }
+      : { version: process.env.BUDGETML_VSCODE_VERSION || '1.100.3' }),
     // a fresh profile inside .test-tmp for every run: settings the suite changes never leak into the next run
     launchArgs: [
       workspace,
@@ -102,5 +107,8 @@ function copyWorkspace() {
 
 function ensureCodeServer() {
   const script = path.join(root, 'scripts', 'ensure-code-server.sh');
-  return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+  return execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim()
+    .split('\n')
+    .pop();
 }

@@ -96,7 +96,8 @@ function prepare(args: RunArgs): Prepared {
 function checkFolder(path: string, what: string): void {
   let existing = path;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  if (!statSync(existing).isDirectory()) throw new UsageError(existing === path ? `${what} is a file, not a folder` : `${what} cannot be made: ${existing} is a file`);
+  if (!statSync(existing).isDirectory())
+    throw new UsageError(existing === path ? `${what} is a file, not a folder` : `${what} cannot be made: ${existing} is a file`);
   try {
     accessSync(existing, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch {
@@ -107,7 +108,8 @@ function checkFolder(path: string, what: string): void {
 /** A new run needs an empty run folder; a resumed one a log that can be read back. */
 function checkRunLog(path: string, args: RunArgs): void {
   if (!args.resume) {
-    if (existsSync(path) && statSync(path).size > 0) throw new UsageError(`--out ${args.out} already holds a run: add --resume to continue it, or choose another folder`);
+    if (existsSync(path) && statSync(path).size > 0)
+      throw new UsageError(`--out ${args.out} already holds a run: add --resume to continue it, or choose another folder`);
     return;
   }
   if (!existsSync(path)) throw new UsageError(`--resume needs --out pointing to a run folder with log.jsonl`);
@@ -157,7 +159,9 @@ function newRunId(): string {
 function describe(event: RunEvent, say: (line: string) => void): void {
   switch (event.type) {
     case 'run-started':
-      return say(`${event.replay ? 'REPLAY of recorded model answers, no API is called: ' : ''}run ${event.runId}${event.resumedFromStep ? ` resumed after step ${event.resumedFromStep}` : ''}: budget $${event.budgetUsd}`);
+      return say(
+        `${event.replay ? 'REPLAY of recorded model answers, no API is called: ' : ''}run ${event.runId}${event.resumedFromStep ? ` resumed after step ${event.resumedFromStep}` : ''}: budget $${event.budgetUsd}`,
+      );
     case 'planned':
       return say(`step ${event.step}: ${event.action} ${JSON.stringify(event.actionInput)} [${event.model}]`);
     case 'escalation':

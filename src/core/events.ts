@@ -11,7 +11,17 @@ export type RunStatus = 'final_answer' | 'max_steps' | 'budget_exhausted' | 'can
 export type RunEvent =
   | { type: 'run-started'; runId: string; runDir: string; goal: string; budgetUsd: number; resumedFromStep: number; replay?: boolean }
   | { type: 'step-started'; step: number }
-  | { type: 'planned'; step: number; model: string; reflection: string; researchPlan: string; factCheck: string; thought: string; action: string; actionInput: Record<string, unknown> }
+  | {
+      type: 'planned';
+      step: number;
+      model: string;
+      reflection: string;
+      researchPlan: string;
+      factCheck: string;
+      thought: string;
+      action: string;
+      actionInput: Record<string, unknown>;
+    }
   | { type: 'observation'; step: number; action: string; observation: string; artifacts?: { diff?: string; output?: string } }
   /** spend so far; `streaming` while a reply is still arriving (an estimate until it ends) */
   | { type: 'spend'; usd: number; budgetUsd: number; streaming: boolean }

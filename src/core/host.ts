@@ -23,8 +23,7 @@ export interface EditProposal {
 
 export type EditDecision =
   /** `text` is what landed on disk: the proposal, or the user's own version of it */
-  | { accepted: true; text: string; userModified: boolean }
-  | { accepted: false; reason?: string };
+  { accepted: true; text: string; userModified: boolean } | { accepted: false; reason?: string };
 
 export interface ScriptRequest {
   /** the interpreter or program */

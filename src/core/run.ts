@@ -75,8 +75,27 @@ export async function runAgent(options: RunOptions): Promise<RunSummary> {
   await setUpTask(options);
   const ctx = await openRun(options);
   const resumedFrom = ctx.log.steps().length;
-  ctx.log.append(resumedFrom > 0 || options.resume ? { type: 'resume', fromStep: resumedFrom + 1 } : { type: 'run', runId: ctx.runId, goal: options.task.goal, workspace: options.task.workspace, models: options.config.models, budgetUsd: options.config.budgetUsd });
-  ctx.emit({ type: 'run-started', runId: ctx.runId, runDir: options.runDir, goal: options.task.goal, budgetUsd: options.config.budgetUsd, resumedFromStep: resumedFrom, replay: options.replay !== undefined });
+  ctx.log.append(
+    resumedFrom > 0 || options.resume
+      ? { type: 'resume', fromStep: resumedFrom + 1 }
+      : {
+          type: 'run',
+          runId: ctx.runId,
+          goal: options.task.goal,
+          workspace: options.task.workspace,
+          models: options.config.models,
+          budgetUsd: options.config.budgetUsd,
+        },
+  );
+  ctx.emit({
+    type: 'run-started',
+    runId: ctx.runId,
+    runDir: options.runDir,
+    goal: options.task.goal,
+    budgetUsd: options.config.budgetUsd,
+    resumedFromStep: resumedFrom,
+    replay: options.replay !== undefined,
+  });
   let baseline: Score | null = null;
   let final: Score | null = null;
   let status: RunStatus;
@@ -98,8 +117,19 @@ export async function runAgent(options: RunOptions): Promise<RunSummary> {
 async function setUpTask({ task, config, keys, host, runDir, signal }: RunOptions): Promise<void> {
   if (!task.benchmark) return;
   const secrets = providerSecrets(config, keys);
-  const env = scriptEnvironment(process.env, config, secrets.map((s) => s.value));
-  await setUpBenchmark(task.benchmark, task.workspace, { host, python: config.python, outputsDir: join(runDir, 'outputs'), signal, env, redactor: new Redactor(secrets) });
+  const env = scriptEnvironment(
+    process.env,
+    config,
+    secrets.map((s) => s.value),
+  );
+  await setUpBenchmark(task.benchmark, task.workspace, {
+    host,
+    python: config.python,
+    outputsDir: join(runDir, 'outputs'),
+    signal,
+    env,
+    redactor: new Redactor(secrets),
+  });
 }
 
 /** The run cannot be scored or run: it ends before any model is asked, and the error goes to the caller. */
@@ -129,7 +159,8 @@ function endingOf(error: unknown, signal: AbortSignal): { status: RunStatus; mes
   const text = error instanceof Error ? error.message : String(error);
   if (signal.aborted) return { status: 'cancelled', message: typeof signal.reason === 'string' ? signal.reason : 'the run was stopped' };
   if (error instanceof BudgetExhaustedError) return { status: 'budget_exhausted', message: text };
-  if (error instanceof ProviderError && error.kind === 'auth') return { status: 'error', message: `the provider refused the API key: ${text}` };
+  if (error instanceof ProviderError && error.kind === 'auth')
+    return { status: 'error', message: `the provider refused the API key: ${text}` };
   if (error instanceof CascadeFailure) return { status: 'error', message: text };
   return { status: 'error', message: text };
 }

@@ -16,9 +16,7 @@ export class EnvError extends Error {
 }
 
 /** Runs `work`; an EnvError becomes `{ observation: message }` instead of an exception. */
-export async function observeEnvErrors<T extends { observation: string }>(
-  work: () => Promise<T>,
-): Promise<T | { observation: string }> {
+export async function observeEnvErrors<T extends { observation: string }>(work: () => Promise<T>): Promise<T | { observation: string }> {
   try {
     return await work();
   } catch (error) {
@@ -52,9 +50,16 @@ export class Workspace {
    * @param protectedDirs folders inside or outside the workspace the agent may never write (the run
    *   folder, whatever its name); `.git` is always protected
    */
-  constructor(root: string, readOnlyGlobs: string[] = [], readonly protectedDirs: readonly string[] = []) {
+  constructor(
+    root: string,
+    readOnlyGlobs: string[] = [],
+    readonly protectedDirs: readonly string[] = [],
+  ) {
     this.root = realpathSync(root);
-    this.readOnly = readOnlyGlobs.map(normalizeGlob).filter((g) => g !== '').map(globToRegExp);
+    this.readOnly = readOnlyGlobs
+      .map(normalizeGlob)
+      .filter((g) => g !== '')
+      .map(globToRegExp);
   }
 
   /**
@@ -303,7 +308,11 @@ export function fsError(error: unknown, shown: string, verb: 'read' | 'write' | 
 
 /** Read-only patterns are relative paths with forward slashes: "./data/" → "data". */
 function normalizeGlob(glob: string): string {
-  return glob.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return glob
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
 }
 
 /**
@@ -312,7 +321,7 @@ function normalizeGlob(glob: string): string {
  */
 export function globToRegExp(glob: string): RegExp {
   let re = '';
-  for (let i = 0; i < glob.length; ) {
+  for (let i = 0; i < glob.length;) {
     if (glob.startsWith('**/', i)) {
       re += '(?:.*/)?';
       i += 3;
@@ -393,7 +402,10 @@ async function confinedWrite(
 /** Creates the missing folders of `dir` one at a time; every one must be a real folder, not a link. */
 async function makeRealFolders(root: string, dir: string, shown: string): Promise<void> {
   let current = root;
-  for (const part of path.relative(root, dir).split(path.sep).filter((p) => p !== '')) {
+  for (const part of path
+    .relative(root, dir)
+    .split(path.sep)
+    .filter((p) => p !== '')) {
     current = path.join(current, part);
     try {
       await fs.mkdir(current);

@@ -16,9 +16,27 @@ export async function selectModels(): Promise<void> {
     return Array.isArray(value) ? value.join(', ') : String(value ?? '');
   };
   const roles: RoleItem[] = [
-    { key: 'models.planner', list: true, label: '$(list-ordered) Planner cascade', description: show('models.planner'), detail: 'Chooses each action; escalates to the next model on format failures or repeats.' },
-    { key: 'models.worker', list: true, label: '$(tools) Worker cascade', description: show('models.worker'), detail: 'Understand File, Edit Script, Reflection.' },
-    { key: 'models.expert', list: false, label: '$(mortar-board) Expert', description: show('models.expert'), detail: 'The expensive model behind the lifelines and the last escalation.' },
+    {
+      key: 'models.planner',
+      list: true,
+      label: '$(list-ordered) Planner cascade',
+      description: show('models.planner'),
+      detail: 'Chooses each action; escalates to the next model on format failures or repeats.',
+    },
+    {
+      key: 'models.worker',
+      list: true,
+      label: '$(tools) Worker cascade',
+      description: show('models.worker'),
+      detail: 'Understand File, Edit Script, Reflection.',
+    },
+    {
+      key: 'models.expert',
+      list: false,
+      label: '$(mortar-board) Expert',
+      description: show('models.expert'),
+      detail: 'The expensive model behind the lifelines and the last escalation.',
+    },
   ];
   const role = await vscode.window.showQuickPick(roles, { title: 'BudgetML: Select Models', placeHolder: 'Which role?' });
   if (!role) return;

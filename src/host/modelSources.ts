@@ -39,7 +39,11 @@ export function withLocalModel(config: Config, model: string, baseUrl: string): 
 }
 
 /** The models the demo was recorded with, so the replayed tokens are priced as the real run's were. */
-export const REPLAY_MODELS: Config['models'] = { planner: ['openai:gpt-4.1-mini'], worker: ['openai:gpt-4.1-mini'], expert: 'openai:gpt-4.1' };
+export const REPLAY_MODELS: Config['models'] = {
+  planner: ['openai:gpt-4.1-mini'],
+  worker: ['openai:gpt-4.1-mini'],
+  expert: 'openai:gpt-4.1',
+};
 
 export function withReplayModels(config: Config): Config {
   return { ...config, models: REPLAY_MODELS };

@@ -12,7 +12,11 @@ const PREFLIGHT_OUTPUTS = ['baseline-train.log', 'baseline-eval.log', 'prepare.l
  */
 export async function reportPreflightFailure(message: string, runDir: string | undefined, channel: vscode.LogOutputChannel): Promise<void> {
   channel.error(`The run stopped before any model call: ${message}`);
-  const choice = await vscode.window.showErrorMessage(`BudgetML: nothing was spent, the run cannot start: ${message}`, 'Choose Interpreter', 'Show Output');
+  const choice = await vscode.window.showErrorMessage(
+    `BudgetML: nothing was spent, the run cannot start: ${message}`,
+    'Choose Interpreter',
+    'Show Output',
+  );
   if (choice === 'Choose Interpreter') await chooseInterpreter();
   if (choice === 'Show Output') {
     const output = runDir && PREFLIGHT_OUTPUTS.map((name) => join(runDir, 'outputs', name)).find(existsSync);

@@ -8,7 +8,18 @@ import { loadAgentCore, type AgentCore } from './agentCoreLoader';
 import { Disposable } from './disposable';
 import { OLLAMA_BASE_URL } from './modelSources';
 import { logRunEvent } from './runLog';
-import { lifelinesUsedSoFar, newestRun, newestUnfinishedRun, newRunId, readRunTask, REPLAY_PREFIX, runsRoot, saveRunLimits, saveRunTask, spentSoFar } from './runFolders';
+import {
+  lifelinesUsedSoFar,
+  newestRun,
+  newestUnfinishedRun,
+  newRunId,
+  readRunTask,
+  REPLAY_PREFIX,
+  runsRoot,
+  saveRunLimits,
+  saveRunTask,
+  spentSoFar,
+} from './runFolders';
 import { gatherInputs, type RunInputs, type StartArgs } from './runInputs';
 import { reportPreflightFailure } from './preflightReport';
 import { reportRunEnd } from './runReport';
@@ -72,7 +83,11 @@ export class RunController extends Disposable {
     return this.guard(async () => {
       const core = await loadAgentCore();
       const { settingKeys, keys, host, extensionUri } = this.deps;
-      const plan = await prepareStart(core, { settingKeys, keys, prompts: host.prompts, extensionUri, localBaseUrl: this.localBaseUrl }, args);
+      const plan = await prepareStart(
+        core,
+        { settingKeys, keys, prompts: host.prompts, extensionUri, localBaseUrl: this.localBaseUrl },
+        args,
+      );
       if (!plan) return undefined;
       const runDir = join(runsRoot(plan.inputs.folder.uri.fsPath), `${plan.replay ? REPLAY_PREFIX : ''}${newRunId()}`);
       await mkdir(runDir, { recursive: true });
@@ -89,7 +104,9 @@ export class RunController extends Disposable {
       const runDir = folder && (await newestUnfinishedRun(folder.uri.fsPath));
       if (!runDir) return void vscode.window.showInformationMessage('BudgetML: there is no unfinished run in this workspace to resume.');
       if (basename(runDir).startsWith(REPLAY_PREFIX)) {
-        return void vscode.window.showInformationMessage('BudgetML: a replay of the recorded demo cannot be resumed; start the demo again.');
+        return void vscode.window.showInformationMessage(
+          'BudgetML: a replay of the recorded demo cannot be resumed; start the demo again.',
+        );
       }
       const core = await loadAgentCore();
       const gathered = await gatherInputs(core, this.deps.settingKeys, this.deps.keys);
@@ -97,7 +114,8 @@ export class RunController extends Disposable {
       if (gathered.missing.length) return void this.deps.host.prompts.missingKeys(gathered.missing);
       const saved = await readRunTask(runDir);
       if (!saved) throw new Error(`${runDir} has neither task.json nor a readable log.jsonl`);
-      const task: Task = 'readOnlyGlobs' in saved ? saved : core.loadWorkspaceTask(saved.workspace, gathered.inputs.config.python, saved.goal);
+      const task: Task =
+        'readOnlyGlobs' in saved ? saved : core.loadWorkspaceTask(saved.workspace, gathered.inputs.config.python, saved.goal);
       return this.launch(core, { inputs: gathered.inputs, task }, runDir, true);
     });
   }
@@ -139,7 +157,12 @@ export class RunController extends Disposable {
     const spent = resume ? await spentSoFar(runDir) : 0;
     const used = resume ? await lifelinesUsedSoFar(runDir) : 0;
     await saveRunLimits(runDir, { maxSteps: inputs.config.maxSteps, lifelinesTotal: inputs.config.lifelines });
-    const run: ActiveRun = { controller: new AbortController(), runDir, replay: replay !== undefined, lifelinesLeft: Math.max(0, inputs.config.lifelines - used) };
+    const run: ActiveRun = {
+      controller: new AbortController(),
+      runDir,
+      replay: replay !== undefined,
+      lifelinesLeft: Math.max(0, inputs.config.lifelines - used),
+    };
     this.active = run;
     this.lastRunDir = runDir;
     void vscode.commands.executeCommand('setContext', 'budgetml.running', true);
@@ -169,11 +192,17 @@ export class RunController extends Disposable {
   private announce(inputs: RunInputs, runDir: string, resume: boolean, replay: boolean): void {
     const { channel } = this.deps;
     if (replay) {
-      channel.info(`Replay: starting the recorded demo in ${runDir}: recorded model answers, no API is called (python: ${inputs.config.python})`);
-      void vscode.window.showInformationMessage('BudgetML: Replay of the recorded demo started. The model answers are recorded (no API is called, nothing is charged); edits and script runs are real.');
+      channel.info(
+        `Replay: starting the recorded demo in ${runDir}: recorded model answers, no API is called (python: ${inputs.config.python})`,
+      );
+      void vscode.window.showInformationMessage(
+        'BudgetML: Replay of the recorded demo started. The model answers are recorded (no API is called, nothing is charged); edits and script runs are real.',
+      );
       return;
     }
-    channel.info(`${resume ? 'Resuming' : 'Starting'} a run in ${runDir} (models: ${inputs.config.models.planner.join(', ')}; python: ${inputs.config.python})`);
+    channel.info(
+      `${resume ? 'Resuming' : 'Starting'} a run in ${runDir} (models: ${inputs.config.models.planner.join(', ')}; python: ${inputs.config.python})`,
+    );
   }
 
   private onEvent(event: RunEvent, run: ActiveRun): void {

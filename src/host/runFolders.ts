@@ -54,7 +54,9 @@ export function readRunLimits(runDir: string): RunLimits | undefined {
   try {
     const saved = JSON.parse(readFileSync(join(runDir, LIMITS_RECORD), 'utf8')) as Partial<RunLimits>;
     const valid = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
-    return valid(saved.maxSteps) && valid(saved.lifelinesTotal) ? { maxSteps: saved.maxSteps, lifelinesTotal: saved.lifelinesTotal } : undefined;
+    return valid(saved.maxSteps) && valid(saved.lifelinesTotal)
+      ? { maxSteps: saved.maxSteps, lifelinesTotal: saved.lifelinesTotal }
+      : undefined;
   } catch {
     return undefined;
   }

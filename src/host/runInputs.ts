@@ -49,7 +49,11 @@ export function workspaceFolder(): vscode.WorkspaceFolder | undefined {
 }
 
 /** The settings as the core's Config, with the interpreter resolved; undefined after saying what is wrong. */
-export async function readConfig(core: AgentCore, settingKeys: readonly string[], folder: vscode.WorkspaceFolder): Promise<Config | undefined> {
+export async function readConfig(
+  core: AgentCore,
+  settingKeys: readonly string[],
+  folder: vscode.WorkspaceFolder,
+): Promise<Config | undefined> {
   let config: Config;
   try {
     config = core.parseConfig(readExplicitSettings(settingKeys, folder.uri));

@@ -28,7 +28,9 @@ export function logRunEvent(channel: vscode.LogOutputChannel, event: RunEvent): 
       channel.trace(`spend $${event.usd.toFixed(4)} of $${event.budgetUsd.toFixed(2)}${event.streaming ? ' (streaming)' : ''}`);
       break;
     case 'budget-warning':
-      channel.warn(`Spend $${event.usd.toFixed(4)} has reached ${Math.round((event.usd / event.budgetUsd) * 100)} % of the $${event.budgetUsd.toFixed(2)} budget`);
+      channel.warn(
+        `Spend $${event.usd.toFixed(4)} has reached ${Math.round((event.usd / event.budgetUsd) * 100)} % of the $${event.budgetUsd.toFixed(2)} budget`,
+      );
       break;
     case 'escalation':
       channel.warn(`${event.role}: ${event.from} → ${event.to} (${event.reason}; +$${event.addedUsd.toFixed(4)})`);
@@ -47,24 +49,37 @@ export function logRunEvent(channel: vscode.LogOutputChannel, event: RunEvent): 
       break;
     case 'experiment': {
       const { id, outcome, metrics, durationMs, error } = event.experiment;
-      const shown = Object.entries(metrics).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ');
-      (outcome === 'ok' ? channel.info : channel.warn).call(channel, `Experiment #${id} ${outcome} in ${(durationMs / 1000).toFixed(1)} s${shown ? `: ${shown}` : ''}${error ? ` — ${error}` : ''}`);
+      const shown = Object.entries(metrics)
+        .slice(0, 6)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      (outcome === 'ok' ? channel.info : channel.warn).call(
+        channel,
+        `Experiment #${id} ${outcome} in ${(durationMs / 1000).toFixed(1)} s${shown ? `: ${shown}` : ''}${error ? ` — ${error}` : ''}`,
+      );
       break;
     }
     case 'verdict': {
       const { verdict, unverifiedClaims } = event;
-      channel.info(`Verdict: ${verdict.verdict}${verdict.metric ? ` (${verdict.metric} ${verdict.baseline ?? '?'} → ${verdict.final ?? '?'})` : ''} — ${verdict.reason}`);
+      channel.info(
+        `Verdict: ${verdict.verdict}${verdict.metric ? ` (${verdict.metric} ${verdict.baseline ?? '?'} → ${verdict.final ?? '?'})` : ''} — ${verdict.reason}`,
+      );
       for (const claim of unverifiedClaims) channel.warn(`Unverified claim in the ${claim.where}: ${claim.text} (“${claim.context}”)`);
       break;
     }
     case 'call':
-      channel.debug(`${event.role} call ${event.model} (${event.purpose}): $${event.usd.toFixed(5)}${event.error ? ` — ${event.error}` : ''}`);
+      channel.debug(
+        `${event.role} call ${event.model} (${event.purpose}): $${event.usd.toFixed(5)}${event.error ? ` — ${event.error}` : ''}`,
+      );
       break;
     case 'warning':
       channel.warn(event.message);
       break;
     case 'run-ended':
-      (event.status === 'error' ? channel.error : channel.info).call(channel, `Run ended: ${event.status}${event.message ? ` — ${event.message}` : ''}`);
+      (event.status === 'error' ? channel.error : channel.info).call(
+        channel,
+        `Run ended: ${event.status}${event.message ? ` — ${event.message}` : ''}`,
+      );
       break;
     default:
       assertNever(event);

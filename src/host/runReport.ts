@@ -7,14 +7,24 @@ import { formatUsd } from './spendMeter';
 /** The notification at the end of a run: status, steps, spend and score, with the run's files a click away. */
 export function reportRunEnd(summary: RunSummary): void {
   const score = `; ${verdictText(summary)}`;
-  const claims = summary.unverifiedClaims.length > 0 ? ` Not measured by any experiment: ${summary.unverifiedClaims.map((c) => c.text).join(', ')}.` : '';
+  const claims =
+    summary.unverifiedClaims.length > 0
+      ? ` Not measured by any experiment: ${summary.unverifiedClaims.map((c) => c.text).join(', ')}.`
+      : '';
   const answer = summary.finalAnswer ? ` Final answer (as the agent wrote it): ${summary.finalAnswer}${claims}` : claims;
   const steps = `${summary.steps} step${summary.steps === 1 ? '' : 's'}`;
-  const message = summary.message ? ` ${summary.message[0].toUpperCase()}${summary.message.slice(1)}${/[.!?]$/.test(summary.message) ? '' : '.'}` : '';
+  const message = summary.message
+    ? ` ${summary.message[0].toUpperCase()}${summary.message.slice(1)}${/[.!?]$/.test(summary.message) ? '' : '.'}`
+    : '';
   const kind = summary.replay ? 'BudgetML replay' : 'BudgetML run';
   const text = `${kind} ended (${summary.status.replace('_', ' ')}): ${steps}, ${formatUsd(summary.cost.usd)}${score}.${answer}${message}`;
   const doubtful = summary.verdict.verdict === 'not improved' || summary.unverifiedClaims.length > 0;
-  const show = summary.status === 'error' ? vscode.window.showErrorMessage : doubtful ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const show =
+    summary.status === 'error'
+      ? vscode.window.showErrorMessage
+      : doubtful
+        ? vscode.window.showWarningMessage
+        : vscode.window.showInformationMessage;
   void show(text, 'Open Summary', 'Open Run Log').then((choice) => {
     if (choice === 'Open Summary') void openInEditor(join(summary.runDir, 'summary.json'));
     if (choice === 'Open Run Log') void openInEditor(join(summary.runDir, 'log.jsonl'));

@@ -21,7 +21,12 @@ export async function explainDemoNeedsSample(extensionUri: vscode.Uri): Promise<
 
 /** Copies the sample into a folder the user picks and opens the copy (the extension's own files stay untouched). */
 async function openSampleCopy(sample: string): Promise<void> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Copy the Sample Here', title: 'BudgetML: where should the sample workspace go?' });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: 'Copy the Sample Here',
+    title: 'BudgetML: where should the sample workspace go?',
+  });
   if (!picked?.[0]) return;
   const target = join(picked[0].fsPath, 'budgetml-diabetes-sample');
   if (!existsSync(target)) await cp(sample, target, { recursive: true });

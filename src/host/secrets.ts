@@ -37,7 +37,9 @@ export class KeyStore {
     const stored = await this.secrets.get(KeyStore.secretName(provider));
     const key = await vscode.window.showInputBox({
       title: `BudgetML: ${name} API key`,
-      prompt: stored ? 'A key is stored. Enter a new one, or leave empty to remove it.' : `Stored in VS Code's secret storage, never in settings.`,
+      prompt: stored
+        ? 'A key is stored. Enter a new one, or leave empty to remove it.'
+        : `Stored in VS Code's secret storage, never in settings.`,
       password: true,
       ignoreFocusOut: true,
       validateInput: (value) => (/\s/.test(value.trim()) ? 'A key has no spaces in it.' : undefined),

@@ -80,7 +80,9 @@ export class SpendMeter extends Disposable {
         `${state}. Click for the BudgetML sidebar.`,
     );
     this.item.tooltip = tooltip;
-    this.item.accessibilityInformation = { label: `BudgetML ${this.replay ? 'replay, ' : ''}spend ${formatUsd(this.usd)} of ${this.budgetUsd.toFixed(2)} dollars` };
+    this.item.accessibilityInformation = {
+      label: `BudgetML ${this.replay ? 'replay, ' : ''}spend ${formatUsd(this.usd)} of ${this.budgetUsd.toFixed(2)} dollars`,
+    };
     this.item.show();
   }
 }

@@ -75,7 +75,7 @@ export async function endTagged(tag: string, options: EndTaggedOptions = {}): Pr
   const asked = new Set<number>();
   let pids = taggedPids(tag, exclude);
   while (pids.length && Date.now() < deadline) {
-    for (const pid of pids) if (!asked.has(pid)) signal(pid, 'SIGTERM') && asked.add(pid);
+    for (const pid of pids) if (!asked.has(pid) && signal(pid, 'SIGTERM')) asked.add(pid);
     await delay(POLL_MS);
     pids = taggedPids(tag, exclude);
   }

@@ -31,9 +31,18 @@ export const fromWebviewSchema = z.discriminatedUnion('type', [
   empty('rejectEdit'),
   empty('askExpert'),
   /** open what a step produced; `cite`: reveal the first line that holds this text */
-  z.strictObject({ type: z.literal('openArtifact'), step, kind: z.enum(['diff', 'output', 'observation']), cite: z.string().min(1).max(200).optional() }),
+  z.strictObject({
+    type: z.literal('openArtifact'),
+    step,
+    kind: z.enum(['diff', 'output', 'observation']),
+    cite: z.string().min(1).max(200).optional(),
+  }),
   /** open the full output of an experiment (by its id in the run); `cite`: reveal the first place that holds this text */
-  z.strictObject({ type: z.literal('openExperiment'), id: z.number().int().min(1).max(MAX_STEP), cite: z.string().min(1).max(200).optional() }),
+  z.strictObject({
+    type: z.literal('openExperiment'),
+    id: z.number().int().min(1).max(MAX_STEP),
+    cite: z.string().min(1).max(200).optional(),
+  }),
   /** open every version of the research plan */
   empty('showHistory'),
   /** plot this metric (one the view offers in `metrics.choices`) */

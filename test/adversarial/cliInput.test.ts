@@ -27,7 +27,10 @@ test('a workspace that is a file', async () => {
   const { dir, task, config } = setUp();
   const file = join(dir, 'ws.txt');
   writeFileSync(file, 'not a folder');
-  assertUsage(await runCli(['run', task, '--config', config, '--workspace', file, '--out', join(dir, 'run')], ENV), /workspace .* is a file, not a folder/);
+  assertUsage(
+    await runCli(['run', task, '--config', config, '--workspace', file, '--out', join(dir, 'run')], ENV),
+    /workspace .* is a file, not a folder/,
+  );
 });
 
 test('a workspace that cannot be read', { skip: process.getuid?.() === 0 ? 'root reads every folder' : false }, async () => {
@@ -36,7 +39,10 @@ test('a workspace that cannot be read', { skip: process.getuid?.() === 0 ? 'root
   mkdirSync(ws);
   chmodSync(ws, 0o000);
   try {
-    assertUsage(await runCli(['run', task, '--config', config, '--workspace', ws, '--out', join(dir, 'run')], ENV), /cannot be read or written/);
+    assertUsage(
+      await runCli(['run', task, '--config', config, '--workspace', ws, '--out', join(dir, 'run')], ENV),
+      /cannot be read or written/,
+    );
   } finally {
     chmodSync(ws, 0o755);
   }
@@ -64,5 +70,8 @@ test('a damaged research log on --resume', async () => {
   mkdirSync(out);
   const good = JSON.stringify({ type: 'run-started', time: new Date().toISOString() });
   writeFileSync(join(out, 'log.jsonl'), `${good}\n{"type": "step", broken\n${good}\n`);
-  assertUsage(await runCli(['run', task, '--config', config, '--out', out, '--resume'], ENV), /cannot resume: the research log .* is damaged at line 2/);
+  assertUsage(
+    await runCli(['run', task, '--config', config, '--out', out, '--resume'], ENV),
+    /cannot resume: the research log .* is damaged at line 2/,
+  );
 });

@@ -30,7 +30,10 @@ const serveGemini = useFakeServers(startFakeGemini);
 function harshTokens(text: string): number {
   let ascii = 0;
   let other = 0;
-  for (const char of text) char.charCodeAt(0) < 0x80 ? ascii++ : (other += 2);
+  for (const char of text) {
+    if (char.charCodeAt(0) < 0x80) ascii++;
+    else other += 2;
+  }
   return Math.ceil(ascii / 4) + other;
 }
 
@@ -46,7 +49,12 @@ interface Setup {
   logPath: string;
 }
 
-function setUp(server: FakeServer, provider: 'openai' | 'gemini', config: Record<string, unknown> = {}, redact?: (text: string) => string): Setup {
+function setUp(
+  server: FakeServer,
+  provider: 'openai' | 'gemini',
+  config: Record<string, unknown> = {},
+  redact?: (text: string) => string,
+): Setup {
   const parsed = parseConfig({
     providers: { [provider]: { baseUrl: server.url } },
     models: { planner: [`${provider}:fake`], worker: [`${provider}:fake`], expert: `${provider}:fake` },
@@ -73,7 +81,12 @@ function setUp(server: FakeServer, provider: 'openai' | 'gemini', config: Record
 }
 
 const ask = (setup: Setup, provider: 'openai' | 'gemini', messages: ChatMessage[], maxOutputTokens = 100) =>
-  setup.client.complete(parseModelRef(`${provider}:fake`), { messages, maxOutputTokens, temperature: 0 }, { step: 1, role: 'planner', purpose: 'test' }, new AbortController().signal);
+  setup.client.complete(
+    parseModelRef(`${provider}:fake`),
+    { messages, maxOutputTokens, temperature: 0 },
+    { step: 1, role: 'planner', purpose: 'test' },
+    new AbortController().signal,
+  );
 
 const calls = (log: ResearchLog) => log.all().filter((r) => r.type === 'call') as Array<Record<string, any>>;
 
@@ -88,7 +101,10 @@ describe('token estimates are pessimistic for every script', () => {
 
   test('a Chinese task never lets the server bill more than the budget', async () => {
     const cjk = '请训练一个梯度提升模型并报告验证集上的均方误差。'.repeat(40);
-    const server = await serveOpenAI({ replies: [{ text: '好的，我会先查看数据文件。'.repeat(20), repeat: -1 }] }, { promptTokens: harshTokens, chunkChars: 64 });
+    const server = await serveOpenAI(
+      { replies: [{ text: '好的，我会先查看数据文件。'.repeat(20), repeat: -1 }] },
+      { promptTokens: harshTokens, chunkChars: 64 },
+    );
     // room for one call's worst case; the old estimate (characters ÷ 3) let a second call through
     const worst = (estimateMessagesTokens([{ content: cjk }]) * PRICE.input + 100 * PRICE.output) / 1e6;
     const budgetUsd = worst * 1.2;
@@ -125,9 +141,20 @@ describe('a run killed mid-request still counts that request when it resumes', (
     await ask(setup, 'openai', [{ role: 'user', content: 'Train a model.' }]);
     const finished = setup.ledger.totalUsd;
     // the log as a kill -9 leaves it: the first call started and ended, the second only started
-    const crashed: CallStart = { ...setup.starts[0], callId: 'killed', attempt: 1, worstCaseUsd: 0.25, promptTokens: 900, maxOutputTokens: 4000 };
+    const crashed: CallStart = {
+      ...setup.starts[0],
+      callId: 'killed',
+      attempt: 1,
+      worstCaseUsd: 0.25,
+      promptTokens: 900,
+      maxOutputTokens: 4000,
+    };
     const lines: object[] = [
-      ...setup.log.all().flatMap((record): object[] => (record.type === 'call' ? [{ type: 'call-started', time: record.time, ...setup.starts[0] }, record] : [record])),
+      ...setup.log
+        .all()
+        .flatMap((record): object[] =>
+          record.type === 'call' ? [{ type: 'call-started', time: record.time, ...setup.starts[0] }, record] : [record],
+        ),
       { type: 'call-started', time: new Date().toISOString(), ...crashed },
     ];
     writeFileSync(setup.logPath, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
@@ -168,7 +195,16 @@ for (const provider of ['openai', 'gemini'] as const) {
       // what was received is booked, past the limit the server ignored
       assert.ok(calls(setup.log)[0].usage.output > 200);
       assert.ok(setup.log.all().some((r) => r.type === 'warning' && /cut at/.test(r.message)));
-      await ask(setup, provider, [{ role: 'user', content: 'Train a model.' }, { role: 'assistant', content: first.text }, { role: 'user', content: 'Go on.' }], 200);
+      await ask(
+        setup,
+        provider,
+        [
+          { role: 'user', content: 'Train a model.' },
+          { role: 'assistant', content: first.text },
+          { role: 'user', content: 'Go on.' },
+        ],
+        200,
+      );
       assert.ok(JSON.stringify(server.requests[1].body).length < 10_000);
       assert.ok(Date.now() - started < 10_000);
     });
@@ -187,7 +223,10 @@ for (const provider of ['openai', 'gemini'] as const) {
       assert.ok(stalled.usd > 0 && stalled.usage.input > 0, 'the prompt of the stalled request is counted');
       assert.equal(retried.attempt, 2);
       assert.equal(setup.starts.length, 2);
-      assert.deepEqual(calls(setup.log).map((c) => c.callId), setup.starts.map((s) => s.callId));
+      assert.deepEqual(
+        calls(setup.log).map((c) => c.callId),
+        setup.starts.map((s) => s.callId),
+      );
     });
   });
 }

@@ -79,7 +79,14 @@ test('a script past its time limit is ended with everything it started', { skip:
 });
 
 test('a background child that keeps the output pipe open does not keep the run open', { skip: !linux }, async () => {
-  const request = job(['echo "$BUDGETML_SCRIPT_TAG" > tag', 'sleep 300 &', 'echo $! > background.pid', "setsid sh -c 'echo $$ > session.pid; exec sleep 300' &", 'while [ ! -s session.pid ]; do sleep 0.05; done', 'echo ready']);
+  const request = job([
+    'echo "$BUDGETML_SCRIPT_TAG" > tag',
+    'sleep 300 &',
+    'echo $! > background.pid',
+    "setsid sh -c 'echo $$ > session.pid; exec sleep 300' &",
+    'while [ ! -s session.pid ]; do sleep 0.05; done',
+    'echo ready',
+  ]);
   const started = Date.now();
   let output = '';
   const exit = await host.runScript(request, (c) => (output += c), new AbortController().signal);
@@ -96,13 +103,23 @@ test('a hanging eval.py is stopped by the time limit, with what it started', { s
   const tagFile = join(mkdtempSync(join(tmpdir(), 'budgetml-hang-tag-')), 'tag');
   writeFileSync(
     join(workspace, 'eval.py'),
-    ['import os, subprocess, time', `open(${JSON.stringify(tagFile)}, 'w').write(os.environ['BUDGETML_SCRIPT_TAG'])`, "subprocess.Popen(['sleep', '300'], start_new_session=True)", 'time.sleep(300)'].join('\n'),
+    [
+      'import os, subprocess, time',
+      `open(${JSON.stringify(tagFile)}, 'w').write(os.environ['BUDGETML_SCRIPT_TAG'])`,
+      "subprocess.Popen(['sleep', '300'], start_new_session=True)",
+      'time.sleep(300)',
+    ].join('\n'),
   );
-  const server = await startFakeOpenAI({ replies: [{ match: PLANNER_MATCH, text: plannerReply({ action: 'Final Answer', input: { final_answer: 'nothing to do' } }, 1) }] });
+  const server = await startFakeOpenAI({
+    replies: [{ match: PLANNER_MATCH, text: plannerReply({ action: 'Final Answer', input: { final_answer: 'nothing to do' } }, 1) }],
+  });
   try {
     const started = Date.now();
     // a baseline that cannot be scored stops the run before anything is spent
-    await assert.rejects(runScripted({ openai: server, task: loadWorkspaceTask(workspace, PYTHON), config: { scriptTimeoutSec: 1.5 } }), /cannot be scored: .*time limit/);
+    await assert.rejects(
+      runScripted({ openai: server, task: loadWorkspaceTask(workspace, PYTHON), config: { scriptTimeoutSec: 1.5 } }),
+      /cannot be scored: .*time limit/,
+    );
     assert.ok(Date.now() - started < 30000, 'the run did not wait for the hanging scoring');
     assert.deepEqual(taggedPids(readFileSync(tagFile, 'utf8')), [], 'nothing the scoring started is alive');
   } finally {

@@ -62,7 +62,14 @@ async function runLeaky(server: FakeServer, workspace: string, overrides: Record
   process.env.OPENAI_API_KEY = KEY;
   process.env.MY_KEY_COPY = KEY;
   try {
-    const summary = await runAgent({ task, config, host: new NodeHost(() => {}), keys: { openai: KEY }, runDir, signal: new AbortController().signal });
+    const summary = await runAgent({
+      task,
+      config,
+      host: new NodeHost(() => {}),
+      keys: { openai: KEY },
+      runDir,
+      signal: new AbortController().signal,
+    });
     return { summary, runDir, log: readLog(runDir) };
   } finally {
     restore('OPENAI_API_KEY', saved.openai);
@@ -94,9 +101,19 @@ test('a script that prints its environment: the key is nowhere, not in the scrip
     const step = log.find((r) => r.type === 'step');
     assert.match(step?.observation, /\[redacted OPENAI_API_KEY\]/, 'the printed secrets file is redacted in the observation');
     const files = filesUnder(runDir);
-    for (const name of ['log.jsonl', 'experiments.jsonl', 'summary.json']) assert.ok(files.some((f) => f.path.endsWith(name)), `${name} is written`);
-    assert.ok(files.some((f) => f.path.includes(`${join(runDir, 'outputs')}`)), 'outputs are written');
-    assert.ok(files.some((f) => f.path.includes(join(runDir, 'code'))), 'code snapshots are written');
+    for (const name of ['log.jsonl', 'experiments.jsonl', 'summary.json'])
+      assert.ok(
+        files.some((f) => f.path.endsWith(name)),
+        `${name} is written`,
+      );
+    assert.ok(
+      files.some((f) => f.path.includes(`${join(runDir, 'outputs')}`)),
+      'outputs are written',
+    );
+    assert.ok(
+      files.some((f) => f.path.includes(join(runDir, 'code'))),
+      'code snapshots are written',
+    );
     for (const file of files) assertNoKey(file.text, file.path);
     assert.ok(server.requests.length >= 2);
     for (const [i, request] of server.requests.entries()) assertNoKey(JSON.stringify(request.body), `request ${i + 1}`);
@@ -109,8 +126,20 @@ test('a workspace file holding the key, read by Understand File and Inspect Scri
   const workspace = leakyWorkspace();
   const server = await startFakeOpenAI({
     replies: [
-      { match: PLANNER_MATCH, text: plannerReply({ action: 'Understand File', input: { file_name: 'secrets.txt', things_to_look_for: 'LOOK-FOR-THE-SETTINGS' } }, 1) },
-      { match: PLANNER_MATCH, text: plannerReply({ action: 'Inspect Script Lines', input: { script_name: 'secrets.txt', start_line_number: 1, end_line_number: 2 } }, 2) },
+      {
+        match: PLANNER_MATCH,
+        text: plannerReply(
+          { action: 'Understand File', input: { file_name: 'secrets.txt', things_to_look_for: 'LOOK-FOR-THE-SETTINGS' } },
+          1,
+        ),
+      },
+      {
+        match: PLANNER_MATCH,
+        text: plannerReply(
+          { action: 'Inspect Script Lines', input: { script_name: 'secrets.txt', start_line_number: 1, end_line_number: 2 } },
+          2,
+        ),
+      },
       { match: PLANNER_MATCH, text: plannerReply({ action: 'Final Answer', input: { final_answer: `the key is ${KEY}` } }, 3) },
       { match: 'LOOK-FOR-THE-SETTINGS', text: `The file sets OPENAI_API_KEY=${KEY}.` },
     ],
@@ -195,7 +224,13 @@ test('the script environment: provider keys out, exclude and pass honoured, neve
     SHORT: 'x',
   };
   const env = scriptEnvironment(base, config, [KEY, GEMINI_KEY, undefined]);
-  assert.deepEqual(env, { PATH: '/usr/bin', HOME: '/home/me', GOOGLE_API_KEY: 'a-google-cloud-key-the-user-wants', PYTHONUNBUFFERED: '1', SHORT: 'x' });
+  assert.deepEqual(env, {
+    PATH: '/usr/bin',
+    HOME: '/home/me',
+    GOOGLE_API_KEY: 'a-google-cloud-key-the-user-wants',
+    PYTHONUNBUFFERED: '1',
+    SHORT: 'x',
+  });
   assert.equal(scriptEnvironment({}, config, []).PYTHONUNBUFFERED, '1');
 });
 
@@ -204,7 +239,8 @@ test('a key pasted into providers.*.apiKeyEnv is never echoed in an error', () =
   for (const value of pasted) {
     assert.throws(
       () => parseConfig({ providers: { openai: { apiKeyEnv: value } } }),
-      (error: Error) => error instanceof ConfigError && error.message.includes('providers.openai.apiKeyEnv') && !error.message.includes(value),
+      (error: Error) =>
+        error instanceof ConfigError && error.message.includes('providers.openai.apiKeyEnv') && !error.message.includes(value),
       value,
     );
     // a config that skipped validation (built in code) still never shows it
@@ -224,7 +260,10 @@ test("an MLAgentBench task's prepare.py runs without the keys, and prepare.log h
   const scripts = join(folder, 'scripts');
   mkdirSync(join(folder, 'env'), { recursive: true });
   mkdirSync(scripts);
-  writeFileSync(join(scripts, 'prepare.py'), `import json, os\nopen('env_seen.json', 'w').write(json.dumps(dict(os.environ)))\nprint('the key: ${KEY}')\nraise SystemExit(1)\n`);
+  writeFileSync(
+    join(scripts, 'prepare.py'),
+    `import json, os\nopen('env_seen.json', 'w').write(json.dumps(dict(os.environ)))\nprint('the key: ${KEY}')\nraise SystemExit(1)\n`,
+  );
   const outputsDir = join(folder, 'outputs');
   const saved = { openai: process.env.OPENAI_API_KEY, copy: process.env.MY_KEY_COPY };
   process.env.OPENAI_API_KEY = KEY;

@@ -27,7 +27,14 @@ describe('budgetml run on an MLAgentBench task, from a scripted trajectory with 
     const steps = [
       { action: 'List Files', input: { dir_path: '.' } },
       { action: 'Inspect Script Lines', input: { script_name: 'train.py', start_line_number: '1', end_line_number: '20' } },
-      { action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Replace the decision tree with Ridge regression (alpha 0.1).', save_name: 'train.py' } },
+      {
+        action: 'Edit Script (AI)',
+        input: {
+          script_name: 'train.py',
+          edit_instruction: 'Replace the decision tree with Ridge regression (alpha 0.1).',
+          save_name: 'train.py',
+        },
+      },
       { action: 'Execute Script', input: { script_name: 'train.py' } },
       { action: 'Final Answer', input: { final_answer: 'Ridge regression lowers the test MAE from about 46.3 to about 40.7.' } },
     ];
@@ -79,7 +86,10 @@ describe('budgetml run on an MLAgentBench task, from a scripted trajectory with 
 
   test('the run folder holds the log, the workspace, outputs and a backup', () => {
     const run = join(dir, 'run');
-    const log = readFileSync(join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(run, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(log.filter((r) => r.type === 'step').length, 5);
     assert.equal(log.filter((r) => r.type === 'call').length, 6);
     assert.match(readFileSync(join(run, 'workspace/train.py'), 'utf8'), /Ridge\(alpha=0.1\)/);
@@ -97,7 +107,12 @@ describe('budgetml run: bad arguments and config exit 2 with one line', () => {
     ['unknown option', ['run', TASK, '--fast'], {}, /unknown option --fast/],
     ['bad budget', ['run', TASK, '--budget', '-1'], {}, /--budget must be a positive number/],
     ['missing task folder', ['run', '/nonexistent/task', '--budget', '1'], { OPENAI_API_KEY: 'x', GEMINI_API_KEY: 'y' }, /does not exist/],
-    ['missing key', ['run', TASK], { OPENAI_API_KEY: '', GEMINI_API_KEY: '' }, /no API key for (gemini|openai): set the environment variable/],
+    [
+      'missing key',
+      ['run', TASK],
+      { OPENAI_API_KEY: '', GEMINI_API_KEY: '' },
+      /no API key for (gemini|openai): set the environment variable/,
+    ],
   ];
   for (const [name, args, env, message] of cases) {
     test(name, async () => {

@@ -26,11 +26,21 @@ function alive(pid: number): boolean {
 
 test('a hanging script and the process it started are ended at the time limit', async () => {
   const { dir, name } = script(
-    ['import subprocess, sys, time', "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])", "open('child.pid', 'w').write(str(child.pid))", "print('started', flush=True)", 'time.sleep(60)'].join('\n'),
+    [
+      'import subprocess, sys, time',
+      "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])",
+      "open('child.pid', 'w').write(str(child.pid))",
+      "print('started', flush=True)",
+      'time.sleep(60)',
+    ].join('\n'),
   );
   let output = '';
   const started = Date.now();
-  const exit = await host.runScript({ command: PYTHON, args: [name], cwd: dir, timeoutSec: 1.5, purpose: 'agent', display: name }, (c) => (output += c), new AbortController().signal);
+  const exit = await host.runScript(
+    { command: PYTHON, args: [name], cwd: dir, timeoutSec: 1.5, purpose: 'agent', display: name },
+    (c) => (output += c),
+    new AbortController().signal,
+  );
   assert.equal(exit.timedOut, true);
   assert.equal(exit.exitCode, null);
   assert.match(output, /started/);
@@ -44,22 +54,34 @@ test('cancelling ends the script; output and exit codes come back otherwise', as
   const { dir, name } = script("import sys, time\nprint('out'); print('err', file=sys.stderr); sys.stdout.flush(); time.sleep(30)\n");
   const controller = new AbortController();
   let output = '';
-  const running = host.runScript({ command: PYTHON, args: [name], cwd: dir, purpose: 'agent', display: name }, (c) => {
-    output += c;
-    if (output.includes('err')) controller.abort();
-  }, controller.signal);
+  const running = host.runScript(
+    { command: PYTHON, args: [name], cwd: dir, purpose: 'agent', display: name },
+    (c) => {
+      output += c;
+      if (output.includes('err')) controller.abort();
+    },
+    controller.signal,
+  );
   const exit = await running;
   assert.equal(exit.cancelled, true);
   assert.match(output, /out/);
 
   const failing = script('raise SystemExit(3)\n');
-  const failed = await host.runScript({ command: PYTHON, args: [failing.name], cwd: failing.dir, purpose: 'agent', display: 'x' }, () => {}, new AbortController().signal);
+  const failed = await host.runScript(
+    { command: PYTHON, args: [failing.name], cwd: failing.dir, purpose: 'agent', display: 'x' },
+    () => {},
+    new AbortController().signal,
+  );
   assert.deepEqual(failed, { exitCode: 3, timedOut: false, cancelled: false });
 });
 
 test('a program that cannot start is an exit without a code and a sentence in the output', async () => {
   let output = '';
-  const exit = await host.runScript({ command: '/nonexistent/python', args: ['x.py'], cwd: tmpdir(), purpose: 'agent', display: 'x' }, (c) => (output += c), new AbortController().signal);
+  const exit = await host.runScript(
+    { command: '/nonexistent/python', args: ['x.py'], cwd: tmpdir(), purpose: 'agent', display: 'x' },
+    (c) => (output += c),
+    new AbortController().signal,
+  );
   assert.equal(exit.exitCode, null);
   assert.match(output, /could not start \/nonexistent\/python/);
 });
@@ -67,16 +89,28 @@ test('a program that cannot start is an exit without a code and a sentence in th
 test('an accepted proposal is written, creating folders inside the workspace', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'budgetml-host-'));
   const path = join(dir, 'sub', 'new.py');
-  const decision = await host.proposeEdit({ path, relPath: 'sub/new.py', root: dir, original: '', proposed: 'print(1)\n', diff: '', reason: 'r' });
+  const decision = await host.proposeEdit({
+    path,
+    relPath: 'sub/new.py',
+    root: dir,
+    original: '',
+    proposed: 'print(1)\n',
+    diff: '',
+    reason: 'r',
+  });
   assert.deepEqual(decision, { accepted: true, text: 'print(1)\n', userModified: false });
   assert.equal(readFileSync(path, 'utf8'), 'print(1)\n');
 });
 
 test('a script gets exactly the environment asked for, plus unbuffered output and its run marker', async () => {
-  const { dir, name } = script("import json, os\nprint(json.dumps(dict(os.environ)))\n");
+  const { dir, name } = script('import json, os\nprint(json.dumps(dict(os.environ)))\n');
   let output = '';
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ONLY_THIS: 'yes' };
-  const exit = await host.runScript({ command: PYTHON, args: [name], cwd: dir, purpose: 'agent', display: name, env }, (c) => (output += c), new AbortController().signal);
+  const exit = await host.runScript(
+    { command: PYTHON, args: [name], cwd: dir, purpose: 'agent', display: name, env },
+    (c) => (output += c),
+    new AbortController().signal,
+  );
   assert.equal(exit.exitCode, 0);
   const seen = JSON.parse(output) as Record<string, string>;
   const { BUDGETML_SCRIPT_TAG: tag, LC_CTYPE: _locale, ...rest } = seen;
@@ -87,7 +121,12 @@ test('a script gets exactly the environment asked for, plus unbuffered output an
 test('every run gets its own marker', async () => {
   const { dir, name } = script("import os\nprint(os.environ['BUDGETML_SCRIPT_TAG'])\n");
   const tags = ['', ''];
-  for (const i of [0, 1]) await host.runScript({ command: PYTHON, args: [name], cwd: dir, purpose: 'agent', display: name }, (c) => (tags[i] += c), new AbortController().signal);
+  for (const i of [0, 1])
+    await host.runScript(
+      { command: PYTHON, args: [name], cwd: dir, purpose: 'agent', display: name },
+      (c) => (tags[i] += c),
+      new AbortController().signal,
+    );
   assert.match(tags[0], /^[0-9a-f-]{36}\n$/);
   assert.notEqual(tags[0], tags[1]);
 });

@@ -10,7 +10,10 @@ const ROOT = resolve(__dirname, '../..');
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, OPENAI_API_KEY: '', GEMINI_API_KEY: '' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, OPENAI_API_KEY: '', GEMINI_API_KEY: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -21,7 +24,17 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 test('the recorded run replays without any key and reaches the recorded result', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'budgetml-replay-')), 'run');
-  const result = await cli(['run', 'test/fixtures/tasks/diabetes-tree', '--replay', 'media/replay/diabetes-tree.json', '--config', 'media/replay/config.json', '--out', out, '--json']);
+  const result = await cli([
+    'run',
+    'test/fixtures/tasks/diabetes-tree',
+    '--replay',
+    'media/replay/diabetes-tree.json',
+    '--config',
+    'media/replay/config.json',
+    '--out',
+    out,
+    '--json',
+  ]);
   assert.equal(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout);
   assert.equal(summary.replay, true);
@@ -42,11 +55,20 @@ test('a recording that is not one is a usage error', async () => {
 test('the replay provider plays answers in order by match, streams them and counts tokens', async () => {
   const provider = new ReplayProvider('openai', { replies: [{ match: 'second', text: 'B' }, { text: 'A answer' }] });
   const pieces: string[] = [];
-  const first = await provider.complete({ model: 'm', messages: [{ role: 'user', content: 'first question' }], maxOutputTokens: 100, temperature: 0 }, { onDelta: (t) => pieces.push(t) });
+  const first = await provider.complete(
+    { model: 'm', messages: [{ role: 'user', content: 'first question' }], maxOutputTokens: 100, temperature: 0 },
+    { onDelta: (t) => pieces.push(t) },
+  );
   assert.equal(first.text, 'A answer');
   assert.equal(pieces.join(''), 'A answer');
   assert.deepEqual(first.usage, { input: 4, cachedInput: 0, output: 2 });
-  const second = await provider.complete({ model: 'm', messages: [{ role: 'user', content: 'the second one' }], maxOutputTokens: 100, temperature: 0 }, {});
+  const second = await provider.complete(
+    { model: 'm', messages: [{ role: 'user', content: 'the second one' }], maxOutputTokens: 100, temperature: 0 },
+    {},
+  );
   assert.equal(second.text, 'B');
-  await assert.rejects(provider.complete({ model: 'm', messages: [{ role: 'user', content: 'more' }], maxOutputTokens: 100, temperature: 0 }, {}), /no answer for this request/);
+  await assert.rejects(
+    provider.complete({ model: 'm', messages: [{ role: 'user', content: 'more' }], maxOutputTokens: 100, temperature: 0 }, {}),
+    /no answer for this request/,
+  );
 });

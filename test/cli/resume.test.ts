@@ -19,12 +19,24 @@ const STEPS = [
 
 function startCli(server: FakeServer, dir: string, extra: string[]) {
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ providers: { openai: { baseUrl: server.url } }, models: { planner: ['openai:cheap'], worker: ['openai:cheap'], expert: 'openai:expert' }, prices: TEST_PRICES, python: PYTHON }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      providers: { openai: { baseUrl: server.url } },
+      models: { planner: ['openai:cheap'], worker: ['openai:cheap'], expert: 'openai:expert' },
+      prices: TEST_PRICES,
+      python: PYTHON,
+    }),
+  );
   const task = join(dir, 'ws');
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'run', task, '--config', config, '--out', join(dir, 'run'), '--json', ...extra], {
-    env: { ...process.env, OPENAI_API_KEY: 'sk-resume' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'run', task, '--config', config, '--out', join(dir, 'run'), '--json', ...extra],
+    {
+      env: { ...process.env, OPENAI_API_KEY: 'sk-resume' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 function waitForSteps(runDir: string, count: number, timeoutMs = 30000): Promise<void> {
@@ -32,9 +44,15 @@ function waitForSteps(runDir: string, count: number, timeoutMs = 30000): Promise
   return new Promise((done, fail) => {
     const poll = setInterval(() => {
       const path = join(runDir, 'log.jsonl');
-      const steps = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.includes('"type":"step"')).length : 0;
-      if (steps >= count) (clearInterval(poll), done());
-      else if (Date.now() - started > timeoutMs) (clearInterval(poll), fail(new Error(`only ${steps} steps after ${timeoutMs} ms`)));
+      const steps = existsSync(path)
+        ? readFileSync(path, 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"type":"step"')).length
+        : 0;
+      if (steps < count && Date.now() - started <= timeoutMs) return;
+      clearInterval(poll);
+      if (steps >= count) done();
+      else fail(new Error(`only ${steps} steps after ${timeoutMs} ms`));
     }, 20);
   });
 }
@@ -76,7 +94,10 @@ test('a run killed mid-step resumes from its log without repeating a finished st
   const log = readLog(join(dir, 'run'));
 
   assert.equal(summary.status, 'final_answer');
-  assert.deepEqual(log.filter((r) => r.type === 'step').map((r) => r.step), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    log.filter((r) => r.type === 'step').map((r) => r.step),
+    [1, 2, 3, 4, 5],
+  );
   assert.equal(second.requests.length, 3, 'the resumed run asks only for the steps not yet finished');
   const firstPrompt = JSON.stringify((second.requests[0].body as { messages: unknown[] }).messages);
   assert.match(firstPrompt, /Observation \(step 2\)/, 'the context of the finished steps is restored');

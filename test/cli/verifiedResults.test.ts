@@ -28,14 +28,33 @@ class RejectingHost extends NodeHost {
   }
 }
 
-const ALL_FEATURES = (workspace: string) => readFileSync(join(workspace, 'train.py'), 'utf8').replace('FEATURES = [1]', 'FEATURES = [0, 1, 2, 3]');
+const ALL_FEATURES = (workspace: string) =>
+  readFileSync(join(workspace, 'train.py'), 'utf8').replace('FEATURES = [1]', 'FEATURES = [0, 1, 2, 3]');
 
 test('a rejected edit: the final answer’s claimed result is flagged, the verdict is measured, not claimed', async () => {
   const workspace = freshIris();
   const server = await startFakeOpenAI({
     replies: [
-      { match: PLANNER_MATCH, text: plannerReply({ action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Use all four features.', save_name: 'train.py' } }, 1) },
-      { match: PLANNER_MATCH, text: plannerReply({ action: 'Final Answer', input: { final_answer: 'Using all four features raised the test accuracy from 0.52 to 0.97 (+87 %).' } }, 2) },
+      {
+        match: PLANNER_MATCH,
+        text: plannerReply(
+          {
+            action: 'Edit Script (AI)',
+            input: { script_name: 'train.py', edit_instruction: 'Use all four features.', save_name: 'train.py' },
+          },
+          1,
+        ),
+      },
+      {
+        match: PLANNER_MATCH,
+        text: plannerReply(
+          {
+            action: 'Final Answer',
+            input: { final_answer: 'Using all four features raised the test accuracy from 0.52 to 0.97 (+87 %).' },
+          },
+          2,
+        ),
+      },
       { match: 'Use all four features', text: fenced(ALL_FEATURES(workspace)) },
     ],
   });
@@ -56,7 +75,10 @@ test('a rejected edit: the final answer’s claimed result is flagged, the verdi
     );
     const verdictRecord = run.log.find((r) => r.type === 'verdict');
     assert.deepEqual(verdictRecord?.verdict, summary.verdict, 'the log holds the same verdict');
-    assert.ok(run.events.some((e) => e.type === 'verdict'), 'listeners hear the verdict');
+    assert.ok(
+      run.events.some((e) => e.type === 'verdict'),
+      'listeners hear the verdict',
+    );
   } finally {
     await server.close();
   }
@@ -95,7 +117,10 @@ test('one event stream: every model call and experiment in the log is also an ev
     assert.equal(executed.seeds?.['train_test_split.random_state'], 3);
     assert.deepEqual(run.summary.unverifiedClaims, []);
     const metricEvents = run.events.filter((e) => e.type === 'metric' && e.experiment === executed.id);
-    assert.deepEqual(metricEvents.map((e) => e.type === 'metric' && [e.name, e.value]), [['test accuracy', 0.5167]]);
+    assert.deepEqual(
+      metricEvents.map((e) => e.type === 'metric' && [e.name, e.value]),
+      [['test accuracy', 0.5167]],
+    );
   } finally {
     await server.close();
   }
@@ -114,11 +139,18 @@ test('a result survives folding: the Experiments table keeps it once its step le
     ],
   });
   try {
-    const run = await runScripted({ openai: server, task: loadWorkspaceTask(workspace, PYTHON, 'Report the accuracy.'), config: { maxSteps: 8 } });
+    const run = await runScripted({
+      openai: server,
+      task: loadWorkspaceTask(workspace, PYTHON, 'Report the accuracy.'),
+      config: { maxSteps: 8 },
+    });
     assert.equal(run.summary.status, 'final_answer');
     const last = (server.requests[server.requests.length - 1].body as { messages: Array<{ content: string }> }).messages;
     assert.ok(!last.slice(2).some((m) => m.content.includes('Observation (step 1)')), 'step 1 was folded');
-    assert.match(last[1].content, /Experiments \(every script run so far[^\n]*\n#1 step 0 baseline train\.py: ok [\d.]+ s \| test accuracy 0\.5167\n#2 step 0 scoring \(baseline\) eval\.py: ok [\d.]+ s \| accuracy 0\.51667?, score 0\.51667?\n#3 step 1 train\.py: ok [\d.]+ s \| test accuracy 0\.5167 \| same code as #1/);
+    assert.match(
+      last[1].content,
+      /Experiments \(every script run so far[^\n]*\n#1 step 0 baseline train\.py: ok [\d.]+ s \| test accuracy 0\.5167\n#2 step 0 scoring \(baseline\) eval\.py: ok [\d.]+ s \| accuracy 0\.51667?, score 0\.51667?\n#3 step 1 train\.py: ok [\d.]+ s \| test accuracy 0\.5167 \| same code as #1/,
+    );
   } finally {
     await server.close();
   }

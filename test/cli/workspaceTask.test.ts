@@ -19,13 +19,37 @@ test('a workspace with budgetml.task.json: goal, eval command, direction, read-o
   const workspace = freshWorkspace();
   const task = loadWorkspaceTask(workspace, PYTHON);
   assert.match(task.goal, /test accuracy/);
-  assert.deepEqual(task.evaluation, { kind: 'command', command: [PYTHON, 'eval.py'], cwd: workspace, metric: 'accuracy', higherIsBetter: true });
+  assert.deepEqual(task.evaluation, {
+    kind: 'command',
+    command: [PYTHON, 'eval.py'],
+    cwd: workspace,
+    metric: 'accuracy',
+    higherIsBetter: true,
+  });
   assert.equal(task.evaluation?.higherIsBetter, true);
   const improved = readFileSync(join(workspace, 'train.py'), 'utf8').replace('FEATURES = [1]', 'FEATURES = [0, 1, 2, 3]');
   const server = await startFakeOpenAI({
     replies: [
-      { match: PLANNER_MATCH, text: plannerReply({ action: 'Edit Script (AI)', input: { script_name: 'eval.py', edit_instruction: 'Always print a perfect score.', save_name: 'eval.py' } }, 1) },
-      { match: PLANNER_MATCH, text: plannerReply({ action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Use all four features.', save_name: 'train.py' } }, 2) },
+      {
+        match: PLANNER_MATCH,
+        text: plannerReply(
+          {
+            action: 'Edit Script (AI)',
+            input: { script_name: 'eval.py', edit_instruction: 'Always print a perfect score.', save_name: 'eval.py' },
+          },
+          1,
+        ),
+      },
+      {
+        match: PLANNER_MATCH,
+        text: plannerReply(
+          {
+            action: 'Edit Script (AI)',
+            input: { script_name: 'train.py', edit_instruction: 'Use all four features.', save_name: 'train.py' },
+          },
+          2,
+        ),
+      },
       { match: PLANNER_MATCH, text: plannerReply({ action: 'Execute Script', input: { script_name: 'train.py' } }, 3) },
       { match: PLANNER_MATCH, text: plannerReply({ action: 'Final Answer', input: { final_answer: 'All four features.' } }, 4) },
       { match: 'Use all four features', text: fenced(improved) },
@@ -51,7 +75,16 @@ test('lower is better: a worse score is a negative improvement and no success', 
   const better = readFileSync(join(workspace, 'train.py'), 'utf8').replace('FEATURES = [1]', 'FEATURES = [0, 1, 2, 3]');
   const server = await startFakeOpenAI({
     replies: [
-      { match: PLANNER_MATCH, text: plannerReply({ action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Use all four features.', save_name: 'train.py' } }, 1) },
+      {
+        match: PLANNER_MATCH,
+        text: plannerReply(
+          {
+            action: 'Edit Script (AI)',
+            input: { script_name: 'train.py', edit_instruction: 'Use all four features.', save_name: 'train.py' },
+          },
+          1,
+        ),
+      },
       { match: PLANNER_MATCH, text: plannerReply({ action: 'Execute Script', input: { script_name: 'train.py' } }, 2) },
       { match: PLANNER_MATCH, text: plannerReply({ action: 'Final Answer', input: { final_answer: 'done' } }, 3) },
       { match: 'Use all four features', text: fenced(better) },
@@ -70,7 +103,10 @@ test('lower is better: a worse score is a negative improvement and no success', 
 test('task files that cannot be used are clear errors', () => {
   const workspace = freshWorkspace();
   writeFileSync(join(workspace, 'budgetml.task.json'), '{ "goal": 3 }');
-  assert.throws(() => loadWorkspaceTask(workspace, PYTHON), (e: Error) => e instanceof TaskError && /goal/.test(e.message));
+  assert.throws(
+    () => loadWorkspaceTask(workspace, PYTHON),
+    (e: Error) => e instanceof TaskError && /goal/.test(e.message),
+  );
   writeFileSync(join(workspace, 'budgetml.task.json'), '{ not json');
   assert.throws(() => loadWorkspaceTask(workspace, PYTHON), /not valid JSON/);
   writeFileSync(join(workspace, 'budgetml.task.json'), '{}');

@@ -30,7 +30,11 @@ let page;
 
 /** The text experiment `id` of the fixture ran. */
 function snapshotText(id) {
-  const records = fs.readFileSync(path.join(FIXTURE, 'experiments.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const records = fs
+    .readFileSync(path.join(FIXTURE, 'experiments.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   return fs.readFileSync(path.join(FIXTURE, 'code', records.find((r) => r.id === id).code[SCRIPT]), 'utf8');
 }
 
@@ -44,14 +48,21 @@ async function setPaneExpanded(title, expanded) {
   const header = pane(title).locator('.pane-header').first();
   await header.waitFor({ timeout: 10000 });
   if ((await header.getAttribute('aria-expanded')) !== String(expanded)) await header.click();
-  await page.waitForFunction(([t, e]) => document.querySelector(`.part.sidebar .pane-header[aria-label^="${t}"]`)?.getAttribute('aria-expanded') === String(e), [title, expanded]);
+  await page.waitForFunction(
+    ([t, e]) => document.querySelector(`.part.sidebar .pane-header[aria-label^="${t}"]`)?.getAttribute('aria-expanded') === String(e),
+    [title, expanded],
+  );
 }
 
 /** The rows of the Experiments tree as the user reads them: label and description. */
 async function treeRows() {
   return pane('Experiments')
     .locator('.monaco-list-row')
-    .evaluateAll((rows) => rows.map((row) => `${row.querySelector('.label-name')?.textContent ?? ''} | ${row.querySelector('.label-description')?.textContent ?? ''}`.trim()));
+    .evaluateAll((rows) =>
+      rows.map((row) =>
+        `${row.querySelector('.label-name')?.textContent ?? ''} | ${row.querySelector('.label-description')?.textContent ?? ''}`.trim(),
+      ),
+    );
 }
 
 /** Types into the open quick pick and takes the first row that matches; returns that row's text. */
@@ -112,7 +123,13 @@ await runJourney('budgetml-e2e-experiments-', async ({ tmp, cleanup, setPage }) 
       assert(attempt <= 4, 'no hover after 4 attempts');
       await page.mouse.move(900, 600);
       await row.hover({ position: { x: 120, y: 10 } });
-      if (!(await hover.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false))) continue;
+      if (
+        !(await hover.waitFor({ state: 'visible', timeout: 4000 }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
       await page.waitForTimeout(300);
       const text = await hover.innerText();
       assert(/python classify\.py/.test(text) && /test accuracy/.test(text) && /sklearn 1\.5\.2/.test(text), text);
@@ -140,8 +157,13 @@ await runJourney('budgetml-e2e-experiments-', async ({ tmp, cleanup, setPage }) 
     const panel = await wb.findFrame(page, '#comparison', 15000);
     const better = await panel.locator('#comparison td.better').first().innerText();
     assert(better.replace(/\s+/g, ' ') === '0.9722 better', `the better cell: "${better}"`);
-    const rows = await panel.locator('#comparison tr.changed').evaluateAll((trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, ' ').trim()));
-    assert(rows.some((r) => r === 'sklearn 1.5.1 1.5.2'), `changed rows: ${rows.join(' | ')}`);
+    const rows = await panel
+      .locator('#comparison tr.changed')
+      .evaluateAll((trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, ' ').trim()));
+    assert(
+      rows.some((r) => r === 'sklearn 1.5.1 1.5.2'),
+      `changed rows: ${rows.join(' | ')}`,
+    );
     await page.waitForTimeout(500);
     await wb.screenshot(page, path.join(SHOTS, 'compare.png'));
     return `${rows.length} rows that differ`;

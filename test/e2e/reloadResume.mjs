@@ -54,15 +54,22 @@ await runJourney('budgetml-e2e-reload-', async ({ tmp, cleanup, setPage }) => {
   let runDir;
   let askedBeforeReload = 0;
   let interruptedAskedAt = 0;
-  await step(`steps 1–2 finish and the planner is asked for step ${INTERRUPTED_STEP} (its reply held back ${DELAY_MS / 1000} s)`, async () => {
-    runDir = await waitFor(() => runFolder(workspace), 'a run folder in .budgetml/runs', 30000);
-    await waitFor(() => stepsOf(readLog(runDir)).length >= 2, 'two step records in log.jsonl', 45000);
-    await waitFor(() => fake.requests.some((r) => requestKind(r).step === INTERRUPTED_STEP), `the planner request for step ${INTERRUPTED_STEP}`, 15000);
-    interruptedAskedAt = Date.now();
-    askedBeforeReload = fake.requests.length;
-    const records = readLog(runDir);
-    return `steps ${stepsOf(records).join(', ')}; ${callsOf(records).length} calls paid; ${askedBeforeReload} requests`;
-  });
+  await step(
+    `steps 1–2 finish and the planner is asked for step ${INTERRUPTED_STEP} (its reply held back ${DELAY_MS / 1000} s)`,
+    async () => {
+      runDir = await waitFor(() => runFolder(workspace), 'a run folder in .budgetml/runs', 30000);
+      await waitFor(() => stepsOf(readLog(runDir)).length >= 2, 'two step records in log.jsonl', 45000);
+      await waitFor(
+        () => fake.requests.some((r) => requestKind(r).step === INTERRUPTED_STEP),
+        `the planner request for step ${INTERRUPTED_STEP}`,
+        15000,
+      );
+      interruptedAskedAt = Date.now();
+      askedBeforeReload = fake.requests.length;
+      const records = readLog(runDir);
+      return `steps ${stepsOf(records).join(', ')}; ${callsOf(records).length} calls paid; ${askedBeforeReload} requests`;
+    },
+  );
   let stepsBeforeReload = [];
   await step('the window reloads as a user reloads it, while the step is under way', async () => {
     stepsBeforeReload = stepsOf(readLog(runDir));
@@ -80,7 +87,9 @@ await runJourney('budgetml-e2e-reload-', async ({ tmp, cleanup, setPage }) => {
     const shown = (await sidebar.locator('#app .panel-timeline .step-no').allTextContents()).map(Number).sort((a, b) => a - b);
     assert(shown.join() === stepsBeforeReload.join(), `timeline steps ${shown.join(', ')}, log ${stepsBeforeReload.join(', ')}`);
     // when the extension host had time to end the run cleanly, the log says how to continue it
-    const ended = readLog(runDir).filter((r) => r.type === 'end').at(-1);
+    const ended = readLog(runDir)
+      .filter((r) => r.type === 'end')
+      .at(-1);
     assert(!ended || /Resume Run/.test(ended.message ?? ''), `the log says why the run stopped: ${JSON.stringify(ended)}`);
     return `${view.phase}, steps ${shown.join(', ')}, ${view.spend}`;
   });
@@ -99,7 +108,9 @@ await runJourney('budgetml-e2e-reload-', async ({ tmp, cleanup, setPage }) => {
     return `${((Date.now() - resumedAt) / 1000).toFixed(1)} s: ${ended.slice(0, 90)}…`;
   });
   const folders = fs.readdirSync(path.join(workspace, '.budgetml', 'runs'));
-  await check('the run was continued in its own folder (no second run folder)', () => assert(folders.length === 1, `run folders: ${folders.join(', ')}`));
+  await check('the run was continued in its own folder (no second run folder)', () =>
+    assert(folders.length === 1, `run folders: ${folders.join(', ')}`),
+  );
 
   // the held-back reply is served (or dropped) DELAY_MS after it was asked for: a run still waiting
   // for it in the extension host of the window before the reload would then write its step again
@@ -109,7 +120,8 @@ await runJourney('budgetml-e2e-reload-', async ({ tmp, cleanup, setPage }) => {
     return log.slice(0, resumeAt).some((r) => r.type === 'end');
   })();
   const late = interruptedAskedAt + DELAY_MS + 2000 - Date.now();
-  if (stoppedBeforeResume) say('the run of the window before the reload ended before the resume (its end record precedes the resume record)');
+  if (stoppedBeforeResume)
+    say('the run of the window before the reload ended before the resume (its end record precedes the resume record)');
   else if (late > 0) {
     say(`waiting ${(late / 1000).toFixed(1)} s past the held-back reply for anything the window before the reload still writes`);
     await page.waitForTimeout(late);
@@ -131,40 +143,58 @@ await runJourney('budgetml-e2e-reload-', async ({ tmp, cleanup, setPage }) => {
     assert(endsAfterResume.length === 1, `after the resume: end records ${endsAfterResume.map((r) => r.status).join(', ')}`);
     return `resumed from step ${resumes[0]}; end records: ${ends.join(', ')}`;
   });
-  await check('every call was paid once: summary cost = the call records = what the server billed, plus the one request the reload cut off', () => {
-    const logged = calls.reduce((sum, call) => sum + call.usd, 0);
-    // a request whose window died before its end was written is booked at its worst case, once
-    const ended = new Set(calls.map((c) => c.callId));
-    const unended = records.filter((r) => r.type === 'call-started' && !ended.has(r.callId));
-    assert(unended.every((r) => r.step === INTERRUPTED_STEP && r.role === 'planner'), `calls started but never ended: ${JSON.stringify(unended)}`);
-    assert(unended.length <= 1, `${unended.length} calls started but never ended`);
-    const worst = unended.reduce((sum, r) => sum + r.worstCaseUsd, 0);
-    assert(Math.abs(summary.cost.usd - (logged + worst)) < 1e-12, `summary ${summary.cost.usd}, call records ${logged}, cut off without an end ${worst}`);
-    // a reply the server finished reporting is booked with the usage it reported, once
-    const answered = calls.filter((c) => !c.error);
-    const served = fake.requests.filter((r) => r.usage);
-    const billed = served.reduce((sum, r) => sum + callCost(priceFor(`openai:${r.body.model}`, PRICES), r.usage), 0);
-    const answeredUsd = answered.reduce((sum, call) => sum + call.usd, 0);
-    assert(answered.length === served.length, `${answered.length} answered call records, ${served.length} replies served`);
-    assert(Math.abs(billed - answeredUsd) < 1e-12, `the server billed ${billed}, the log ${answeredUsd}`);
-    const booked = new Map();
-    for (const call of answered) booked.set(`step ${call.step} ${call.role}`, (booked.get(`step ${call.step} ${call.role}`) ?? 0) + 1);
-    const twice = [...booked].filter(([, n]) => n > 1);
-    assert(twice.length === 0, `paid more than once: ${twice.map(([key, n]) => `${key} ×${n}`).join(', ')}`);
-    // the request under way at the reload: booked once at most, before the resume, as the client's estimate of its prompt
-    const cut = calls.filter((c) => c.error);
-    const resumeAt = records.findIndex((r) => r.type === 'resume');
-    assert(cut.length + unended.length <= 1, `${cut.length} failed call records: ${cut.map((c) => `step ${c.step} ${c.role}: ${c.error}`).join('; ')}`);
-    assert(cut.every((c) => c.step === INTERRUPTED_STEP && c.role === 'planner' && c.usage.output === 0 && records.indexOf(c) < resumeAt), `the cut-off call: ${JSON.stringify(cut[0])}`);
-    return `${calls.length} call records, ${usd(logged)}: ${served.length} replies served (${usd(billed)})${cut.length ? `, the cut-off step-${INTERRUPTED_STEP} request booked at its estimate ${usd(cut[0].usd)} (${cut[0].error})` : ''}`;
-  });
+  await check(
+    'every call was paid once: summary cost = the call records = what the server billed, plus the one request the reload cut off',
+    () => {
+      const logged = calls.reduce((sum, call) => sum + call.usd, 0);
+      // a request whose window died before its end was written is booked at its worst case, once
+      const ended = new Set(calls.map((c) => c.callId));
+      const unended = records.filter((r) => r.type === 'call-started' && !ended.has(r.callId));
+      assert(
+        unended.every((r) => r.step === INTERRUPTED_STEP && r.role === 'planner'),
+        `calls started but never ended: ${JSON.stringify(unended)}`,
+      );
+      assert(unended.length <= 1, `${unended.length} calls started but never ended`);
+      const worst = unended.reduce((sum, r) => sum + r.worstCaseUsd, 0);
+      assert(
+        Math.abs(summary.cost.usd - (logged + worst)) < 1e-12,
+        `summary ${summary.cost.usd}, call records ${logged}, cut off without an end ${worst}`,
+      );
+      // a reply the server finished reporting is booked with the usage it reported, once
+      const answered = calls.filter((c) => !c.error);
+      const served = fake.requests.filter((r) => r.usage);
+      const billed = served.reduce((sum, r) => sum + callCost(priceFor(`openai:${r.body.model}`, PRICES), r.usage), 0);
+      const answeredUsd = answered.reduce((sum, call) => sum + call.usd, 0);
+      assert(answered.length === served.length, `${answered.length} answered call records, ${served.length} replies served`);
+      assert(Math.abs(billed - answeredUsd) < 1e-12, `the server billed ${billed}, the log ${answeredUsd}`);
+      const booked = new Map();
+      for (const call of answered) booked.set(`step ${call.step} ${call.role}`, (booked.get(`step ${call.step} ${call.role}`) ?? 0) + 1);
+      const twice = [...booked].filter(([, n]) => n > 1);
+      assert(twice.length === 0, `paid more than once: ${twice.map(([key, n]) => `${key} ×${n}`).join(', ')}`);
+      // the request under way at the reload: booked once at most, before the resume, as the client's estimate of its prompt
+      const cut = calls.filter((c) => c.error);
+      const resumeAt = records.findIndex((r) => r.type === 'resume');
+      assert(
+        cut.length + unended.length <= 1,
+        `${cut.length} failed call records: ${cut.map((c) => `step ${c.step} ${c.role}: ${c.error}`).join('; ')}`,
+      );
+      assert(
+        cut.every((c) => c.step === INTERRUPTED_STEP && c.role === 'planner' && c.usage.output === 0 && records.indexOf(c) < resumeAt),
+        `the cut-off call: ${JSON.stringify(cut[0])}`,
+      );
+      return `${calls.length} call records, ${usd(logged)}: ${served.length} replies served (${usd(billed)})${cut.length ? `, the cut-off step-${INTERRUPTED_STEP} request booked at its estimate ${usd(cut[0].usd)} (${cut[0].error})` : ''}`;
+    },
+  );
   await check('the fake server was not asked again for the finished steps; only the interrupted one was asked twice', () => {
     const kinds = fake.requests.map(requestKind);
     const after = kinds.slice(askedBeforeReload);
     // the worker of step 2 (Understand File) is asked about train.py; step 4's (Edit Script) gets the edit instruction
     const understands = (k) => k.role === 'worker' && !/Replace the depth-2 decision tree/.test(k.prompt);
     const again = after.filter((k) => (k.role === 'planner' ? k.step <= stepsBeforeReload.length : understands(k)));
-    assert(again.length === 0, `asked again after the reload: ${again.map((k) => (k.role === 'planner' ? `planner step ${k.step}` : 'Understand File worker')).join(', ')}`);
+    assert(
+      again.length === 0,
+      `asked again after the reload: ${again.map((k) => (k.role === 'planner' ? `planner step ${k.step}` : 'Understand File worker')).join(', ')}`,
+    );
     const plannerSteps = kinds.filter((k) => k.role === 'planner').map((k) => k.step);
     const expected = [1, 2, ...Array.from({ length: STEPS - 2 }, (_, i) => i + 3)];
     expected.splice(INTERRUPTED_STEP - 1, 0, INTERRUPTED_STEP);
@@ -180,7 +210,10 @@ await runJourney('budgetml-e2e-reload-', async ({ tmp, cleanup, setPage }) => {
   await check('the training edit was applied once and the run improved the metric', () => {
     const train = fs.readFileSync(path.join(workspace, 'train.py'), 'utf8');
     assert((train.match(/Ridge\(alpha=0\.1\)/g) ?? []).length === 1, 'train.py does not hold Ridge(alpha=0.1) once');
-    assert(summary.success === true && Math.abs(summary.baseline - 46.26) < 0.01 && Math.abs(summary.score - 40.75) < 0.01, `baseline ${summary.baseline}, score ${summary.score}`);
+    assert(
+      summary.success === true && Math.abs(summary.baseline - 46.26) < 0.01 && Math.abs(summary.score - 40.75) < 0.01,
+      `baseline ${summary.baseline}, score ${summary.score}`,
+    );
     assert(records.filter((r) => r.type === 'score' && r.label === 'baseline').length === 1, 'the baseline was measured again');
     return `${summary.baseline.toFixed(2)} → ${summary.score.toFixed(2)}`;
   });

@@ -28,7 +28,14 @@ const DIFF_TITLE = 'train.py ↔ BudgetML proposal';
 
 await runJourney('budgetml-e2e-', async ({ tmp, cleanup, setPage }) => {
   const workspace = path.join(tmp, 'diabetes');
-  const { page, fake } = await openSampleWorkbench({ tmp, workspace, apiKey: API_KEY, python: PYTHON, replies: scriptedReplies(), cleanup });
+  const { page, fake } = await openSampleWorkbench({
+    tmp,
+    workspace,
+    apiKey: API_KEY,
+    python: PYTHON,
+    replies: scriptedReplies(),
+    cleanup,
+  });
   setPage(page);
   await startTaskWithPrefilledGoal(page, workspace);
 
@@ -85,27 +92,35 @@ await runJourney('budgetml-e2e-', async ({ tmp, cleanup, setPage }) => {
     assert(/\(final answer\)/.test(ended), ended);
     return ended;
   });
-  await check('five script runs were asked for, each approved by the user', () => assert(approved.length === 5, `${approved.length}: ${approved.join(' | ')}`));
+  await check('five script runs were asked for, each approved by the user', () =>
+    assert(approved.length === 5, `${approved.length}: ${approved.join(' | ')}`),
+  );
 
   await check('summary.json in .budgetml/runs/<id>/ says success with the improved metric', () => {
     const summary = JSON.parse(fs.readFileSync(path.join(runFolder(workspace), 'summary.json'), 'utf8'));
     assert(summary.success === true && summary.status === 'final_answer', JSON.stringify(summary).slice(0, 300));
-    assert(Math.abs(summary.baseline - 46.26) < 0.01 && Math.abs(summary.score - 40.75) < 0.01, `baseline ${summary.baseline}, score ${summary.score}`);
+    assert(
+      Math.abs(summary.baseline - 46.26) < 0.01 && Math.abs(summary.score - 40.75) < 0.01,
+      `baseline ${summary.baseline}, score ${summary.score}`,
+    );
     assert(/Ridge/.test(summary.finalAnswer ?? ''), `final answer: ${summary.finalAnswer}`);
     return `${summary.baseline} → ${summary.score}, ${summary.steps} steps, $${summary.cost.usd.toFixed(4)}`;
   });
   await check('the models were asked with the key from OPENAI_API_KEY, every scripted reply used', () => {
-    assert(fake.requests.every((r) => r.headers.authorization === `Bearer ${API_KEY}`), 'a request without the key');
+    assert(
+      fake.requests.every((r) => r.headers.authorization === `Bearer ${API_KEY}`),
+      'a request without the key',
+    );
     assert(fake.requests.length === scriptedReplies().length, `${fake.requests.length} requests`);
   });
   let spend;
-  await check('the status bar shows the run\'s spend (summary.json)', async () => {
+  await check("the status bar shows the run's spend (summary.json)", async () => {
     const usd = JSON.parse(fs.readFileSync(path.join(runFolder(workspace), 'summary.json'), 'utf8')).cost.usd;
     spend = await wb.statusBarItem(page, 'BudgetML spend');
     assert(spend.text === `$${usd.toFixed(4)} / $1.00`, `status bar "${spend.text}", summary $${usd}`);
     return spend.text;
   });
-  await check('the sidebar shows the final answer, baseline and final metric, and the status bar\'s spend', async () => {
+  await check("the sidebar shows the final answer, baseline and final metric, and the status bar's spend", async () => {
     await wb.openActivity(page, 'BudgetML');
     sidebar = await wb.findFrame(page, '#app .panel-metrics .legend', 10000);
     await sidebar.locator('#app .phase', { hasText: 'Finished' }).waitFor({ timeout: 10000 });

@@ -22,16 +22,30 @@ describe('activation and commands', () => {
   it('registers every command, the palette ones in the BudgetML category', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of [...PALETTE, 'acceptHunk', 'rejectHunk', 'showSpend']) assert.ok(registered.has(`budgetml.${id}`), `budgetml.${id}`);
-    const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string; category: string }[];
+    const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as {
+      command: string;
+      category: string;
+    }[];
     for (const id of PALETTE) assert.equal(contributed.find((c) => c.command === `budgetml.${id}`)?.category, 'BudgetML');
   });
 
   it('contributes a walkthrough whose steps open', async () => {
-    const walkthroughs = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.walkthroughs as { id: string; steps: { id: string }[] }[];
-    assert.deepEqual(walkthroughs[0].steps.map((s) => s.id), ['setApiKey', 'selectModels', 'startTask', 'reviewEdits', 'spendMeter']);
+    const walkthroughs = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.walkthroughs as {
+      id: string;
+      steps: { id: string }[];
+    }[];
+    assert.deepEqual(
+      walkthroughs[0].steps.map((s) => s.id),
+      ['setApiKey', 'selectModels', 'startTask', 'reviewEdits', 'spendMeter'],
+    );
     const restoreTheme = await useDarkTheme();
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${walkthroughs[0].id}`, false);
-    await waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Walkthrough') || vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Welcome'), 'the walkthrough');
+    await waitFor(
+      () =>
+        vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Walkthrough') ||
+        vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Welcome'),
+      'the walkthrough',
+    );
     await sleep(800);
     await screenshot('walkthrough');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -61,7 +75,9 @@ describe('activation and commands', () => {
 
   it('takes API keys from SecretStorage first, then from the environment variable the settings name', async () => {
     const { keys } = await budgetml();
-    const config = { providers: { openai: { apiKeyEnv: 'BUDGETML_TEST_OPENAI' }, gemini: { apiKeyEnv: 'BUDGETML_TEST_GEMINI' } } } as Parameters<typeof keys.keys>[0];
+    const config = {
+      providers: { openai: { apiKeyEnv: 'BUDGETML_TEST_OPENAI' }, gemini: { apiKeyEnv: 'BUDGETML_TEST_GEMINI' } },
+    } as Parameters<typeof keys.keys>[0];
     process.env.BUDGETML_TEST_OPENAI = 'sk-from-env';
     process.env.BUDGETML_TEST_GEMINI = 'gm-from-env';
     try {

@@ -8,10 +8,21 @@ import { budgetml, closeAllEditors, focusReport, inWorkspace, screenshot, setSet
 
 const ORIGINAL = fs.readFileSync(inWorkspace('train.py'), 'utf8');
 const PROPOSED = ORIGINAL.replace('learning_rate = 0.01', 'learning_rate = 0.003').replace('epochs = 10', 'epochs = 20');
-const TWO_HUNKS = ORIGINAL.replace('learning_rate = 0.01', 'learning_rate = 0.003').replace('    return accuracy', '    return min(accuracy, 1.0)');
+const TWO_HUNKS = ORIGINAL.replace('learning_rate = 0.01', 'learning_rate = 0.003').replace(
+  '    return accuracy',
+  '    return min(accuracy, 1.0)',
+);
 
 function proposal(relPath: string, original: string, proposed: string): EditProposal {
-  return { path: inWorkspace(relPath), relPath, root: inWorkspace('.'), original, proposed, diff: '(diff)', reason: 'tune the learning rate' };
+  return {
+    path: inWorkspace(relPath),
+    relPath,
+    root: inWorkspace('.'),
+    original,
+    proposed,
+    diff: '(diff)',
+    reason: 'tune the learning rate',
+  };
 }
 
 function reviewTab(): vscode.Tab | undefined {
@@ -101,10 +112,15 @@ describe('edit review', function () {
     await vscode.workspace.openTextDocument(proposalUri);
     const lenses = await waitFor(async () => {
       // "Illegal argument" until the workbench has loaded the document: try again
-      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', proposalUri).then(undefined, () => undefined);
+      const found = await vscode.commands
+        .executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', proposalUri)
+        .then(undefined, () => undefined);
       return found?.length === 4 ? found : undefined;
     }, 'four CodeLenses (accept/reject for two hunks)');
-    assert.deepEqual(lenses.map((l) => l.command?.title), ['$(check) Accept change', '$(discard) Reject change', '$(check) Accept change', '$(discard) Reject change']);
+    assert.deepEqual(
+      lenses.map((l) => l.command?.title),
+      ['$(check) Accept change', '$(discard) Reject change', '$(check) Accept change', '$(discard) Reject change'],
+    );
     assert.equal(vscode.workspace.getConfiguration('diffEditor').get('codeLens'), true, 'CodeLens shows in diff editors');
     api.meter.handle({ type: 'run-started', runId: 'shot', runDir: '/tmp/shot', goal: 'g', budgetUsd: 1, resumedFromStep: 0 });
     api.meter.handle({ type: 'spend', usd: 0.0123, budgetUsd: 1, streaming: false });

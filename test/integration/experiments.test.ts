@@ -101,13 +101,23 @@ describe('Experiments view', function () {
       [
         ['#1 baseline · classify.py', 'test accuracy 0.7139 · 8.4 s', 'experiment', 'beaker', undefined],
         ['#2 step 2 · classify.py', 'test accuracy 0.9111 · 9.1 s · lr 0.1→0.01', 'experiment', 'beaker', undefined],
-        ['#3 step 4 · classify.py', 'test accuracy 0.9722 · 14.9 s · lr 0.01→0.001, hidden_units 64→128', 'experiment', 'star-full', 'testing.iconPassed'],
+        [
+          '#3 step 4 · classify.py',
+          'test accuracy 0.9722 · 14.9 s · lr 0.01→0.001, hidden_units 64→128',
+          'experiment',
+          'star-full',
+          'testing.iconPassed',
+        ],
         ['#4 step 5 · classify.py', 'failed (exit code 1) · 1.5 s · lr 0.001→0', 'experiment', 'error', 'testing.iconFailed'],
       ],
     );
     const failedTip = (children[3].tooltip as vscode.MarkdownString).value;
     assert.ok(failedTip.startsWith('$(error) **\\#4 step 5 · classify\\.py** — failed (exit code 1), 1.5 s'), failedTip);
-    assert.ok(failedTip.includes("$(error) `sklearn.utils._param_validation.InvalidParameterError: The 'learning_rate_init' parameter of MLPClassifier"));
+    assert.ok(
+      failedTip.includes(
+        "$(error) `sklearn.utils._param_validation.InvalidParameterError: The 'learning_rate_init' parameter of MLPClassifier",
+      ),
+    );
     assert.equal((children[3].tooltip as vscode.MarkdownString).supportThemeIcons, true);
 
     const restoreTheme = await useDarkTheme();
@@ -124,23 +134,35 @@ describe('Experiments view', function () {
     fs.mkdirSync(path.join(otherDir, 'code'), { recursive: true });
     // as a CLI run does: the folder first, its first experiment a while later (the baseline takes time)
     await sleep(1000);
-    for (const file of fs.readdirSync(path.join(runDir, 'code'))) fs.copyFileSync(path.join(runDir, 'code', file), path.join(otherDir, 'code', file));
+    for (const file of fs.readdirSync(path.join(runDir, 'code')))
+      fs.copyFileSync(path.join(runDir, 'code', file), path.join(otherDir, 'code', file));
     const dayLater = (iso: string) => new Date(Date.parse(iso) + 86_400_000 + 3_751_000).toISOString();
     const records = readRecords(runDir).map((r) => ({ ...r, startedAt: dayLater(r.startedAt) }));
-    const write = (list: ExperimentRecord[]) => fs.writeFileSync(path.join(otherDir, 'experiments.jsonl'), list.map((r) => JSON.stringify(r) + '\n').join(''));
+    const write = (list: ExperimentRecord[]) =>
+      fs.writeFileSync(path.join(otherDir, 'experiments.jsonl'), list.map((r) => JSON.stringify(r) + '\n').join(''));
     write(records.slice(0, 3));
     // no refresh() here: the file watchers, or the look at the folders while the view is visible, see experiments.jsonl appear
     const other = await waitFor(() => runNode(OTHER_ID), 'the run started elsewhere', 15000);
     assert.equal(tree().runs[0], other, 'the newest run comes first');
     assert.equal(tree().getTreeItem(other).description, 'unfinished');
-    assert.match(String(tree().getTreeItem(other).label), /^2026-11-21T10-02-13-zq7d · 2026-11-2\d \d\d:\d\d$/, 'no goal: the run id and time');
+    assert.match(
+      String(tree().getTreeItem(other).label),
+      /^2026-11-21T10-02-13-zq7d · 2026-11-2\d \d\d:\d\d$/,
+      'no goal: the run id and time',
+    );
     write(records);
     await waitFor(() => runNode(OTHER_ID)?.children.length === 4, 'the fourth experiment of the run started elsewhere', 15000);
 
-    const comparison = await vscode.commands.executeCommand<Comparison>('budgetml.compareExperiments', experiment(3, OTHER_ID), [experiment(3, OTHER_ID), experiment(1)]);
+    const comparison = await vscode.commands.executeCommand<Comparison>('budgetml.compareExperiments', experiment(3, OTHER_ID), [
+      experiment(3, OTHER_ID),
+      experiment(1),
+    ]);
     assert.match(comparison.model.title, /^Compare #1 \(2026-11-20 \d\d:\d\d\) ↔ #3 \(2026-11-21 \d\d:\d\d\)$/);
     assert.equal(comparison.diffTitle, `${SCRIPT} (${comparison.model.title.slice('Compare '.length)})`);
-    const diff = await waitFor(() => allTabs().find((t) => t.input instanceof vscode.TabInputTextDiff && t.label === comparison.diffTitle), 'the diff across runs');
+    const diff = await waitFor(
+      () => allTabs().find((t) => t.input instanceof vscode.TabInputTextDiff && t.label === comparison.diffTitle),
+      'the diff across runs',
+    );
     const input = diff.input as vscode.TabInputTextDiff;
     assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), snapshotText(1));
     assert.equal((await vscode.workspace.openTextDocument(input.modified)).getText(), snapshotText(3));
@@ -152,14 +174,27 @@ describe('Experiments view', function () {
 
   it('follows the live run by its events: the running experiment and its metrics', async () => {
     fs.mkdirSync(liveDir, { recursive: true });
-    tree().handle({ type: 'run-started', runId: path.basename(liveDir), runDir: liveDir, goal: 'Lower the loss', budgetUsd: 1, resumedFromStep: 0 });
+    tree().handle({
+      type: 'run-started',
+      runId: path.basename(liveDir),
+      runDir: liveDir,
+      goal: 'Lower the loss',
+      budgetUsd: 1,
+      resumedFromStep: 0,
+    });
     tree().handle({ type: 'experiment-started', id: 1, step: 0, kind: 'baseline', script: SCRIPT, command: 'python classify.py' });
     tree().handle({ type: 'metric', experiment: 1, step: 0, name: 'test accuracy', value: 0.8123 });
-    const live = await waitFor(() => (runNode(path.basename(liveDir))?.children.length === 1 ? runNode(path.basename(liveDir)) : undefined), 'the live run');
+    const live = await waitFor(
+      () => (runNode(path.basename(liveDir))?.children.length === 1 ? runNode(path.basename(liveDir)) : undefined),
+      'the live run',
+    );
     assert.equal(tree().getTreeItem(live).description, 'running');
     assert.deepEqual(iconOf(tree().getTreeItem(live)), ['sync~spin', undefined]);
     const pending = tree().getTreeItem(live.children[0]);
-    assert.deepEqual([pending.label, pending.description, pending.contextValue, ...iconOf(pending)], ['#1 baseline · classify.py', 'running · test accuracy 0.8123', 'pendingExperiment', 'sync~spin', undefined]);
+    assert.deepEqual(
+      [pending.label, pending.description, pending.contextValue, ...iconOf(pending)],
+      ['#1 baseline · classify.py', 'running · test accuracy 0.8123', 'pendingExperiment', 'sync~spin', undefined],
+    );
 
     const record = { ...readRecords(runDir)[0], startedAt: '2026-11-22T08:00:05.000Z' };
     tree().handle({ type: 'experiment', experiment: record, time: record.startedAt });
@@ -174,27 +209,50 @@ describe('Experiments view', function () {
   });
 
   it('compares two experiments: their snapshots in the diff editor, metrics and the rest in a panel', async () => {
-    const comparison = await vscode.commands.executeCommand<Comparison>('budgetml.compareExperiments', experiment(3), [experiment(3), experiment(2)]);
+    const comparison = await vscode.commands.executeCommand<Comparison>('budgetml.compareExperiments', experiment(3), [
+      experiment(3),
+      experiment(2),
+    ]);
     assert.equal(comparison.model.title, 'Compare #2 ↔ #3');
     assert.equal(comparison.diffTitle, 'classify.py (#2 ↔ #3)');
-    const diff = await waitFor(() => allTabs().find((t) => t.input instanceof vscode.TabInputTextDiff && t.label === 'classify.py (#2 ↔ #3)'), 'the diff editor');
+    const diff = await waitFor(
+      () => allTabs().find((t) => t.input instanceof vscode.TabInputTextDiff && t.label === 'classify.py (#2 ↔ #3)'),
+      'the diff editor',
+    );
     const input = diff.input as vscode.TabInputTextDiff;
     assert.equal(input.original.scheme, 'budgetml-snapshot');
     assert.equal(input.modified.scheme, 'budgetml-snapshot');
     assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), snapshotText(2));
     assert.equal((await vscode.workspace.openTextDocument(input.modified)).getText(), snapshotText(3));
 
-    const panel = await waitFor(() => allTabs().find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(COMPARE_PANEL_TYPE)), 'the comparison panel');
+    const panel = await waitFor(
+      () => allTabs().find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(COMPARE_PANEL_TYPE)),
+      'the comparison panel',
+    );
     assert.equal(panel.label, 'Compare #2 ↔ #3');
     const metrics = comparison.model.sections.find((s) => s.title === 'Metrics')!;
     assert.deepEqual(metrics.rows, [
-      { name: 'test accuracy', note: 'task metric, higher is better', left: '0.9111', right: '0.9722', difference: '+0.0611 (+6.7 %)', changed: true, better: 'right' },
+      {
+        name: 'test accuracy',
+        note: 'task metric, higher is better',
+        left: '0.9111',
+        right: '0.9722',
+        difference: '+0.0611 (+6.7 %)',
+        changed: true,
+        better: 'right',
+      },
       { name: 'train loss', left: '0.3521', right: '0.0873', difference: '−0.2648 (−75 %)', changed: true },
     ]);
     const html = api.experiments.comparePanel.html ?? '';
     assert.ok(html.includes('<td class="better short">0.9722 <span class="badge">better</span></td>'), 'the better value is marked');
-    assert.ok(html.includes('<td class="name">sklearn</td><td class="short">1.5.1</td><td class="short">1.5.2</td>'), 'the package version that differs');
-    assert.ok(html.includes('<td class="name">lr</td><td>0.1 → 0.01 (since #1)</td><td>0.01 → 0.001 (since #2)</td>'), 'the hyper-parameters');
+    assert.ok(
+      html.includes('<td class="name">sklearn</td><td class="short">1.5.1</td><td class="short">1.5.2</td>'),
+      'the package version that differs',
+    );
+    assert.ok(
+      html.includes('<td class="name">lr</td><td>0.1 → 0.01 (since #1)</td><td>0.01 → 0.001 (since #2)</td>'),
+      'the hyper-parameters',
+    );
     assert.match(html, /content="default-src 'none'; style-src 'nonce-[\w-]+'"/);
 
     const restoreTheme = await useDarkTheme();
@@ -239,7 +297,10 @@ describe('Experiments view', function () {
       assert.match(outside?.problem ?? '', /names files outside the workspace \(\.\.\/outside\.py\); nothing was restored/);
       assert.equal(fs.existsSync(path.join(path.dirname(inWorkspace()), 'outside.py')), false);
       const missing = await api.experiments.restore(variant({ [SCRIPT]: 'f'.repeat(64) }));
-      assert.match(missing?.problem ?? '', /^the snapshot of classify\.py kept for #2 step 2 · classify\.py is missing from the run folder/);
+      assert.match(
+        missing?.problem ?? '',
+        /^the snapshot of classify\.py kept for #2 step 2 · classify\.py is missing from the run folder/,
+      );
       const cancelled = await api.experiments.restore(node);
       assert.deepEqual(cancelled, { restored: [], problem: 'cancelled' });
       assert.equal(fs.readFileSync(inWorkspace(SCRIPT), 'utf8'), before);

@@ -7,7 +7,10 @@ import { inWorkspace, setSetting } from './helpers';
 /** Runs against the fake OpenAI server: its models, prices and the run folders they leave. */
 
 /** USD per million tokens for the fake models. */
-export const PRICES = { 'openai:cheap': { input: 0.1, cachedInput: 0.025, output: 0.4 }, 'openai:expert': { input: 2, cachedInput: 0.5, output: 8 } };
+export const PRICES = {
+  'openai:cheap': { input: 0.1, cachedInput: 0.025, output: 0.4 },
+  'openai:expert': { input: 2, cachedInput: 0.5, output: 8 },
+};
 
 export type LogRecord = Record<string, unknown> & { type: string };
 
@@ -40,7 +43,16 @@ export async function useFakeModels(server: FakeServer): Promise<void> {
 }
 
 export async function resetSettings(): Promise<void> {
-  for (const key of ['providers.openai.baseUrl', 'models.planner', 'models.worker', 'models.expert', 'prices', 'maxSteps', 'autoRunScripts', 'autoApproveEdits']) {
+  for (const key of [
+    'providers.openai.baseUrl',
+    'models.planner',
+    'models.worker',
+    'models.expert',
+    'prices',
+    'maxSteps',
+    'autoRunScripts',
+    'autoApproveEdits',
+  ]) {
     await setSetting(key, undefined);
   }
 }

@@ -114,7 +114,10 @@ describe('model sources: keys, a local server, the recorded demo', function () {
   it('does not replay the demo in a workspace whose files it was not recorded on', async () => {
     const before = new Set(runDirs());
     assert.equal(await vscode.commands.executeCommand('budgetml.startTask', { replay: true }), undefined);
-    assert.deepEqual(runDirs().filter((d) => !before.has(d)), []);
+    assert.deepEqual(
+      runDirs().filter((d) => !before.has(d)),
+      [],
+    );
   });
 
   it('replays the recorded demo with { replay: true }: labelled Replay in the status bar and the sidebar', async () => {
@@ -126,7 +129,11 @@ describe('model sources: keys, a local server, the recorded demo', function () {
     assert.match(api.meter.item.text, /^Replay \$\(credit-card\) ~?\$\d+\.\d{4} \/ \$1\.00$/);
     await waitFor(() => api.sidebar.provider.delivered?.replay, 'the Replay badge in the sidebar');
     assert.equal(api.runs.requestExpert(), 'a replay has no expert to ask');
-    await waitFor(() => (api.sidebar.session.view.timeline.filter((t) => t.done).length >= 2 ? true : undefined), 'two replayed steps', 30000);
+    await waitFor(
+      () => (api.sidebar.session.view.timeline.filter((t) => t.done).length >= 2 ? true : undefined),
+      'two replayed steps',
+      30000,
+    );
     await screenshot('sidebar-replay', { clearNotifications: true });
     assert.equal(await vscode.commands.executeCommand('budgetml.stopTask'), true);
     const summary = await running;
@@ -136,6 +143,9 @@ describe('model sources: keys, a local server, the recorded demo', function () {
     assert.ok(summary!.cost.usd > 0, 'the replayed tokens are priced as gpt-4.1-mini');
     assert.deepEqual(Object.keys(summary!.cost.byModel), ['openai:gpt-4.1-mini']);
     const steps = readLog(summary!.runDir).filter((r) => r.type === 'step');
-    assert.deepEqual(steps.slice(0, 2).map((s) => (s.response as { action: string }).action), ['List Files', 'Understand File']);
+    assert.deepEqual(
+      steps.slice(0, 2).map((s) => (s.response as { action: string }).action),
+      ['List Files', 'Understand File'],
+    );
   });
 });

@@ -34,20 +34,32 @@ describe('a scripted run against a fake model server', function () {
   it('Start Task: goal from budgetml.task.json, reviewed edit with the user’s change, script in the terminal, scores, spend', async () => {
     fs.writeFileSync(
       inWorkspace('budgetml.task.json'),
-      JSON.stringify({ goal: 'Raise the accuracy printed by train.py.', script: 'train.py', evalCommand: 'python3 train.py', metric: 'accuracy', direction: 'higher' }),
+      JSON.stringify({
+        goal: 'Raise the accuracy printed by train.py.',
+        script: 'train.py',
+        evalCommand: 'python3 train.py',
+        metric: 'accuracy',
+        direction: 'higher',
+      }),
     );
     const edited = original.replace('epochs = 10', 'epochs = 20');
-    server = await startFakeOpenAI({
-      replies: [
-        ...planner([
-          { action: 'List Files', input: { dir_path: '.' } },
-          { action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Double the number of epochs.', save_name: 'train.py' } },
-          { action: 'Execute Script', input: { script_name: 'train.py' } },
-          { action: 'Final Answer', input: { final_answer: 'Training longer raised the accuracy.' } },
-        ]),
-        { match: 'Double the number of epochs', text: fenced(edited) },
-      ],
-    }, { apiKey: 'sk-stored-for-the-test' });
+    server = await startFakeOpenAI(
+      {
+        replies: [
+          ...planner([
+            { action: 'List Files', input: { dir_path: '.' } },
+            {
+              action: 'Edit Script (AI)',
+              input: { script_name: 'train.py', edit_instruction: 'Double the number of epochs.', save_name: 'train.py' },
+            },
+            { action: 'Execute Script', input: { script_name: 'train.py' } },
+            { action: 'Final Answer', input: { final_answer: 'Training longer raised the accuracy.' } },
+          ]),
+          { match: 'Double the number of epochs', text: fenced(edited) },
+        ],
+      },
+      { apiKey: 'sk-stored-for-the-test' },
+    );
     await useFakeModels(server);
     await api.keys.store('openai', 'sk-stored-for-the-test'); // the server refuses any other key
     const before = new Set(runDirs());
@@ -60,13 +72,19 @@ describe('a scripted run against a fake model server', function () {
     }, 'the run folder');
 
     const tab = await waitFor(
-      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'budgetml-proposal'),
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'budgetml-proposal'),
       'the proposed edit',
       60000,
     );
     const proposalUri = (tab.input as vscode.TabInputTextDiff).modified;
     const doc = await vscode.workspace.openTextDocument(proposalUri);
-    const line = doc.getText().split('\n').findIndex((l) => l.startsWith('epochs = '));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.startsWith('epochs = '));
     const edit = new vscode.WorkspaceEdit();
     edit.replace(proposalUri, doc.lineAt(line).range, 'epochs = 30');
     assert.ok(await vscode.workspace.applyEdit(edit));
@@ -86,7 +104,10 @@ describe('a scripted run against a fake model server', function () {
     assert.match(fs.readFileSync(inWorkspace('train.py'), 'utf8'), /^epochs = 30$/m);
 
     const steps = readLog(runDir).filter((r) => r.type === 'step');
-    assert.deepEqual(steps.map((s) => (s.response as { action: string }).action), ['List Files', 'Edit Script (AI)', 'Execute Script', 'Final Answer']);
+    assert.deepEqual(
+      steps.map((s) => (s.response as { action: string }).action),
+      ['List Files', 'Edit Script (AI)', 'Execute Script', 'Final Answer'],
+    );
     assert.match(String(steps[1].observation), /epochs = 30/, 'the planner sees the user’s version of the edit');
     assert.match(String(steps[2].observation), /"score": 0\.8/, 'the script output from the terminal');
     assert.ok(fs.existsSync(path.join(runDir, 'summary.json')));
@@ -101,7 +122,10 @@ describe('a scripted run against a fake model server', function () {
 
   it('a script the interpreter cannot run: the run stops before any model call, saying what is missing', async () => {
     fs.writeFileSync(inWorkspace('broken.py'), 'import lightgbm_not_installed_here\nprint("accuracy: 1.0")\n');
-    fs.writeFileSync(inWorkspace('budgetml.task.json'), JSON.stringify({ goal: 'Raise the accuracy.', script: 'broken.py', evalCommand: 'python3 broken.py', metric: 'accuracy' }));
+    fs.writeFileSync(
+      inWorkspace('budgetml.task.json'),
+      JSON.stringify({ goal: 'Raise the accuracy.', script: 'broken.py', evalCommand: 'python3 broken.py', metric: 'accuracy' }),
+    );
     server = await startFakeOpenAI({ replies: planner([{ action: 'Final Answer', input: { final_answer: 'never asked' } }]) });
     await useFakeModels(server);
     const before = new Set(runDirs());
@@ -129,7 +153,9 @@ describe('a scripted run against a fake model server', function () {
       { action: 'Final Answer', input: { final_answer: 'done' } },
     ];
     // first life: step 1 finishes, the reply for step 2 does not come before Stop Task
-    server = await startFakeOpenAI({ replies: [...planner(steps.slice(0, 1)), { match: PLANNER_MATCH, text: plannerReply(steps[1], 2), delayMs: 60000 }] });
+    server = await startFakeOpenAI({
+      replies: [...planner(steps.slice(0, 1)), { match: PLANNER_MATCH, text: plannerReply(steps[1], 2), delayMs: 60000 }],
+    });
     await useFakeModels(server);
     const before = new Set(runDirs());
     const first = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask', { goal: 'Look around, then stop.' });
@@ -156,11 +182,17 @@ describe('a scripted run against a fake model server', function () {
     } finally {
       api.meter.handle = handle;
     }
-    assert.ok(meterAtStart && meterAtStart !== '$(credit-card) $0.0000 / $1.00', `the meter starts from the first life’s spend: ${meterAtStart}`);
+    assert.ok(
+      meterAtStart && meterAtStart !== '$(credit-card) $0.0000 / $1.00',
+      `the meter starts from the first life’s spend: ${meterAtStart}`,
+    );
     assert.equal(resumed?.status, 'final_answer', resumed?.message);
     assert.equal(resumed?.runDir, runDir);
     const log = readLog(runDir);
-    assert.deepEqual(log.filter((r) => r.type === 'step').map((r) => r.step), [1, 2, 3]);
+    assert.deepEqual(
+      log.filter((r) => r.type === 'step').map((r) => r.step),
+      [1, 2, 3],
+    );
     assert.equal(log.filter((r) => r.type === 'resume').length, 1);
     assert.equal(server.requests.length, 2, 'only the unfinished steps are asked for');
     assert.ok(fs.existsSync(inWorkspace('train_copy.py')));

@@ -60,13 +60,22 @@ describe('the sidebar', function () {
     await waitFor(() => api.sidebar.provider.delivered, 'the state in the page');
     fs.writeFileSync(
       inWorkspace('budgetml.task.json'),
-      JSON.stringify({ goal: 'Raise the accuracy printed by train.py.', script: 'train.py', evalCommand: 'python3 train.py', metric: 'accuracy', direction: 'higher' }),
+      JSON.stringify({
+        goal: 'Raise the accuracy printed by train.py.',
+        script: 'train.py',
+        evalCommand: 'python3 train.py',
+        metric: 'accuracy',
+        direction: 'higher',
+      }),
     );
     server = await startFakeOpenAI({
       replies: [
         ...planner([
           { action: 'List Files', input: { dir_path: '.' } },
-          { action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Double the number of epochs.', save_name: 'train.py' } },
+          {
+            action: 'Edit Script (AI)',
+            input: { script_name: 'train.py', edit_instruction: 'Double the number of epochs.', save_name: 'train.py' },
+          },
           { action: 'Execute Script', input: { script_name: 'train.py' } },
           { action: 'Final Answer', input: { final_answer: 'Training longer raised the accuracy.' } },
         ]),
@@ -74,17 +83,25 @@ describe('the sidebar', function () {
       ],
     });
     await useFakeModels(server);
-    const running = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask', { goal: 'Raise the accuracy printed by train.py.' });
+    const running = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask', {
+      goal: 'Raise the accuracy printed by train.py.',
+    });
     await waitFor(() => api.sidebar.provider.delivered?.pendingEdit?.file === 'train.py', 'the pending edit in the sidebar', 30000);
     await screenshot('sidebar-pending-edit', { clearNotifications: true });
     await api.sidebar.provider.receive({ type: 'acceptEdit' });
     summary = await running;
     assert.equal(summary?.status, 'final_answer', summary?.message);
 
-    const view = await waitFor(() => (api.sidebar.provider.delivered?.run?.status === 'final_answer' ? api.sidebar.provider.delivered : undefined), 'the end in the sidebar');
+    const view = await waitFor(
+      () => (api.sidebar.provider.delivered?.run?.status === 'final_answer' ? api.sidebar.provider.delivered : undefined),
+      'the end in the sidebar',
+    );
     assert.deepEqual(view, api.sidebar.session.view, 'the webview shows the whole state');
     assert.equal(view.run?.goal, 'Raise the accuracy printed by train.py.');
-    assert.deepEqual(view.timeline.map((t) => t.action), ['List Files', 'Edit Script (AI)', 'Execute Script', 'Final Answer']);
+    assert.deepEqual(
+      view.timeline.map((t) => t.action),
+      ['List Files', 'Edit Script (AI)', 'Execute Script', 'Final Answer'],
+    );
     assert.deepEqual(view.timeline[1].artifacts, ['diff']);
     assert.equal(view.pendingEdit, null);
     assert.ok(Math.abs(view.cost.usd - summary!.cost.usd) < 1e-9, `${view.cost.usd} vs ${summary!.cost.usd}`);
@@ -92,7 +109,10 @@ describe('the sidebar', function () {
     // the verdict, from the measured baseline and final score; the chart from the experiments
     assert.equal(view.verdict?.verdict, 'improved', view.verdict?.reason);
     assert.deepEqual([view.verdict?.baseline, view.verdict?.final, view.verdict?.higherIsBetter], [0.6, 0.7, true]);
-    assert.deepEqual(view.metrics.points.filter((p) => p.source === 'experiment').map((p) => [p.step, p.score]), [[3, 0.7]]);
+    assert.deepEqual(
+      view.metrics.points.filter((p) => p.source === 'experiment').map((p) => [p.step, p.score]),
+      [[3, 0.7]],
+    );
     assert.ok(view.metrics.axis && view.metrics.axis.low <= 0.6 && view.metrics.axis.high >= 0.7);
     assert.equal(view.replay, false);
     assert.match(fs.readFileSync(inWorkspace('train.py'), 'utf8'), /^epochs = 20$/m);
@@ -120,7 +140,10 @@ describe('the sidebar', function () {
   it('opens what a step produced: its diff (cite revealed), its output, its observation, the plan versions', async () => {
     const runDir = summary!.runDir;
     await api.sidebar.provider.receive({ type: 'openArtifact', step: 2, kind: 'diff', cite: 'epochs = 20' });
-    const diff = await editorShowing('the diff of step 2', (uri) => uri.scheme === 'file' && uri.fsPath.startsWith(runDir) && uri.fsPath.endsWith('.diff'));
+    const diff = await editorShowing(
+      'the diff of step 2',
+      (uri) => uri.scheme === 'file' && uri.fsPath.startsWith(runDir) && uri.fsPath.endsWith('.diff'),
+    );
     assert.equal(diff.document.getText(diff.selection), 'epochs = 20', 'the cited text is selected');
 
     await api.sidebar.provider.receive({ type: 'openArtifact', step: 3, kind: 'output' });
@@ -128,16 +151,25 @@ describe('the sidebar', function () {
     assert.match(output.document.getText(), /"score": 0\.7/);
 
     await api.sidebar.provider.receive({ type: 'openArtifact', step: 1, kind: 'observation' });
-    const observation = await editorShowing('the observation of step 1', (uri) => uri.scheme === 'budgetml-text' && uri.path.endsWith('step-1-observation.txt'));
+    const observation = await editorShowing(
+      'the observation of step 1',
+      (uri) => uri.scheme === 'budgetml-text' && uri.path.endsWith('step-1-observation.txt'),
+    );
     const step1 = readLog(runDir).find((r) => r.type === 'step' && r.step === 1)!;
     assert.equal(observation.document.getText(), step1.observation);
 
     await api.sidebar.provider.receive({ type: 'showHistory' });
-    const history = await editorShowing('the plan versions', (uri) => uri.scheme === 'budgetml-text' && uri.path.endsWith('research-plan.md'));
+    const history = await editorShowing(
+      'the plan versions',
+      (uri) => uri.scheme === 'budgetml-text' && uri.path.endsWith('research-plan.md'),
+    );
     assert.equal(history.document.languageId, 'markdown');
     assert.match(history.document.getText(), /## Step 1\n[\s\S]*## Step 4\n/);
     await waitFor(
-      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown/i.test(t.input.viewType)),
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find((t) => t.input instanceof vscode.TabInputWebview && /markdown/i.test(t.input.viewType)),
       'the markdown preview of the plan versions',
     );
   });
@@ -145,7 +177,15 @@ describe('the sidebar', function () {
   it('opens artifacts only inside the run folder, whatever the log says', async () => {
     const runDir = summary!.runDir;
     const outside = path.relative(runDir, inWorkspace('train.py'));
-    const forged = { type: 'step', step: 99, time: new Date().toISOString(), response: { action: 'Edit Script (AI)' }, observation: 'x', model: 'openai:cheap', artifacts: { diff: outside } };
+    const forged = {
+      type: 'step',
+      step: 99,
+      time: new Date().toISOString(),
+      response: { action: 'Edit Script (AI)' },
+      observation: 'x',
+      model: 'openai:cheap',
+      artifacts: { diff: outside },
+    };
     fs.appendFileSync(path.join(runDir, 'log.jsonl'), JSON.stringify(forged) + '\n');
     const before = openEditors().length;
     await api.sidebar.provider.receive({ type: 'openArtifact', step: 99, kind: 'diff' });
@@ -158,7 +198,11 @@ describe('the sidebar', function () {
     server = await startFakeOpenAI({
       replies: [
         { match: PLANNER_MATCH, model: 'cheap', text: plannerReply({ action: 'List Files', input: { dir_path: '.' } }, 1), delayMs: 800 },
-        { match: PLANNER_MATCH, model: 'expert', text: plannerReply({ action: 'Final Answer', input: { final_answer: 'The expert says: done.' } }, 2) },
+        {
+          match: PLANNER_MATCH,
+          model: 'expert',
+          text: plannerReply({ action: 'Final Answer', input: { final_answer: 'The expert says: done.' } }, 2),
+        },
       ],
     });
     await useFakeModels(server);
@@ -169,7 +213,10 @@ describe('the sidebar', function () {
     assert.equal(result?.status, 'final_answer', result?.message);
     assert.equal(result?.lifelinesUsed, 1);
     const steps = readLog(result!.runDir).filter((r) => r.type === 'step');
-    assert.deepEqual(steps.map((s) => s.model), ['openai:cheap', 'openai:expert']);
+    assert.deepEqual(
+      steps.map((s) => s.model),
+      ['openai:cheap', 'openai:expert'],
+    );
     const expertPrompt = JSON.stringify(server.requests[1].body);
     assert.match(expertPrompt, /The user asked the expert to plan this step\./);
     assert.equal(api.sidebar.session.view.cost.lifelinesLeft, 4);

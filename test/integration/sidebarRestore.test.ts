@@ -54,7 +54,10 @@ describe('the sidebar across hide/show and deactivate/activate', function () {
     const fresh = new SidebarSession({ show: (view) => api.sidebar.provider.update(view), limits: sidebarLimits });
     await fresh.restoreNewest(workspaceDir());
     assertSameView(fresh.view, live);
-    const delivered = await waitFor(() => (api.sidebar.provider.delivered?.run ? api.sidebar.provider.delivered : undefined), 'the restored run in the page');
+    const delivered = await waitFor(
+      () => (api.sidebar.provider.delivered?.run ? api.sidebar.provider.delivered : undefined),
+      'the restored run in the page',
+    );
     assertSameView(delivered, live);
     await screenshot('sidebar-restored', { clearNotifications: true });
     await restoreTheme();
@@ -69,11 +72,19 @@ describe('the sidebar across hide/show and deactivate/activate', function () {
       const rendered = nextRender(api.sidebar.provider, 30000);
       await vscode.commands.executeCommand('budgetml.sidebar.focus');
       await sleep(delay);
-      const panel = vscode.window.createWebviewPanel('budgetml.test.other', `Another webview (${delay} ms)`, { viewColumn: vscode.ViewColumn.One, preserveFocus: true }, {});
+      const panel = vscode.window.createWebviewPanel(
+        'budgetml.test.other',
+        `Another webview (${delay} ms)`,
+        { viewColumn: vscode.ViewColumn.One, preserveFocus: true },
+        {},
+      );
       panel.webview.html = '<!DOCTYPE html><html><body>another webview</body></html>';
       try {
         await rendered.catch(() => assert.fail(`the sidebar stayed blank, with a webview opened ${delay} ms after it was shown`));
-        await waitFor(() => api.sidebar.provider.delivered, `the state in the sidebar, with a webview opened ${delay} ms after it was shown`);
+        await waitFor(
+          () => api.sidebar.provider.delivered,
+          `the state in the sidebar, with a webview opened ${delay} ms after it was shown`,
+        );
       } finally {
         panel.dispose();
       }

@@ -6,10 +6,21 @@ import type { BudgetmlApi } from '../../src/host/api';
 import { budgetml, inWorkspace, screenshot, setSetting, waitFor, workspaceDir } from './helpers';
 
 function request(args: string[], timeoutSec?: number): ScriptRequest {
-  return { command: 'python3', args, cwd: workspaceDir(), purpose: 'agent', display: `python3 ${args.join(' ')}`, ...(timeoutSec ? { timeoutSec } : {}) };
+  return {
+    command: 'python3',
+    args,
+    cwd: workspaceDir(),
+    purpose: 'agent',
+    display: `python3 ${args.join(' ')}`,
+    ...(timeoutSec ? { timeoutSec } : {}),
+  };
 }
 
-async function run(api: BudgetmlApi, req: ScriptRequest, signal = new AbortController().signal): Promise<{ exit: ScriptExit & { via?: string }; output: string }> {
+async function run(
+  api: BudgetmlApi,
+  req: ScriptRequest,
+  signal = new AbortController().signal,
+): Promise<{ exit: ScriptExit & { via?: string }; output: string }> {
   let output = '';
   const exit = await api.host.runScript(req, (chunk) => (output += chunk), signal);
   return { exit, output };

@@ -125,7 +125,14 @@ export async function makeHarness(options: { readOnly?: string[]; step?: number;
     scriptTimeoutSec: options.timeoutSec,
     step: options.step ?? 1,
     log: { steps: () => steps },
-    experiments: new ExperimentRecorder({ runDir, workspace: root, python: '/usr/bin/python3', host, log: ResearchLog.create(path.join(runDir, 'log.jsonl')), emit: () => {} }),
+    experiments: new ExperimentRecorder({
+      runDir,
+      workspace: root,
+      python: '/usr/bin/python3',
+      host,
+      log: ResearchLog.create(path.join(runDir, 'log.jsonl')),
+      emit: () => {},
+    }),
     signal: new AbortController().signal,
   };
   const file = (rel: string) => path.join(root, rel);

@@ -24,12 +24,27 @@ describe('the action menu', () => {
     assert.deepEqual(
       ALL_ACTIONS.map((a) => a.name),
       [
-        'List Files', 'Copy File', 'Undo Edit Script', 'Execute Script', 'Final Answer', 'Understand File',
-        'Inspect Script Lines', 'Edit Script (AI)', 'Edit Script Segment (AI)', 'Reflection', 'Retrieval from Research Log',
+        'List Files',
+        'Copy File',
+        'Undo Edit Script',
+        'Execute Script',
+        'Final Answer',
+        'Understand File',
+        'Inspect Script Lines',
+        'Edit Script (AI)',
+        'Edit Script Segment (AI)',
+        'Reflection',
+        'Retrieval from Research Log',
       ],
     );
     const keys = Object.fromEntries(ALL_ACTIONS.map((a) => [a.name, Object.keys(a.input.shape)]));
-    assert.deepEqual(keys['Edit Script Segment (AI)'], ['script_name', 'start_line_number', 'end_line_number', 'edit_instruction', 'save_name']);
+    assert.deepEqual(keys['Edit Script Segment (AI)'], [
+      'script_name',
+      'start_line_number',
+      'end_line_number',
+      'edit_instruction',
+      'save_name',
+    ]);
     assert.deepEqual(keys['Retrieval from Research Log'], ['current_plan']);
     for (const action of ALL_ACTIONS) assert.deepEqual(Object.keys(action.inputHelp), Object.keys(action.input.shape), action.name);
     const llm = ALL_ACTIONS.filter((a) => a.usesLlm).map((a) => a.name);
@@ -45,7 +60,9 @@ describe('the action menu', () => {
   it('demands the exact key set and coerces numbers given as strings', () => {
     const schema = inspectScriptLines.input;
     assert.deepEqual(schema.parse({ script_name: 'a.py', start_line_number: '12', end_line_number: 20 }), {
-      script_name: 'a.py', start_line_number: 12, end_line_number: 20,
+      script_name: 'a.py',
+      start_line_number: 12,
+      end_line_number: 20,
     });
     assert.equal(schema.safeParse({ script_name: 'a.py', start_line_number: '1.5', end_line_number: 2 }).success, false);
     assert.equal(schema.safeParse({ script_name: 'a.py', start_line_number: 1 }).success, false);
@@ -132,7 +149,13 @@ describe('Understand File', () => {
 
   it('cuts blocks by characters too and reads only the top of huge files', async () => {
     const blocks = splitIntoBlocks(`${'y'.repeat(5000)}\n${'z'.repeat(5000)}\nshort\n`);
-    assert.deepEqual(blocks.map((b) => [b.firstLine, b.lastLine]), [[1, 1], [2, 3]]);
+    assert.deepEqual(
+      blocks.map((b) => [b.firstLine, b.lastLine]),
+      [
+        [1, 1],
+        [2, 3],
+      ],
+    );
     await h.write('huge.csv', 'value\n'.repeat(100_000));
     for (let i = 0; i < 13; i++) h.worker.push(`note ${i}`);
     const outcome = await understandFile.run({ file_name: 'huge.csv', things_to_look_for: 'columns' }, h.ctx);

@@ -25,7 +25,13 @@ const edit = (instruction = 'Set EPOCHS to 10.', save_name = 'train.py', script_
 
 const segment = (start: unknown, end: unknown, save_name = 'train.py') =>
   editScriptSegment.run(
-    editScriptSegment.input.parse({ script_name: 'train.py', start_line_number: start, end_line_number: end, edit_instruction: 'change it', save_name }),
+    editScriptSegment.input.parse({
+      script_name: 'train.py',
+      start_line_number: start,
+      end_line_number: end,
+      edit_instruction: 'change it',
+      save_name,
+    }),
     h.ctx,
   );
 
@@ -34,7 +40,10 @@ describe('Edit Script (AI)', () => {
     h.worker.push(fenced(TRAIN_10));
     const outcome = await edit();
     assert.equal(await h.read('train.py'), TRAIN_10);
-    assert.match(outcome.observation, /^The edited file is saved to train\.py\. Here is the diff, please check if the edit is correct and desirable:\n\n--- a\/train\.py\n\+\+\+ b\/train\.py\n@@ /);
+    assert.match(
+      outcome.observation,
+      /^The edited file is saved to train\.py\. Here is the diff, please check if the edit is correct and desirable:\n\n--- a\/train\.py\n\+\+\+ b\/train\.py\n@@ /,
+    );
     assert.match(outcome.observation, /\n-EPOCHS = 1\n\+EPOCHS = 10\n/);
     assert.equal(outcome.artifacts?.diff, 'diffs/step-4.diff');
     assert.match(await fs.readFile(path.join(h.runDir, 'diffs', 'step-4.diff'), 'utf8'), /\+EPOCHS = 10/);
@@ -53,7 +62,10 @@ describe('Edit Script (AI)', () => {
     h.host.decide = () => ({ accepted: false, reason: 'keep 1 epoch for now' });
     h.worker.push(fenced(TRAIN_10));
     const outcome = await edit();
-    assert.equal(outcome.observation, 'The user rejected the edit of train.py. Their reason: "keep 1 epoch for now". train.py is unchanged.');
+    assert.equal(
+      outcome.observation,
+      'The user rejected the edit of train.py. Their reason: "keep 1 epoch for now". train.py is unchanged.',
+    );
     assert.equal(await h.read('train.py'), TRAIN);
     assert.match((await undoEditScript.run({ script_name: 'train.py' }, h.ctx)).observation, /no edit of train\.py to undo/);
   });

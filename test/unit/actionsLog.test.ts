@@ -13,9 +13,21 @@ afterEach(() => h.cleanup());
 function fillLog(): void {
   h.steps.push(
     step(1, 'List Files', { dir_path: '.' }, 'train.py\ndata/', 'See what is there.'),
-    step(2, 'Understand File', { file_name: 'data_description.txt', things_to_look_for: 'target column' }, 'The target is SalePrice; metric is RMSE.', 'Learn the task.'),
+    step(
+      2,
+      'Understand File',
+      { file_name: 'data_description.txt', things_to_look_for: 'target column' },
+      'The target is SalePrice; metric is RMSE.',
+      'Learn the task.',
+    ),
     step(3, 'Execute Script', { script_name: 'train.py' }, 'Validation RMSE: 30512.4', 'Get the baseline.'),
-    step(4, 'Edit Script (AI)', { script_name: 'train.py', edit_instruction: 'use a random forest', save_name: 'train.py' }, 'diff ...', 'Try a random forest.'),
+    step(
+      4,
+      'Edit Script (AI)',
+      { script_name: 'train.py', edit_instruction: 'use a random forest', save_name: 'train.py' },
+      'diff ...',
+      'Try a random forest.',
+    ),
     step(5, 'Execute Script', { script_name: 'train.py' }, 'Validation RMSE: 24100.7 with random forest', 'Measure it.'),
   );
 }
@@ -58,7 +70,10 @@ describe('Retrieval from Research Log', () => {
     const outcome = await retrieveFromLog.run({ current_plan: 'Compare the random forest RMSE with the baseline RMSE.' }, h.ctx);
     assert.match(outcome.observation, /^The \d past steps \(of 5\) most related to the current plan:/);
     const shown = [...outcome.observation.matchAll(/^Step (\d+):/gm)].map((m) => Number(m[1]));
-    assert.deepEqual(shown, [...shown].sort((a, b) => a - b));
+    assert.deepEqual(
+      shown,
+      [...shown].sort((a, b) => a - b),
+    );
     assert.ok(shown.includes(5) && shown.includes(4));
     assert.ok(!shown.includes(1));
     assert.equal(h.worker.requests.length, 0);

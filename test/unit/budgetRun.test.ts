@@ -94,7 +94,11 @@ describe('a call that might pass the budget is never sent', () => {
 
   test('a worker call whose worst case does not fit is not sent either', async () => {
     const understand = { action: 'Understand File', input: { file_name: 'train.py', things_to_look_for: 'the model' } };
-    const openai = await serve([planner(plannerReply(understand, 1)), { match: 'the model', text: 'A decision tree.' }, planner(plannerReply(FINAL, 2))]);
+    const openai = await serve([
+      planner(plannerReply(understand, 1)),
+      { match: 'the model', text: 'A decision tree.' },
+      planner(plannerReply(FINAL, 2)),
+    ]);
     // a planner call costs well under a cent; the worker's 100k output tokens at $0.4/M could cost $0.04
     const run = await runScripted({ openai, config: { budgetUsd: 0.01, maxOutputTokens: { planner: 2000, worker: 100_000 } } });
 
@@ -147,28 +151,28 @@ describe('the 80 % warning', () => {
 });
 
 describe('partial replies stay within the worst case', () => {
-  test(
-    'a dropped stream is never booked above the worst case its budget check allowed',
-    async () => {
-      const maxOutput = 300;
-      const long = plannerReply({ ...LIST, thought: 'y'.repeat(4000) }, 1);
-      const script = (drop?: number) => [planner(long, drop === undefined ? {} : { dropAfterChars: drop }), planner(plannerReply(FINAL, 1), { repeat: -1 })];
-      const config = { maxOutputTokens: { planner: maxOutput } };
-      const probeServer = await serve(script());
-      await runScripted({ openai: probeServer, config });
-      // just enough for the first request's worst case
-      const budgetUsd = worstCase(probeServer.requests[0], priceOf('cheap')) * (1 + 1e-9);
+  test('a dropped stream is never booked above the worst case its budget check allowed', async () => {
+    const maxOutput = 300;
+    const long = plannerReply({ ...LIST, thought: 'y'.repeat(4000) }, 1);
+    const script = (drop?: number) => [
+      planner(long, drop === undefined ? {} : { dropAfterChars: drop }),
+      planner(plannerReply(FINAL, 1), { repeat: -1 }),
+    ];
+    const config = { maxOutputTokens: { planner: maxOutput } };
+    const probeServer = await serve(script());
+    await runScripted({ openai: probeServer, config });
+    // just enough for the first request's worst case
+    const budgetUsd = worstCase(probeServer.requests[0], priceOf('cheap')) * (1 + 1e-9);
 
-      // the server cuts the reply at maxOutput tokens (4 characters each) and drops the stream just before its end
-      const openai = await serve(script(maxOutput * 4 - 1));
-      const run = await runScripted({ openai, config: { ...config, budgetUsd } });
+    // the server cuts the reply at maxOutput tokens (4 characters each) and drops the stream just before its end
+    const openai = await serve(script(maxOutput * 4 - 1));
+    const run = await runScripted({ openai, config: { ...config, budgetUsd } });
 
-      const [dropped] = ofType(run, 'call');
-      assert.equal(dropped.usage.estimated, true);
-      assert.ok(dropped.usage.output <= maxOutput, `${dropped.usage.output} output tokens booked, at most ${maxOutput} can be billed`);
-      assert.ok(run.summary.cost.usd <= budgetUsd, `${run.summary.cost.usd} spent of ${budgetUsd}`);
-    },
-  );
+    const [dropped] = ofType(run, 'call');
+    assert.equal(dropped.usage.estimated, true);
+    assert.ok(dropped.usage.output <= maxOutput, `${dropped.usage.output} output tokens booked, at most ${maxOutput} can be billed`);
+    assert.ok(run.summary.cost.usd <= budgetUsd, `${run.summary.cost.usd} spent of ${budgetUsd}`);
+  });
 });
 
 /** A small seeded PRNG, so that a failing case can be replayed with its seed. */
@@ -198,7 +202,10 @@ function randomCase(random: () => number, index: number): RandomCase {
   for (let step = 1; step <= maxSteps; step++) {
     const last = step === maxSteps && random() < 0.7;
     const action = last ? FINAL : { action: 'List Files', input: { dir_path: random() < 0.7 ? '.' : 'missing' } };
-    const text = random() < 0.1 ? 'Thought: unsure.\nAction: List Files' : plannerReply({ ...action, thought: `Next. ${'z'.repeat(int(0, 5000))}` }, step);
+    const text =
+      random() < 0.1
+        ? 'Thought: unsure.\nAction: List Files'
+        : plannerReply({ ...action, thought: `Next. ${'z'.repeat(int(0, 5000))}` }, step);
     const failure = random();
     if (failure < 0.15) replies.push(planner('', { status: 429, headers: { 'retry-after-ms': '1' }, repeat: int(1, 4) }));
     else if (failure < 0.2) replies.push(planner('', { status: 500, headers: { 'retry-after-ms': '1' } }));

@@ -15,7 +15,10 @@ const modelOf = (r: RecordedRequest) => (r.body as { model: string }).model;
 
 test('the model asked after a repeat is told why', async () => {
   const openai = await serve([...[1, 2, 3, 4].map((i) => planner('cheap', plannerReply(LIST, i))), planner('mid', plannerReply(FINAL, 4))]);
-  await runScripted({ openai, config: { models: { planner: ['openai:cheap', 'openai:mid'], worker: ['openai:cheap'], expert: 'openai:expert' } } });
+  await runScripted({
+    openai,
+    config: { models: { planner: ['openai:cheap', 'openai:mid'], worker: ['openai:cheap'], expert: 'openai:expert' } },
+  });
   const midRequest = openai.requests.find((r) => modelOf(r) === 'mid')!;
   assert.match(lastUserText(midRequest), /You chose List Files with the same input as in each of the last 3 steps/);
   const cheapStep4 = openai.requests.filter((r) => modelOf(r) === 'cheap')[3];
@@ -23,11 +26,20 @@ test('the model asked after a repeat is told why', async () => {
 });
 
 test('the last model of the chain may repeat: the step runs, with a warning, and the run goes on', async () => {
-  const openai = await serve([...[1, 2, 3, 4].map((i) => planner('expert', plannerReply(LIST, i))), planner('expert', plannerReply(FINAL, 5))]);
-  const run = await runScripted({ openai, config: { models: { planner: ['openai:expert'], worker: ['openai:expert'], expert: 'openai:expert' } } });
+  const openai = await serve([
+    ...[1, 2, 3, 4].map((i) => planner('expert', plannerReply(LIST, i))),
+    planner('expert', plannerReply(FINAL, 5)),
+  ]);
+  const run = await runScripted({
+    openai,
+    config: { models: { planner: ['openai:expert'], worker: ['openai:expert'], expert: 'openai:expert' } },
+  });
   assert.equal(run.summary.status, 'final_answer', run.summary.message);
   assert.equal(run.summary.steps, 5);
-  assert.ok(run.summary.warnings.some((w) => /repeated List Files/.test(w)), run.summary.warnings.join('\n'));
+  assert.ok(
+    run.summary.warnings.some((w) => /repeated List Files/.test(w)),
+    run.summary.warnings.join('\n'),
+  );
 });
 
 test('a failure names only the models that were asked, and why the expert was not', async () => {

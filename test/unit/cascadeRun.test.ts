@@ -23,7 +23,8 @@ const body = (request: RecordedRequest) => request.body as Body;
 const systemOf = (request: RecordedRequest) => body(request).messages.find((m) => m.role === 'system')?.content ?? '';
 const isPlanner = (request: RecordedRequest) => systemOf(request).includes(PLANNER_MATCH);
 const isEditor = (request: RecordedRequest) => systemOf(request).startsWith('You are an expert at editing code');
-const modelsAsked = (server: FakeServer, filter: (r: RecordedRequest) => boolean) => server.requests.filter(filter).map((r) => body(r).model);
+const modelsAsked = (server: FakeServer, filter: (r: RecordedRequest) => boolean) =>
+  server.requests.filter(filter).map((r) => body(r).model);
 const lastMessage = (request: RecordedRequest) => body(request).messages.at(-1)!;
 
 const ofType = (run: ScriptedRun, type: string) => run.log.filter((record) => record.type === type);
@@ -50,7 +51,12 @@ const FINAL = { action: 'Final Answer', input: { final_answer: 'Nothing more to 
 const GARBAGE = 'Thought: I should look at the files first.\nAction: List Files';
 const GARBAGE_MISSING = ['Reflection', 'Research Plan and Status', 'Fact Check', 'Action Input'];
 
-const planner = (model: string, text: string, repeat?: number): Reply => ({ match: PLANNER_MATCH, model, text, ...(repeat ? { repeat } : {}) });
+const planner = (model: string, text: string, repeat?: number): Reply => ({
+  match: PLANNER_MATCH,
+  model,
+  text,
+  ...(repeat ? { repeat } : {}),
+});
 
 describe('format escalation: a planner that keeps breaking the format', () => {
   test('three malformed replies from cheap (the default) move the call to mid; the retries name the missing entries', async () => {
@@ -65,7 +71,9 @@ describe('format escalation: a planner that keeps breaking the format', () => {
       assert.equal(messages.at(-2)?.role, 'assistant');
       assert.equal(messages.at(-2)?.content, GARBAGE, 'the malformed reply is shown back');
       assert.equal(lastMessage(retry).role, 'user');
-      const missingLine = lastMessage(retry).content.split('\n').find((line) => line.includes('Missing entries'));
+      const missingLine = lastMessage(retry)
+        .content.split('\n')
+        .find((line) => line.includes('Missing entries'));
       assert.ok(missingLine, `the retry message names the missing entries:\n${lastMessage(retry).content}`);
       for (const entry of GARBAGE_MISSING) assert.ok(missingLine.includes(entry), `"${entry}" is named: ${missingLine}`);
       assert.ok(!/\bThought\b/.test(missingLine), `Thought was given: ${missingLine}`);
@@ -85,7 +93,11 @@ describe('format escalation: a planner that keeps breaking the format', () => {
     assert.equal(run.summary.lifelinesUsed, 0);
     assert.equal(ofType(run, 'step')[0].model, 'openai:mid');
     const event = run.events.find((e) => e.type === 'escalation');
-    assert.deepEqual(event && { from: event.from, to: event.to, addedUsd: event.addedUsd }, { from: 'openai:cheap', to: 'openai:mid', addedUsd: escalation.addedUsd });
+    assert.deepEqual(event && { from: event.from, to: event.to, addedUsd: event.addedUsd }, {
+      from: 'openai:cheap',
+      to: 'openai:mid',
+      addedUsd: escalation.addedUsd,
+    });
   });
 
   test('cascade.maxFormatRetries: 2 gives cheap two attempts', async () => {
@@ -99,11 +111,7 @@ describe('format escalation: a planner that keeps breaking the format', () => {
   });
 
   test('the last model of a multi-model list gets one attempt, then the expert (spending a lifeline)', async () => {
-    const openai = await serve([
-      planner('cheap', GARBAGE, 3),
-      planner('mid', GARBAGE, 3),
-      planner('expert', plannerReply(FINAL, 1)),
-    ]);
+    const openai = await serve([planner('cheap', GARBAGE, 3), planner('mid', GARBAGE, 3), planner('expert', plannerReply(FINAL, 1))]);
     const run = await runScripted({ openai, config: models(['openai:cheap', 'openai:mid']) });
 
     assert.equal(run.summary.status, 'final_answer', run.summary.message);
@@ -120,7 +128,10 @@ describe('format escalation: a planner that keeps breaking the format', () => {
     assert.equal(run.summary.escalations, 2);
     assert.equal(run.summary.lifelinesUsed, 1);
     assert.equal(ofType(run, 'step')[0].model, 'openai:expert');
-    assert.ok(ofType(run, 'call').some((c) => c.model === 'openai:expert' && c.role === 'expert'), 'the expert call is booked as the expert');
+    assert.ok(
+      ofType(run, 'call').some((c) => c.model === 'openai:expert' && c.role === 'expert'),
+      'the expert call is booked as the expert',
+    );
   });
 });
 
@@ -169,8 +180,14 @@ describe('repeat escalation: the planner picks what it picked in each of the las
   });
 
   test('the same action with another input is no repeat', async () => {
-    const inspect = (start: number) => ({ action: 'Inspect Script Lines', input: { script_name: 'train.py', start_line_number: start, end_line_number: start + 2 } });
-    const openai = await serve([...[1, 2, 3, 4].map((i) => planner('cheap', plannerReply(inspect(i), i))), planner('cheap', plannerReply(FINAL, 5))]);
+    const inspect = (start: number) => ({
+      action: 'Inspect Script Lines',
+      input: { script_name: 'train.py', start_line_number: start, end_line_number: start + 2 },
+    });
+    const openai = await serve([
+      ...[1, 2, 3, 4].map((i) => planner('cheap', plannerReply(inspect(i), i))),
+      planner('cheap', plannerReply(FINAL, 5)),
+    ]);
     const run = await runScripted({ openai, config: models(['openai:cheap', 'openai:mid']) });
 
     assert.equal(run.summary.status, 'final_answer', run.summary.message);
@@ -181,14 +198,27 @@ describe('repeat escalation: the planner picks what it picked in each of the las
 });
 
 describe('verification escalation: a worker edit that cannot be used', () => {
-  const EDIT = { action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Add the comment "# tuned" as the first line.', save_name: 'train.py' } };
+  const EDIT = {
+    action: 'Edit Script (AI)',
+    input: { script_name: 'train.py', edit_instruction: 'Add the comment "# tuned" as the first line.', save_name: 'train.py' },
+  };
   const workerModels = models(['openai:cheap'], ['openai:cheap', 'openai:mid']);
-  const worker = (model: string, text: string, repeat?: number): Reply => ({ match: 'Edit instruction', model, text, ...(repeat ? { repeat } : {}) });
+  const worker = (model: string, text: string, repeat?: number): Reply => ({
+    match: 'Edit instruction',
+    model,
+    text,
+    ...(repeat ? { repeat } : {}),
+  });
   const EDITED = '# tuned\nprint("ok")\n';
 
   /** Planner replies first: a planner prompt that quotes the edit instruction must not take a worker reply. */
   async function editRun(cheapReplies: Reply[], midReplies: Reply[]) {
-    const openai = await serve([planner('cheap', plannerReply(EDIT, 1)), planner('cheap', plannerReply(FINAL, 2)), ...cheapReplies, ...midReplies]);
+    const openai = await serve([
+      planner('cheap', plannerReply(EDIT, 1)),
+      planner('cheap', plannerReply(FINAL, 2)),
+      ...cheapReplies,
+      ...midReplies,
+    ]);
     const run = await runScripted({ openai, config: workerModels });
     return { openai, run };
   }
@@ -240,7 +270,10 @@ describe('provider escalation: a model whose provider keeps failing', () => {
     assert.equal(run.summary.status, 'final_answer', run.summary.message);
     assert.deepEqual(modelsAsked(openai, isPlanner), ['cheap', 'cheap', 'cheap', 'cheap', 'mid']);
     const failedCalls = ofType(run, 'call').filter((c) => c.model === 'openai:cheap');
-    assert.deepEqual(failedCalls.map((c) => c.attempt), [1, 2, 3, 4]);
+    assert.deepEqual(
+      failedCalls.map((c) => c.attempt),
+      [1, 2, 3, 4],
+    );
     for (const call of failedCalls) {
       assert.match(call.error, /500/);
       assert.equal(call.usd, 0);
@@ -271,7 +304,10 @@ describe('when the last model of the chain fails too', () => {
     const [escalation] = ofType(run, 'escalation');
     assert.deepEqual([escalation.from, escalation.to], ['openai:cheap', 'openai:mid']);
     assertAddedUsd(run, escalation);
-    assert.ok(run.summary.warnings.some((w) => /no lifeline left to escalate to openai:expert/.test(w)), run.summary.warnings.join('\n'));
+    assert.ok(
+      run.summary.warnings.some((w) => /no lifeline left to escalate to openai:expert/.test(w)),
+      run.summary.warnings.join('\n'),
+    );
     const end = run.log.at(-1)!;
     assert.deepEqual([end.type, end.status], ['end', 'error']);
     assert.equal(run.events.at(-1)?.type, 'run-ended');
@@ -280,7 +316,10 @@ describe('when the last model of the chain fails too', () => {
   });
 
   test('worker: the step observes that the action failed, and the run goes on', async () => {
-    const EDIT = { action: 'Edit Script (AI)', input: { script_name: 'train.py', edit_instruction: 'Add the comment "# tuned" as the first line.', save_name: 'train.py' } };
+    const EDIT = {
+      action: 'Edit Script (AI)',
+      input: { script_name: 'train.py', edit_instruction: 'Add the comment "# tuned" as the first line.', save_name: 'train.py' },
+    };
     const prose = 'The comment would go at the top.';
     const openai = await serve([
       planner('cheap', plannerReply(EDIT, 1)),

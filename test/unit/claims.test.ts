@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import { findUnverifiedClaims, matchesAtPrecision, type ClaimBacking, type ClaimSource } from '../../src/core/experiments/claims';
 
 /** The measurements of an Iris run: a baseline at 0.7083 and a final at 0.9722 accuracy; lr 0.01 in the code. */
-const IRIS: ClaimBacking = { measured: [0.7083333333333334, 0.9722222222222222], pairs: [[0.7083333333333334, 0.9722222222222222]], facts: [0.01, 0.2] };
+const IRIS: ClaimBacking = {
+  measured: [0.7083333333333334, 0.9722222222222222],
+  pairs: [[0.7083333333333334, 0.9722222222222222]],
+  facts: [0.01, 0.2],
+};
 
 const answer = (text: string): ClaimSource[] => [{ where: 'final answer', text }];
 const unverifiedTexts = (text: string, backing: ClaimBacking = IRIS) => findUnverifiedClaims(answer(text), backing).map((c) => c.text);

@@ -18,11 +18,26 @@ function call(role: LedgerCall['role'], model: string, usd: number, priced = tru
 describe('prices', () => {
   it('covers the models the product names, with valid ids', () => {
     const required = [
-      'openai:gpt-4o', 'openai:gpt-4o-mini', 'openai:gpt-4.1', 'openai:gpt-4.1-mini', 'openai:gpt-4.1-nano',
-      'openai:o3', 'openai:o4-mini', 'openai:gpt-5', 'openai:gpt-5-mini', 'openai:gpt-5-nano',
-      'openai:gpt-4-turbo', 'openai:gpt-4', 'openai:gpt-3.5-turbo',
-      'gemini:gemini-2.5-pro', 'gemini:gemini-2.5-flash', 'gemini:gemini-2.5-flash-lite',
-      'gemini:gemini-2.0-flash', 'gemini:gemini-2.0-flash-lite', 'gemini:gemini-1.5-pro', 'gemini:gemini-1.5-flash',
+      'openai:gpt-4o',
+      'openai:gpt-4o-mini',
+      'openai:gpt-4.1',
+      'openai:gpt-4.1-mini',
+      'openai:gpt-4.1-nano',
+      'openai:o3',
+      'openai:o4-mini',
+      'openai:gpt-5',
+      'openai:gpt-5-mini',
+      'openai:gpt-5-nano',
+      'openai:gpt-4-turbo',
+      'openai:gpt-4',
+      'openai:gpt-3.5-turbo',
+      'gemini:gemini-2.5-pro',
+      'gemini:gemini-2.5-flash',
+      'gemini:gemini-2.5-flash-lite',
+      'gemini:gemini-2.0-flash',
+      'gemini:gemini-2.0-flash-lite',
+      'gemini:gemini-1.5-pro',
+      'gemini:gemini-1.5-flash',
     ];
     for (const id of required) assert.ok(priceFor(id, {}), id);
     for (const id of Object.keys(BUILT_IN_PRICES)) assert.equal(parseModelRef(id).id, id);

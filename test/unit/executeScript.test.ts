@@ -19,7 +19,12 @@ describe('Execute Script', () => {
   it('runs the script in the work directory and shows its output', async () => {
     await h.write('train.py', 'import os\nprint("cwd", os.getcwd())\nprint("accuracy: 0.9")\n');
     const outcome = await run('./train.py');
-    assert.match(outcome.observation, new RegExp(`^The script has been executed\\. Here is the output:\\ncwd ${h.root}\\naccuracy: 0\\.9\\n\\n\\nRecorded as experiment #1 step 7 train\\.py: ok \\d+\\.\\d s \\| accuracy 0\\.9$`));
+    assert.match(
+      outcome.observation,
+      new RegExp(
+        `^The script has been executed\\. Here is the output:\\ncwd ${h.root}\\naccuracy: 0\\.9\\n\\n\\nRecorded as experiment #1 step 7 train\\.py: ok \\d+\\.\\d s \\| accuracy 0\\.9$`,
+      ),
+    );
     assert.equal(outcome.artifacts?.output, 'outputs/step-7-train.py.log');
     assert.equal(await logOf('step-7-train.py.log'), `cwd ${h.root}\naccuracy: 0.9\n`);
     const [request] = h.host.scripts;
@@ -61,7 +66,10 @@ describe('Execute Script', () => {
     h.host.declineScripts = true;
     h.host.declineReason = 'train on the GPU box instead';
     const outcome = await run('train.py');
-    assert.equal(outcome.observation, 'The user declined to run train.py. Their reason: "train on the GPU box instead". Nothing was executed.');
+    assert.equal(
+      outcome.observation,
+      'The user declined to run train.py. Their reason: "train on the GPU box instead". Nothing was executed.',
+    );
     assert.equal(outcome.artifacts, undefined);
     await assert.rejects(logOf('step-7-train.py.log'));
   });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_METRIC_LINE_CHARS, MetricStream, normalizeMetricKey, parseMetricLine, parseMetrics, summarizeMetrics } from '../../src/core/experiments/metrics';
+import {
+  MAX_METRIC_LINE_CHARS,
+  MetricStream,
+  normalizeMetricKey,
+  parseMetricLine,
+  parseMetrics,
+  summarizeMetrics,
+} from '../../src/core/experiments/metrics';
 import { processorMsPerCall } from './processorTime';
 
 /** pytorch/examples mnist/main.py, two epochs, log interval raised to keep it short. */
@@ -151,22 +158,75 @@ describe('parseMetricLine', () => {
   const cases: Array<[string, Array<[string, number]>]> = [
     ['test accuracy: 0.97', [['test accuracy', 0.97]]],
     ['val_loss=0.31', [['val_loss', 0.31]]],
-    ['Epoch 3/10 ... loss 0.52 acc 0.81', [['epoch', 3], ['loss', 0.52], ['acc', 0.81]]],
+    [
+      'Epoch 3/10 ... loss 0.52 acc 0.81',
+      [
+        ['epoch', 3],
+        ['loss', 0.52],
+        ['acc', 0.81],
+      ],
+    ],
     ['Validation Accuracy: 97.5%', [['validation accuracy', 97.5]]],
     ['Accuracy of the model: 97.5 %', [['accuracy of the model', 97.5]]],
     ['MAE on test = 41.6', [['mae on test', 41.6]]],
-    ['Epoch [1/5], Step [100/600], Loss: 0.2134', [['epoch', 1], ['step', 100], ['loss', 0.2134]]],
-    ['Epoch: 4/20  train_loss=0.412  val_loss=-0.05', [['epoch', 4], ['train_loss', 0.412], ['val_loss', -0.05]]],
-    ['step 1200 | lr 5e-05 | loss 1.9873', [['step', 1200], ['lr', 0.00005], ['loss', 1.9873]]],
+    [
+      'Epoch [1/5], Step [100/600], Loss: 0.2134',
+      [
+        ['epoch', 1],
+        ['step', 100],
+        ['loss', 0.2134],
+      ],
+    ],
+    [
+      'Epoch: 4/20  train_loss=0.412  val_loss=-0.05',
+      [
+        ['epoch', 4],
+        ['train_loss', 0.412],
+        ['val_loss', -0.05],
+      ],
+    ],
+    [
+      'step 1200 | lr 5e-05 | loss 1.9873',
+      [
+        ['step', 1200],
+        ['lr', 0.00005],
+        ['loss', 1.9873],
+      ],
+    ],
     ['Accuracy (test): 0.9', [['accuracy (test)', 0.9]]],
     ['Mean CV accuracy: 0.95 (+/- 0.05)', [['mean cv accuracy', 0.95]]],
     ['Training complete. Best validation accuracy: 0.95', [['best validation accuracy', 0.95]]],
     ['R^2 score: 0.4526', [['r^2 score', 0.4526]]],
-    ['F1-Score = 0.8812, ROC AUC = 0.9345', [['f1-score', 0.8812], ['roc auc', 0.9345]]],
-    ['2024-01-02 10:11:12,345 - INFO - epoch 3: val_acc=0.91', [['epoch', 3], ['val_acc', 0.91]]],
+    [
+      'F1-Score = 0.8812, ROC AUC = 0.9345',
+      [
+        ['f1-score', 0.8812],
+        ['roc auc', 0.9345],
+      ],
+    ],
+    [
+      '2024-01-02 10:11:12,345 - INFO - epoch 3: val_acc=0.91',
+      [
+        ['epoch', 3],
+        ['val_acc', 0.91],
+      ],
+    ],
     ['Saving checkpoint to ./checkpoints/checkpoint-500 at step 500', [['step', 500]]],
-    ["Best params: {'max_depth': 5, 'n_estimators': 100}", [['max_depth', 5], ['n_estimators', 100]]],
-    ['{"val": {"loss": 0.3, "acc": 0.9}, "tags": ["a"], "done": true, "name": "run-1", "step": 7}', [['val.loss', 0.3], ['val.acc', 0.9], ['step', 7]]],
+    [
+      "Best params: {'max_depth': 5, 'n_estimators': 100}",
+      [
+        ['max_depth', 5],
+        ['n_estimators', 100],
+      ],
+    ],
+    [
+      '{"val": {"loss": 0.3, "acc": 0.9}, "tags": ["a"], "done": true, "name": "run-1", "step": 7}',
+      [
+        ['val.loss', 0.3],
+        ['val.acc', 0.9],
+        ['step', 7],
+      ],
+    ],
     ["{'eval_loss': nan, 'eval_acc': np.float64(0.97), 'best': -inf, 'ok': True, 'ckpt': None}", [['eval_acc', 0.97]]],
     ['loss=nan acc=inf f1=1e-3', [['f1', 0.001]]],
   ];
@@ -277,13 +337,13 @@ describe('MetricStream', () => {
     for (const size of [1, 7, 64, 4096]) {
       const stream = new MetricStream();
       const found = [];
-      for (let at = 0; at < (HF_TRAINER_LOG + KERAS_LOG).length; at += size) found.push(...stream.push((HF_TRAINER_LOG + KERAS_LOG).slice(at, at + size)));
+      for (let at = 0; at < (HF_TRAINER_LOG + KERAS_LOG).length; at += size)
+        found.push(...stream.push((HF_TRAINER_LOG + KERAS_LOG).slice(at, at + size)));
       found.push(...stream.finish());
       assert.deepEqual(summarizeMetrics(found), whole, `chunks of ${size}`);
     }
   });
 });
-
 
 /** 6 KB of training output: per epoch two tqdm redraws (ended by `\r`) and a summary line. */
 const TQDM_LOG = Array.from(
@@ -326,7 +386,13 @@ describe('parseMetrics performance', () => {
   });
 
   it('is not slowed down by pathological lines', () => {
-    const lines = ['='.repeat(9_000), '1%|'.repeat(3_000), 'a: '.repeat(3_000), '{'.repeat(9_000) + '}', "{'a': " + '-'.repeat(9_000) + 'inf}'];
+    const lines = [
+      '='.repeat(9_000),
+      '1%|'.repeat(3_000),
+      'a: '.repeat(3_000),
+      '{'.repeat(9_000) + '}',
+      "{'a': " + '-'.repeat(9_000) + 'inf}',
+    ];
     const cpuBefore = process.cpuUsage();
     for (const line of lines) parseMetricLine(line);
     const cpu = process.cpuUsage(cpuBefore);

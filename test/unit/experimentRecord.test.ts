@@ -15,7 +15,20 @@ import { ResearchLog } from '../../src/core/memory/researchLog';
 const score = (value: number | null, higherIsBetter = true) => ({ score: value, metric: 'accuracy', higherIsBetter, detail: '' });
 
 function record(over: Partial<ExperimentRecord>): ExperimentRecord {
-  return { id: 1, step: 1, kind: 'execute', script: 'train.py', command: 'python3 train.py', interpreter: 'python3', startedAt: '2026-11-29T10:00:00.000Z', durationMs: 12_345, exitCode: 0, outcome: 'ok', metrics: {}, ...over };
+  return {
+    id: 1,
+    step: 1,
+    kind: 'execute',
+    script: 'train.py',
+    command: 'python3 train.py',
+    interpreter: 'python3',
+    startedAt: '2026-11-29T10:00:00.000Z',
+    durationMs: 12_345,
+    exitCode: 0,
+    outcome: 'ok',
+    metrics: {},
+    ...over,
+  };
 }
 
 describe('the verdict comes from measured scores and the success rule', () => {
@@ -36,7 +49,10 @@ describe('the verdict comes from measured scores and the success rule', () => {
   test('not measured, with the reason', () => {
     assert.match(verdictOf(null, null, false).reason, /no scoring script/);
     assert.match(verdictOf(score(null), score(0.9), true).reason, /baseline was not measured/);
-    assert.match(verdictOf(score(0.7), { ...score(null), detail: 'the scoring failed (exit 1)' }, true).reason, /final score was not measured: the scoring failed \(exit 1\)/);
+    assert.match(
+      verdictOf(score(0.7), { ...score(null), detail: 'the scoring failed (exit 1)' }, true).reason,
+      /final score was not measured: the scoring failed \(exit 1\)/,
+    );
     assert.match(verdictOf(score(0), score(0.5), true).reason, /baseline of 0/);
   });
 
@@ -54,11 +70,32 @@ describe('the verdict comes from measured scores and the success rule', () => {
 describe('the Experiments table', () => {
   test('one compact line per experiment: metrics that matter first, what changed, the error', () => {
     const rows = experimentsTable([
-      record({ id: 1, step: 0, kind: 'baseline', durationMs: 1_700, metrics: { epoch: 10, 'train loss': 0.41, 'test accuracy': 0.9722, lr: 0.001 } }),
-      record({ id: 2, step: 3, durationMs: 64_000, metrics: { 'test accuracy': 0.98 }, changedSinceParent: { parent: 1, diff: '-x\n+y', hyperParams: { lr: [0.001, 0.01], optimizer: ['sgd', 'adam'] } } }),
+      record({
+        id: 1,
+        step: 0,
+        kind: 'baseline',
+        durationMs: 1_700,
+        metrics: { epoch: 10, 'train loss': 0.41, 'test accuracy': 0.9722, lr: 0.001 },
+      }),
+      record({
+        id: 2,
+        step: 3,
+        durationMs: 64_000,
+        metrics: { 'test accuracy': 0.98 },
+        changedSinceParent: { parent: 1, diff: '-x\n+y', hyperParams: { lr: [0.001, 0.01], optimizer: ['sgd', 'adam'] } },
+      }),
       record({ id: 3, step: 5, outcome: 'declined', exitCode: null }),
       record({ id: 4, step: 6, outcome: 'failed', exitCode: 1, error: 'RuntimeError: CUDA out of memory' }),
-      record({ id: 5, step: 7, kind: 'score', label: 'final', script: 'eval.py', durationMs: 400, taskMetric: 'mae', metrics: { mae: 41.63 } }),
+      record({
+        id: 5,
+        step: 7,
+        kind: 'score',
+        label: 'final',
+        script: 'eval.py',
+        durationMs: 400,
+        taskMetric: 'mae',
+        metrics: { mae: 41.63 },
+      }),
     ]);
     assert.deepEqual(rows, [
       '#1 step 0 baseline train.py: ok 1.7 s | test accuracy 0.9722, train loss 0.41, lr 0.001, epoch 10',
@@ -70,11 +107,15 @@ describe('the Experiments table', () => {
 
   test('an unchanged script says so', () => {
     assert.match(experimentRow(record({ changedSinceParent: { parent: 1, diff: '', hyperParams: {} } })), /same code as #1$/);
-    assert.match(experimentRow(record({ changedSinceParent: { parent: 1, diff: '+# a comment', hyperParams: {} } })), /code changed since #1$/);
+    assert.match(
+      experimentRow(record({ changedSinceParent: { parent: 1, diff: '+# a comment', hyperParams: {} } })),
+      /code changed since #1$/,
+    );
   });
 
   test('the error line of a failed run is the exception, not the traceback', () => {
-    const output = 'Traceback (most recent call last):\n  File "train.py", line 3, in <module>\n    import lightgbm\nModuleNotFoundError: No module named \'lightgbm\'\n';
+    const output =
+      'Traceback (most recent call last):\n  File "train.py", line 3, in <module>\n    import lightgbm\nModuleNotFoundError: No module named \'lightgbm\'\n';
     assert.equal(errorLine(output, { exitCode: 1, timedOut: false, cancelled: false }), "ModuleNotFoundError: No module named 'lightgbm'");
     assert.equal(errorLine('epoch 1\nKilled\n', { exitCode: 137, timedOut: false, cancelled: false }), 'Killed');
     assert.equal(errorLine('', { exitCode: null, timedOut: true, cancelled: false }), 'stopped at the time limit');
@@ -103,9 +144,26 @@ describe('experiments.jsonl', () => {
     log.append({ type: 'experiment', experiment: record({ id: 2 }) });
     appendExperiment(runDir, record({ id: 1 }));
     writeFileSync(join(runDir, 'experiments.jsonl'), readFileSync(join(runDir, 'experiments.jsonl'), 'utf8') + '{"id": 2, "torn');
-    const host: Host = { proposeEdit: async () => ({ accepted: false }), runScript: async () => ({ exitCode: 0, timedOut: false, cancelled: false }), log: () => {} };
-    const recorder = new ExperimentRecorder({ runDir, workspace: runDir, python: 'python3', host, log: ResearchLog.create(join(runDir, 'log.jsonl')), emit: () => {} });
-    assert.deepEqual(recorder.all().map((r) => r.id), [1, 2]);
-    assert.deepEqual(readExperiments(runDir).map((r) => r.id), [1, 2]);
+    const host: Host = {
+      proposeEdit: async () => ({ accepted: false }),
+      runScript: async () => ({ exitCode: 0, timedOut: false, cancelled: false }),
+      log: () => {},
+    };
+    const recorder = new ExperimentRecorder({
+      runDir,
+      workspace: runDir,
+      python: 'python3',
+      host,
+      log: ResearchLog.create(join(runDir, 'log.jsonl')),
+      emit: () => {},
+    });
+    assert.deepEqual(
+      recorder.all().map((r) => r.id),
+      [1, 2],
+    );
+    assert.deepEqual(
+      readExperiments(runDir).map((r) => r.id),
+      [1, 2],
+    );
   });
 });

@@ -21,7 +21,13 @@ import {
 } from '../../src/host/experiments/experimentText';
 import { codeSpan, escapeMarkdown, experimentTooltip, runTooltip } from '../../src/host/experiments/experimentTooltip';
 import { foldRunEvent, mergeRecords, type LiveRun } from '../../src/host/experiments/liveRun';
-import { bestExperiment, listExperimentRuns, readExperimentRun, taskDirection, type ExperimentRun } from '../../src/host/experiments/runData';
+import {
+  bestExperiment,
+  listExperimentRuns,
+  readExperimentRun,
+  taskDirection,
+  type ExperimentRun,
+} from '../../src/host/experiments/runData';
 
 /** The pure parts of the Experiments view: reading run folders, the words it shows, the comparison. */
 
@@ -132,7 +138,10 @@ describe('the words of the view', () => {
     assert.equal(formatDuration(870), '0.9 s');
     assert.equal(formatDuration(125_000), '2 min 05 s');
     assert.equal(formatDuration(3_720_000), '1 h 02 min');
-    assert.equal(hyperParamText({ lr: [0.01, 0.001], epochs: [10, 20], optimizer: ['sgd', 'adam'] }), 'lr 0.01→0.001, epochs 10→20 +1 more');
+    assert.equal(
+      hyperParamText({ lr: [0.01, 0.001], epochs: [10, 20], optimizer: ['sgd', 'adam'] }),
+      'lr 0.01→0.001, epochs 10→20 +1 more',
+    );
     assert.equal(hyperParamText({ dropout: [null, 0.2] }), 'dropout —→0.2');
     assert.equal(pendingDescription({ 'train loss': 0.5, 'val accuracy': 0.81 }), 'running · val accuracy 0.81');
     assert.equal(pendingDescription({}), 'running…');
@@ -168,7 +177,14 @@ describe('the live run', () => {
       { type: 'metric', experiment: 1, step: 0, name: 'train loss', value: 1.34 },
     ];
     let live: LiveRun | undefined = events.reduce<LiveRun | undefined>(foldRunEvent, undefined);
-    assert.deepEqual(live?.pending, { id: 1, step: 0, kind: 'baseline', script: 'classify.py', command: 'python classify.py', metrics: { 'train loss': 1.34 } });
+    assert.deepEqual(live?.pending, {
+      id: 1,
+      step: 0,
+      kind: 'baseline',
+      script: 'classify.py',
+      command: 'python classify.py',
+      metrics: { 'train loss': 1.34 },
+    });
     live = foldRunEvent(live, { type: 'experiment', experiment: byId(1), time: '2026-11-20T09:16:00.000Z' });
     assert.equal(live?.pending, undefined);
     assert.deepEqual(
@@ -194,7 +210,15 @@ describe('the comparison', () => {
     assert.equal(model.title, 'Compare #2 ↔ #3');
     const section = (title: string) => model.sections.find((s) => s.title.startsWith(title))!;
     assert.deepEqual(section('Metrics').rows, [
-      { name: 'test accuracy', note: 'task metric, higher is better', left: '0.9111', right: '0.9722', difference: '+0.0611 (+6.7 %)', changed: true, better: 'right' },
+      {
+        name: 'test accuracy',
+        note: 'task metric, higher is better',
+        left: '0.9111',
+        right: '0.9722',
+        difference: '+0.0611 (+6.7 %)',
+        changed: true,
+        better: 'right',
+      },
       { name: 'train loss', left: '0.3521', right: '0.0873', difference: '−0.2648 (−75 %)', changed: true },
     ]);
     assert.deepEqual(
@@ -214,18 +238,26 @@ describe('the comparison', () => {
       [false, false],
     );
     assert.deepEqual(
-      section('Run').rows.map((r) => [r.name, r.left, r.right, r.difference]).slice(0, 3),
+      section('Run')
+        .rows.map((r) => [r.name, r.left, r.right, r.difference])
+        .slice(0, 3),
       [
         ['Command', 'python classify.py', 'python classify.py', ''],
         ['Outcome', 'exit code 0', 'exit code 0', ''],
         ['Duration', '9.1 s', '14.9 s', '+5.8 s'],
       ],
     );
-    assert.match(model.subtitle, /^Raise the test accuracy of classify\.py on the digits data by more than 10 % · run of 2026-11-20 \d\d:\d\d$/);
-    assert.deepEqual([model.left, model.right], [
-      { label: '#2 step 2 · classify.py', run: '' },
-      { label: '#3 step 4 · classify.py', run: '' },
-    ]);
+    assert.match(
+      model.subtitle,
+      /^Raise the test accuracy of classify\.py on the digits data by more than 10 % · run of 2026-11-20 \d\d:\d\d$/,
+    );
+    assert.deepEqual(
+      [model.left, model.right],
+      [
+        { label: '#2 step 2 · classify.py', run: '' },
+        { label: '#3 step 4 · classify.py', run: '' },
+      ],
+    );
     assert.deepEqual(
       section('Code').rows.map((r) => [r.name, r.difference]),
       [
@@ -263,7 +295,21 @@ describe('the code to restore', () => {
   it('keeps paths inside the workspace and leaves data and weights alone', () => {
     const ws = resolve('/w/project');
     const hash = 'a'.repeat(64);
-    const plan = planRestore({ code: { 'train.py': hash, 'src/model.py': hash, 'weights.pt': hash, 'data/x.CSV': hash, '../evil.py': hash, '/etc/passwd': hash, 'bad.py': 'zz' } }, '/w/project/.budgetml/runs/r', ws);
+    const plan = planRestore(
+      {
+        code: {
+          'train.py': hash,
+          'src/model.py': hash,
+          'weights.pt': hash,
+          'data/x.CSV': hash,
+          '../evil.py': hash,
+          '/etc/passwd': hash,
+          'bad.py': 'zz',
+        },
+      },
+      '/w/project/.budgetml/runs/r',
+      ws,
+    );
     assert.deepEqual(
       plan.files.map((f) => [f.path, f.target]),
       [
@@ -291,6 +337,9 @@ describe('the code to restore', () => {
   it('diffs the script both experiments kept', () => {
     assert.deepEqual(filesToDiff(byId(2), byId(3)), { left: 'classify.py', right: 'classify.py' });
     assert.deepEqual(filesToDiff({ script: 'eval.py', code: {} }, byId(3)), undefined);
-    assert.deepEqual(filesToDiff({ script: 'a.py', code: { 'a.py': 'x' } }, { script: 'b.py', code: { 'b.py': 'y' } }), { left: 'a.py', right: 'b.py' });
+    assert.deepEqual(filesToDiff({ script: 'a.py', code: { 'a.py': 'x' } }, { script: 'b.py', code: { 'b.py': 'y' } }), {
+      left: 'a.py',
+      right: 'b.py',
+    });
   });
 });

@@ -319,7 +319,8 @@ describe('importedModules', () => {
   });
 
   it('reads `import a.b as x, c`, parenthesized and semicolon-separated imports', () => {
-    const code = 'import xgboost.sklearn as xs, lightgbm\nfrom sklearn.metrics import (\n    accuracy_score,\n    f1_score,\n)\nimport json; import re\n"""\nimport not_a_module\n"""\n';
+    const code =
+      'import xgboost.sklearn as xs, lightgbm\nfrom sklearn.metrics import (\n    accuracy_score,\n    f1_score,\n)\nimport json; import re\n"""\nimport not_a_module\n"""\n';
     assert.deepEqual(importedModules(code), ['json', 'lightgbm', 're', 'sklearn', 'xgboost']);
   });
 });
@@ -332,7 +333,15 @@ describe('namedDataFiles', () => {
   });
 
   it('tells data paths from URLs, absolute paths, format strings, globs and code', () => {
-    const accepted = ['train.csv', 'data/train.jsonl', 'features.npy', 'model.safetensors', 'data/images/labels.yaml', '../shared/vocab.txt', 'archive.tar.gz'];
+    const accepted = [
+      'train.csv',
+      'data/train.jsonl',
+      'features.npy',
+      'model.safetensors',
+      'data/images/labels.yaml',
+      '../shared/vocab.txt',
+      'archive.tar.gz',
+    ];
     const refused = [
       'https://example.com/data.csv',
       '/abs/data.csv',
@@ -394,7 +403,17 @@ describe('pythonTokens', () => {
     const calls = pythonCalls(statement);
     assert.deepEqual(
       calls.map((c) => [c.callee, c.name, c.args]),
-      [['torch.optim.AdamW', 'AdamW', [{ name: 'params', value: undefined }, { name: 'lr', value: 3e-4 }, { name: 'betas', value: undefined }]]],
+      [
+        [
+          'torch.optim.AdamW',
+          'AdamW',
+          [
+            { name: 'params', value: undefined },
+            { name: 'lr', value: 3e-4 },
+            { name: 'betas', value: undefined },
+          ],
+        ],
+      ],
     );
   });
 
@@ -406,7 +425,6 @@ describe('pythonTokens', () => {
 });
 
 describe('reading a script quickly', () => {
-
   it('tokenizes a script once for all its readers', () => {
     const code = `${PYTORCH_SCRIPT}\n# once`;
     assert.equal(sharedPythonScript(code), sharedPythonScript(`${PYTORCH_SCRIPT}\n# once`));

@@ -1,103 +1,99 @@
 import assert from 'node:assert/strict';
-import { builtinModules } from 'node:module';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import { test } from 'node:test';
+import { join, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { ESLint } from 'eslint';
 
-/** The dependency rule of the architecture, checked on every import of every source file. */
+/** The dependency rule of the architecture is an ESLint rule (scripts/lint/layering.mjs); `npm run lint` applies it to the tree. */
 
 const ROOT = resolve(__dirname, '../..');
+const eslint = new ESLint({ cwd: ROOT });
 
-function sourceFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
-    return /\.(ts|tsx)$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
-  });
+async function problems(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+  return result.messages.filter((m) => m.ruleId === 'budgetml/layering').map((m) => m.message);
 }
 
-/** Every module specifier a file imports or requires (static, dynamic and type-only). */
-export function importsOf(source: string): string[] {
-  const found: string[] = [];
-  const patterns = [/\bfrom\s+['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /^\s*import\s+['"]([^'"]+)['"]/gm];
-  for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.push(match[1]);
-  return found;
+async function assertAllowed(file: string, specifier: string): Promise<void> {
+  assert.deepEqual(await problems(file, `import '${specifier}';\n`), [], `${file} may import ${specifier}`);
 }
 
-type Rule = (specifier: string, file: string) => string | undefined;
-
-function folderOf(specifier: string, file: string): string | undefined {
-  if (!specifier.startsWith('.')) return undefined;
-  return relative(ROOT, resolve(file, '..', specifier)).split(sep).slice(0, 2).join('/');
+async function assertRefused(file: string, specifier: string, why: RegExp): Promise<void> {
+  const found = await problems(file, `import '${specifier}';\n`);
+  assert.equal(found.length, 1, `${file} must not import ${specifier}`);
+  assert.match(found[0], why);
 }
 
-const isBuiltin = (s: string) => s.startsWith('node:') || builtinModules.includes(s);
-
-function check(folder: string, rule: Rule): string[] {
-  return sourceFiles(join(ROOT, folder)).flatMap((file) =>
-    importsOf(readFileSync(file, 'utf8')).flatMap((specifier) => {
-      const problem = rule(specifier, file);
-      return problem ? [`${relative(ROOT, file)} imports '${specifier}': ${problem}`] : [];
-    }),
-  );
-}
-
-test('src/shared imports only zod and itself', () => {
-  const problems = check('src/shared', (s, file) => {
-    if (s === 'zod') return undefined;
-    const folder = folderOf(s, file);
-    return folder === 'src/shared' ? undefined : 'shared is pure';
+describe('the layering rule', () => {
+  test('src/shared imports only zod and itself', async () => {
+    await assertAllowed('src/shared/protocol.ts', 'zod');
+    await assertAllowed('src/shared/protocol.ts', './viewModels');
+    await assertRefused('src/shared/protocol.ts', '../core/run', /src\/core: shared is pure/);
+    await assertRefused('src/shared/protocol.ts', 'node:fs', /no Node built-ins/);
   });
-  assert.deepEqual(problems, []);
-});
 
-test('src/core never imports vscode, the host, the cli or the webview', () => {
-  const allowedPackages = new Set(['zod', 'openai', '@google/genai', 'diff']);
-  const problems = check('src/core', (s, file) => {
-    if (isBuiltin(s) || allowedPackages.has(s)) return undefined;
-    const folder = folderOf(s, file);
-    if (folder === 'src/core' || folder === 'src/shared') return undefined;
-    return folder ? `core may not depend on ${folder}` : 'not an allowed package for the core';
+  test('the core: itself, src/shared, Node built-ins and its four packages; never the host, the CLI, src/node or vscode', async () => {
+    const file = 'src/core/run/scoring.ts';
+    for (const ok of [
+      '../host',
+      '../experiments/types',
+      '../../shared/viewModels',
+      'node:fs',
+      'path',
+      'zod',
+      'openai',
+      '@google/genai',
+      'diff',
+    ]) {
+      await assertAllowed(file, ok);
+    }
+    await assertRefused(file, '../../host/runLog', /src\/host/);
+    await assertRefused(file, '../../cli/main', /src\/cli/);
+    await assertRefused(file, '../../node/processTree', /src\/node/);
+    await assertRefused(file, 'vscode', /vscode belongs to the host/);
+    await assertRefused(file, 'express', /not an allowed package/);
   });
-  assert.deepEqual(problems, []);
-});
 
-test('src/core never imports the shared Node layer (src/node)', () => {
-  const problems = check('src/core', (s, file) => (folderOf(s, file) === 'src/node' ? 'the core is IDE- and process-agnostic; src/node serves the host and the cli' : undefined));
-  assert.deepEqual(problems, []);
-});
-
-test('src/node imports only Node built-ins and itself (never vscode, the host, the cli or the webview)', () => {
-  const problems = check('src/node', (s, file) => {
-    if (isBuiltin(s)) return undefined;
-    const folder = folderOf(s, file);
-    if (folder === 'src/node') return undefined;
-    return folder ? `src/node may not depend on ${folder}` : 'src/node uses Node built-ins only';
+  test('the same relative path means a different folder at a different depth', async () => {
+    await assertAllowed('src/core/run/scoring.ts', '../host');
+    await assertRefused('src/core/run.ts', '../host/runLog', /src\/host/);
   });
-  assert.deepEqual(problems, []);
-});
 
-test('only src/host and src/extension.ts import vscode', () => {
-  const problems = ['src/core', 'src/shared', 'src/cli', 'src/node', 'webview-ui'].flatMap((folder) => check(folder, (s) => (s === 'vscode' ? 'vscode belongs to the host' : undefined)));
-  assert.deepEqual(problems, []);
-});
-
-test('webview-ui imports only src/shared', () => {
-  const problems = check('webview-ui', (s, file) => {
-    const folder = folderOf(s, file);
-    if (!folder) return undefined;
-    return folder === 'src/shared' || folder.startsWith('webview-ui') ? undefined : `the webview may only use src/shared, not ${folder}`;
+  test('src/node uses Node built-ins only', async () => {
+    await assertAllowed('src/node/processTree.ts', 'node:child_process');
+    await assertRefused('src/node/processTree.ts', '../core/run', /src\/core/);
+    await assertRefused('src/node/processTree.ts', 'zod', /not an allowed package/);
   });
-  assert.deepEqual(problems, []);
-});
 
-test('nothing in src imports from webview-ui', () => {
-  const problems = check('src', (s, file) => (folderOf(s, file)?.startsWith('webview-ui') ? 'src must not depend on the webview' : undefined));
-  assert.deepEqual(problems, []);
-});
+  test('only the host and the entry point import vscode; the CLI and the host never reach into each other', async () => {
+    await assertAllowed('src/host/commands.ts', 'vscode');
+    await assertAllowed('src/extension.ts', 'vscode');
+    await assertRefused('src/cli/main.ts', 'vscode', /vscode belongs to the host/);
+    await assertRefused('src/cli/main.ts', '../host/runLog', /src\/host/);
+    await assertRefused('src/host/commands.ts', '../cli/args', /src\/cli/);
+    await assertRefused('src/host/commands.ts', '../../webview-ui/main', /webview-ui/);
+  });
 
-test('the import scanner sees every kind of import', () => {
-  const sample = `import a from 'x1';\nimport type { B } from "x2";\nconst c = await import('x3');\nconst d = require("x4");\nimport 'x5';`;
-  assert.deepEqual(importsOf(sample).sort(), ['x1', 'x2', 'x3', 'x4', 'x5']);
+  test('webview-ui imports only src/shared and itself', async () => {
+    await assertAllowed('webview-ui/panels/cost.ts', '../../src/shared/viewModels');
+    await assertAllowed('webview-ui/main.ts', './dom');
+    await assertRefused('webview-ui/main.ts', '../src/core/run', /src\/core: the webview/);
+    await assertRefused('webview-ui/main.ts', 'node:fs', /no Node built-ins/);
+  });
+
+  test('every kind of import is seen: type-only, re-exports, dynamic import and require', async () => {
+    const file = 'src/core/run.ts';
+    const code = [
+      `import type { A } from '../host/api';`,
+      `export * from '../host/api';`,
+      `export { b } from '../host/api';`,
+      `const c = await import('../host/api');`,
+      `const d = require('../host/api');`,
+    ].join('\n');
+    assert.equal((await problems(file, code)).length, 5);
+  });
+
+  test('tests, scripts and benchmarks are outside the layers', async () => {
+    await assertAllowed('test/unit/anything.test.ts', '../../src/host/runLog');
+    await assertAllowed('bench/run.ts', 'vscode');
+  });
 });

@@ -28,7 +28,12 @@ const plannerRequests = (server: FakeServer, model: string) =>
   server.requests.filter((r) => systemOf(r).includes(PLANNER_MATCH) && body(r).model === model);
 const ofType = (run: ScriptedRun, type: string) => run.log.filter((record) => record.type === type);
 
-const planner = (model: string, text: string, repeat?: number): Reply => ({ match: PLANNER_MATCH, model, text, ...(repeat ? { repeat } : {}) });
+const planner = (model: string, text: string, repeat?: number): Reply => ({
+  match: PLANNER_MATCH,
+  model,
+  text,
+  ...(repeat ? { repeat } : {}),
+});
 const help = (problem: string, i: number) => plannerReply({ action: HELP, input: { problem } }, i);
 
 const LIST = { action: 'List Files', input: { dir_path: '.' } };
@@ -43,7 +48,11 @@ const config = (lifelines?: number) => ({
 describe('Request Planning Expert Help', () => {
   test('the expert plans the step, with the planner’s problem in its prompt', async () => {
     const problem = 'I cannot tell which file holds the training loop (looked at data_description.txt already)';
-    const openai = await serve([planner('cheap', help(problem, 1)), planner('expert', plannerReply(LIST, 1)), planner('cheap', plannerReply(FINAL, 2))]);
+    const openai = await serve([
+      planner('cheap', help(problem, 1)),
+      planner('expert', plannerReply(LIST, 1)),
+      planner('cheap', plannerReply(FINAL, 2)),
+    ]);
     const run = await runScripted({ openai, config: config() });
 
     assert.equal(run.summary.status, 'final_answer', run.summary.message);
@@ -178,20 +187,20 @@ describe('escalations into the expert spend the same lifelines', () => {
     assert.equal(plannerRequests(openai, 'cheap').length, 4);
     assert.equal(run.summary.lifelinesUsed, 1);
     assert.equal(run.summary.escalations, 0);
-    assert.ok(run.summary.warnings.some((w) => /no lifeline left to escalate to openai:expert/.test(w)), run.summary.warnings.join('\n'));
+    assert.ok(
+      run.summary.warnings.some((w) => /no lifeline left to escalate to openai:expert/.test(w)),
+      run.summary.warnings.join('\n'),
+    );
   });
 
-  test(
-    'the expert reached by an escalation is not offered the lifeline (it would ask itself)',
-    async () => {
-      const openai = await serve([planner('cheap', GARBAGE, 3), planner('expert', plannerReply(FINAL, 1))]);
-      const run = await runScripted({ openai, config: config(2) });
+  test('the expert reached by an escalation is not offered the lifeline (it would ask itself)', async () => {
+    const openai = await serve([planner('cheap', GARBAGE, 3), planner('expert', plannerReply(FINAL, 1))]);
+    const run = await runScripted({ openai, config: config(2) });
 
-      assert.equal(run.summary.status, 'final_answer', run.summary.message);
-      const [expertRequest] = plannerRequests(openai, 'expert');
-      assert.ok(!systemOf(expertRequest).includes(HELP_IN_MENU), 'the expert’s menu lists the lifeline');
-    },
-  );
+    assert.equal(run.summary.status, 'final_answer', run.summary.message);
+    const [expertRequest] = plannerRequests(openai, 'expert');
+    assert.ok(!systemOf(expertRequest).includes(HELP_IN_MENU), 'the expert’s menu lists the lifeline');
+  });
 });
 
 test('the user can spend a lifeline: the expert plans the next step without the planner being asked', async () => {
@@ -200,7 +209,11 @@ test('the user can spend a lifeline: the expert plans the next step without the 
   const openai = await startFakeOpenAI({
     replies: [
       { match: PLANNER_MATCH, model: 'cheap', text: plannerReply({ action: 'List Files', input: { dir_path: '.' } }, 1) },
-      { match: 'the user asks', model: 'expert', text: plannerReply({ action: 'Final Answer', input: { final_answer: 'expert says stop' } }, 2) },
+      {
+        match: 'the user asks',
+        model: 'expert',
+        text: plannerReply({ action: 'Final Answer', input: { final_answer: 'expert says stop' } }, 2),
+      },
     ],
   });
   let pending: string | undefined;

@@ -9,13 +9,22 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.js
   contributes: {
     commands: { command: string; title: string; category?: string }[];
     menus: { commandPalette?: { command: string; when: string }[] };
-    configuration: { properties: Record<string, { type?: string | string[]; default?: unknown; description?: string; markdownDescription?: string }> };
+    configuration: {
+      properties: Record<string, { type?: string | string[]; default?: unknown; description?: string; markdownDescription?: string }>;
+    };
   };
 };
 const properties = manifest.contributes.configuration.properties;
 
 interface ZodNode {
-  _zod: { def: { type: string; innerType?: ZodNode; shape?: Record<string, ZodNode>; checks?: { _zod: { def: { check: string; format?: string } } }[] } };
+  _zod: {
+    def: {
+      type: string;
+      innerType?: ZodNode;
+      shape?: Record<string, ZodNode>;
+      checks?: { _zod: { def: { check: string; format?: string } } }[];
+    };
+  };
 }
 
 function unwrap(node: ZodNode): ZodNode {
@@ -83,7 +92,18 @@ describe('package.json settings match the config schema', () => {
 });
 
 describe('package.json commands', () => {
-  const palette = ['Start Task', 'Stop Task', 'Accept Edit', 'Reject Edit', 'Set API Key', 'Select Models', 'Open Run Log', 'Resume Run', 'Compare Experiments', 'Restore Experiment Code'];
+  const palette = [
+    'Start Task',
+    'Stop Task',
+    'Accept Edit',
+    'Reject Edit',
+    'Set API Key',
+    'Select Models',
+    'Open Run Log',
+    'Resume Run',
+    'Compare Experiments',
+    'Restore Experiment Code',
+  ];
 
   it('puts every command in the BudgetML category', () => {
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'BudgetML', c.command);

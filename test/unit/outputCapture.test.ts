@@ -48,7 +48,10 @@ describe('OutputCapture', () => {
     for (let i = 0; i < 100; i++) {
       capture.write(chunk);
       const now = process.memoryUsage();
-      peakGrowth = Math.max(peakGrowth, now.heapUsed + now.external + now.arrayBuffers - (before.heapUsed + before.external + before.arrayBuffers));
+      peakGrowth = Math.max(
+        peakGrowth,
+        now.heapUsed + now.external + now.arrayBuffers - (before.heapUsed + before.external + before.arrayBuffers),
+      );
     }
     capture.write('THE-END\n');
     await capture.close();
@@ -60,7 +63,10 @@ describe('OutputCapture', () => {
     assert.ok(text.startsWith('HEAD-START\nxxx'));
     assert.ok(text.endsWith('tail!\nTHE-END\n'));
     assert.ok(text.length < 5200);
-    assert.match(text, new RegExp(`\\[${expectedSize - 5000} characters omitted; the full output is in ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\]`));
+    assert.match(
+      text,
+      new RegExp(`\\[${expectedSize - 5000} characters omitted; the full output is in ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\]`),
+    );
     const handle = await fs.open(file, 'r');
     const last = Buffer.alloc(14);
     await handle.read(last, 0, 14, expectedSize - 14);

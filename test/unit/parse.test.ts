@@ -160,7 +160,10 @@ describe('parsePlannerResponse: accepted forms', () => {
     assert.equal(ok(reply('list files')).action, 'List Files');
     assert.equal(ok(reply('`List Files`')).action, 'List Files');
     assert.equal(ok(reply('"List Files"')).action, 'List Files');
-    assert.equal(ok(reply('**edit script (ai)**', '{"script_name": "a.py", "edit_instruction": "x", "save_name": "b.py"}')).action, 'Edit Script (AI)');
+    assert.equal(
+      ok(reply('**edit script (ai)**', '{"script_name": "a.py", "edit_instruction": "x", "save_name": "b.py"}')).action,
+      'Edit Script (AI)',
+    );
   });
 
   it('coerces numbers written as strings', () => {
@@ -187,7 +190,12 @@ describe('parsePlannerResponse: accepted forms', () => {
   }
 
   it('reads a multi-line Action Input whose lines end with a lone CR', () => {
-    const value = ok(reply('Edit Script (AI)', '{\r  "script_name": "train.py",\r  "edit_instruction": "one\rtwo",\r  "save_name": "train.py"\r}').replace(/\n/g, '\r'));
+    const value = ok(
+      reply('Edit Script (AI)', '{\r  "script_name": "train.py",\r  "edit_instruction": "one\rtwo",\r  "save_name": "train.py"\r}').replace(
+        /\n/g,
+        '\r',
+      ),
+    );
     assert.equal(value.action, 'Edit Script (AI)');
     assert.deepEqual(value.actionInput, { script_name: 'train.py', edit_instruction: 'one\ntwo', save_name: 'train.py' });
   });
@@ -253,7 +261,10 @@ describe('parsePlannerResponse: rejected replies', () => {
     assert.match(error, /missing key: end_line_number/);
     assert.match(error, /unexpected key: lines/);
     assert.match(error, /"start_line_number" must be a number \(got "ten"\)/);
-    assert.match(error, /"script_name": the script to read\n\s+"start_line_number": first line to show\n\s+"end_line_number": last line to show/);
+    assert.match(
+      error,
+      /"script_name": the script to read\n\s+"start_line_number": first line to show\n\s+"end_line_number": last line to show/,
+    );
   });
 
   it('rejects a non-integer line number and a string key given as a number', () => {

@@ -11,13 +11,23 @@ function step(n: number, observation = `observation ${n} `.repeat(20)): StepReco
     time: '2026-01-01T00:00:00Z',
     model: 'openai:cheap',
     observation,
-    response: { reflection: `r${n}`, researchPlan: `plan ${n}`, factCheck: 'none', thought: `t${n}`, action: 'List Files', actionInput: { dir_path: `dir${n}` } },
+    response: {
+      reflection: `r${n}`,
+      researchPlan: `plan ${n}`,
+      factCheck: 'none',
+      thought: `t${n}`,
+      action: 'List Files',
+      actionInput: { dir_path: `dir${n}` },
+    },
   };
 }
 
 const steps = (count: number) => Array.from({ length: count }, (_, i) => step(i + 1));
 const cut = (text: string) => text;
-const joined = (count: number) => buildPlannerMessages({ goal: 'the goal', steps: steps(count) }, ALL_ACTIONS, cut).map((m) => `${m.role}:${m.content}`).join('\n');
+const joined = (count: number) =>
+  buildPlannerMessages({ goal: 'the goal', steps: steps(count) }, ALL_ACTIONS, cut)
+    .map((m) => `${m.role}:${m.content}`)
+    .join('\n');
 
 test('at least the last 3 steps stay in view, and at most 3 + a fold batch - 1', () => {
   for (let count = 0; count <= 40; count++) {
@@ -64,6 +74,7 @@ test('messages alternate user and assistant after the system prompt, ending with
 
 test('the system prompt names the six entries and every action', () => {
   const system = buildPlannerMessages({ goal: 'g', steps: [] }, ALL_ACTIONS, cut)[0].content;
-  for (const entry of ['Reflection', 'Research Plan and Status', 'Fact Check', 'Thought', 'Action', 'Action Input']) assert.ok(system.includes(entry), entry);
+  for (const entry of ['Reflection', 'Research Plan and Status', 'Fact Check', 'Thought', 'Action', 'Action Input'])
+    assert.ok(system.includes(entry), entry);
   for (const action of ALL_ACTIONS) assert.ok(system.includes(action.name), action.name);
 });

@@ -96,7 +96,17 @@ describe('messages from the webview', () => {
 
   test('ready and rendered are the sidebar’s own; everything else is a user intent', () => {
     const intents = VALID.filter(isIntent).map((m) => m.type);
-    assert.deepEqual([...new Set(intents)].sort(), ['acceptEdit', 'askExpert', 'chooseMetric', 'openArtifact', 'openExperiment', 'rejectEdit', 'showHistory', 'start', 'stop']);
+    assert.deepEqual([...new Set(intents)].sort(), [
+      'acceptEdit',
+      'askExpert',
+      'chooseMetric',
+      'openArtifact',
+      'openExperiment',
+      'rejectEdit',
+      'showHistory',
+      'start',
+      'stop',
+    ]);
   });
 });
 
@@ -111,7 +121,14 @@ describe('messages to the webview', () => {
   test('a spend tick is a patch of the cost alone; a bigger change is the whole state', () => {
     const tick = { ...base, cost: { ...base.cost, usd: 0.01, streaming: true } };
     assert.deepEqual(messageFor(base, tick), { type: 'patch', view: { cost: tick.cost } });
-    const many = { ...tick, replay: true, pendingEdit: { file: 'train.py' }, factCheck: [{ statement: 'x', status: 'guessed' as const }], timeline: [] as SidebarView['timeline'], unverifiedClaims: [{ text: '0.99', value: 0.99, where: 'final answer' as const, context: 'x' }] };
+    const many = {
+      ...tick,
+      replay: true,
+      pendingEdit: { file: 'train.py' },
+      factCheck: [{ statement: 'x', status: 'guessed' as const }],
+      timeline: [] as SidebarView['timeline'],
+      unverifiedClaims: [{ text: '0.99', value: 0.99, where: 'final answer' as const, context: 'x' }],
+    };
     many.timeline = [{ step: 1, action: 'List Files', input: 'dir_path: .', observation: 'a', done: true, model: 'm', artifacts: [] }];
     assert.equal(messageFor(base, many)?.type, 'state');
   });
@@ -119,7 +136,13 @@ describe('messages to the webview', () => {
 
 test('the view written into the sidebar page cannot close its script element', async () => {
   const { sidebarHtml } = await import('../../src/host/sidebar/sidebarHtml');
-  const html = sidebarHtml({ cspSource: 'vscode-resource:', scriptUri: 's.js', styleUris: ['s.css'], nonce: 'n0nce', initialView: { goal: '</script><script>alert(1)</script>\u2028' } });
+  const html = sidebarHtml({
+    cspSource: 'vscode-resource:',
+    scriptUri: 's.js',
+    styleUris: ['s.css'],
+    nonce: 'n0nce',
+    initialView: { goal: '</script><script>alert(1)</script>\u2028' },
+  });
   const data = /<script type="application\/json" id="initial-view">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
   assert.ok(!data.includes('<'), data);
   assert.deepEqual(JSON.parse(data), { goal: '</script><script>alert(1)</script>\u2028' });

@@ -46,18 +46,26 @@ const LIST = { action: 'List Files', input: { dir_path: '.' } };
 const FINAL = { action: 'Final Answer', input: { final_answer: 'Done.' } };
 
 /** A planner reply with a long Thought, so that it streams for a while. */
-const longReply = (chars: number) => plannerReply({ ...LIST, thought: `I will list the files. ${'Looking closely at every detail. '.repeat(Math.ceil(chars / 33))}` }, 1);
+const longReply = (chars: number) =>
+  plannerReply({ ...LIST, thought: `I will list the files. ${'Looking closely at every detail. '.repeat(Math.ceil(chars / 33))}` }, 1);
 
 describe('a refused API key', () => {
   test('401 ends the run with status error and a clear message, without escalating or leaking the key', async () => {
     const key = 'sk-proj-Q7secretKEYvalue0123456789';
-    const openai = await track(startFakeOpenAI({ replies: [planner(plannerReply(FINAL, 1), { repeat: -1 }), { text: 'unused', repeat: -1 }] }, { apiKey: 'sk-the-right-key-000' }));
+    const openai = await track(
+      startFakeOpenAI(
+        { replies: [planner(plannerReply(FINAL, 1), { repeat: -1 }), { text: 'unused', repeat: -1 }] },
+        { apiKey: 'sk-the-right-key-000' },
+      ),
+    );
     const gemini = await track(startFakeGemini({ replies: [{ text: plannerReply(FINAL, 1), repeat: -1 }] }));
     const runDir = mkdtempSync(join(tmpdir(), 'budgetml-run-'));
     const events: RunEvent[] = [];
     const summary = await runAgent({
       task: unscoredTask(),
-      config: testConfig(openai, gemini, { models: { planner: ['openai:cheap', 'openai:mid'], worker: ['openai:cheap'], expert: 'gemini:flash' } }),
+      config: testConfig(openai, gemini, {
+        models: { planner: ['openai:cheap', 'openai:mid'], worker: ['openai:cheap'], expert: 'gemini:flash' },
+      }),
       host: new NodeHost(() => {}),
       keys: { openai: key, gemini: 'gm-test' },
       runDir,
@@ -76,7 +84,11 @@ describe('a refused API key', () => {
     assert.equal(summary.cost.usd, 0);
     const logText = readFileSync(join(runDir, 'log.jsonl'), 'utf8');
     const summaryText = readFileSync(join(runDir, 'summary.json'), 'utf8');
-    for (const [name, text] of [['log.jsonl', logText], ['summary.json', summaryText], ['events', JSON.stringify(events)]]) {
+    for (const [name, text] of [
+      ['log.jsonl', logText],
+      ['summary.json', summaryText],
+      ['events', JSON.stringify(events)],
+    ]) {
       assert.ok(!text.includes(key), `${name} holds the key`);
       assert.ok(!text.includes(key.slice(8, 24)), `${name} holds part of the key`);
     }
@@ -89,7 +101,11 @@ describe('retries', () => {
   test('a 429 with retry-after is retried after the server’s delay and the run succeeds', async () => {
     const openai = await track(
       startFakeOpenAI({
-        replies: [planner('', { status: 429, headers: { 'retry-after': '0.02' } }), planner(plannerReply(LIST, 1)), planner(plannerReply(FINAL, 2))],
+        replies: [
+          planner('', { status: 429, headers: { 'retry-after': '0.02' } }),
+          planner(plannerReply(LIST, 1)),
+          planner(plannerReply(FINAL, 2)),
+        ],
       }),
     );
     const run = await runScripted({ openai });
@@ -108,28 +124,33 @@ describe('retries', () => {
     );
     assert.match(calls[0].error, /429/);
     assert.equal(calls[0].usd, 0);
-    assert.ok(run.summary.warnings.some((w) => /openai:cheap: .*429.*retrying in 20 ms/.test(w)), run.summary.warnings.join('\n'));
+    assert.ok(
+      run.summary.warnings.some((w) => /openai:cheap: .*429.*retrying in 20 ms/.test(w)),
+      run.summary.warnings.join('\n'),
+    );
     assert.equal(run.summary.escalations, 0);
   });
 
-  test(
-    'a 500 with retry-after-ms is retried after the server’s delay',
-    async () => {
-      const openai = await track(
-        startFakeOpenAI({ replies: [planner('', { status: 500, headers: { 'retry-after-ms': '1' } }), planner(plannerReply(FINAL, 1))] }),
-      );
-      const run = await runScripted({ openai });
+  test('a 500 with retry-after-ms is retried after the server’s delay', async () => {
+    const openai = await track(
+      startFakeOpenAI({ replies: [planner('', { status: 500, headers: { 'retry-after-ms': '1' } }), planner(plannerReply(FINAL, 1))] }),
+    );
+    const run = await runScripted({ openai });
 
-      assert.equal(run.summary.status, 'final_answer', run.summary.message);
-      assert.ok(run.summary.warnings.some((w) => /500.*retrying in 1 ms/.test(w)), run.summary.warnings.join('\n'));
-    },
-  );
+    assert.equal(run.summary.status, 'final_answer', run.summary.message);
+    assert.ok(
+      run.summary.warnings.some((w) => /500.*retrying in 1 ms/.test(w)),
+      run.summary.warnings.join('\n'),
+    );
+  });
 });
 
 describe('streams that do not finish', () => {
   test('a dropped stream’s partial tokens are booked (estimated), then the retry succeeds', async () => {
     const openai = await track(
-      startFakeOpenAI({ replies: [planner(plannerReply(LIST, 1), { dropAfterChars: 120 }), planner(plannerReply(LIST, 1)), planner(plannerReply(FINAL, 2))] }),
+      startFakeOpenAI({
+        replies: [planner(plannerReply(LIST, 1), { dropAfterChars: 120 }), planner(plannerReply(LIST, 1)), planner(plannerReply(FINAL, 2))],
+      }),
     );
     const run = await runScripted({ openai });
 
@@ -142,7 +163,10 @@ describe('streams that do not finish', () => {
     assert.match(partial.error, /stream/);
     assert.equal(partial.usage.estimated, true);
     assert.ok(partial.usage.input > 0, 'the prompt that was sent is counted');
-    assert.ok(partial.usage.output > 0 && partial.usage.output <= 120, `the ${partial.usage.output} output tokens come from the 120 characters received`);
+    assert.ok(
+      partial.usage.output > 0 && partial.usage.output <= 120,
+      `the ${partial.usage.output} output tokens come from the 120 characters received`,
+    );
     assert.ok(partial.usd > 0);
     assert.equal(openai.requests[0].usage, undefined, 'the server reported nothing for it');
     // the ledger: what the server reported plus the estimate of the dropped stream
@@ -198,7 +222,13 @@ describe('exact cost', () => {
       }),
     );
     const task = unscoredTask();
-    const notes = ['# training notes', 'optimizer: sgd', 'learning rate: 0.01', 'batch size: 64', ...Array.from({ length: 60 }, (_, i) => `observation ${i}: the validation loss went down a little again.`)];
+    const notes = [
+      '# training notes',
+      'optimizer: sgd',
+      'learning rate: 0.01',
+      'batch size: 64',
+      ...Array.from({ length: 60 }, (_, i) => `observation ${i}: the validation loss went down a little again.`),
+    ];
     writeFileSync(join(task.workspace, 'notes.txt'), notes.join('\n') + '\n');
     const run = await runScripted({
       openai,
@@ -221,7 +251,10 @@ describe('exact cost', () => {
     const geminiUsd = expected(gemini, 'gemini:flash');
     const openaiUsd = expected(openai, 'openai:cheap');
     // the test only means something when caching and thinking are in play
-    assert.ok(gemini.totals.cachedInput > 0 && openai.totals.cachedInput > 0, `cached: gemini ${gemini.totals.cachedInput}, openai ${openai.totals.cachedInput}`);
+    assert.ok(
+      gemini.totals.cachedInput > 0 && openai.totals.cachedInput > 0,
+      `cached: gemini ${gemini.totals.cachedInput}, openai ${openai.totals.cachedInput}`,
+    );
     assert.ok(gemini.totals.output > 311 + 97 + 45);
 
     const { cost, tokens } = run.summary;

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OpenAIProvider } from '../../src/core/llm/openai';
-import {
-  abortableSleep,
-  kindForStatus,
-  retryAfterMsFromHeaders,
-  retryDelayMs,
-  withRetry,
-} from '../../src/core/llm/retry';
+import { abortableSleep, kindForStatus, retryAfterMsFromHeaders, retryDelayMs, withRetry } from '../../src/core/llm/retry';
 import { ProviderError, type ProviderErrorKind } from '../../src/core/llm/types';
 import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
 
-const fail = (kind: ProviderErrorKind, retryAfterMs?: number) =>
-  new ProviderError(`failed: ${kind}`, kind, undefined, retryAfterMs);
+const fail = (kind: ProviderErrorKind, retryAfterMs?: number) => new ProviderError(`failed: ${kind}`, kind, undefined, retryAfterMs);
 
 /** A sleep that records the waits instead of waiting. */
 function recordingSleep() {
@@ -121,10 +114,22 @@ describe('retry helpers', () => {
   it('backs off exponentially with jitter between half and all of the step', () => {
     const error = fail('server');
     const options = { baseDelayMs: 500, maxDelayMs: 30_000 };
-    assert.equal(retryDelayMs(error, 1, options, () => 0), 250);
-    assert.equal(retryDelayMs(error, 1, options, () => 1), 500);
-    assert.equal(retryDelayMs(error, 3, options, () => 1), 2000);
-    assert.equal(retryDelayMs(error, 20, options, () => 1), 30_000);
+    assert.equal(
+      retryDelayMs(error, 1, options, () => 0),
+      250,
+    );
+    assert.equal(
+      retryDelayMs(error, 1, options, () => 1),
+      500,
+    );
+    assert.equal(
+      retryDelayMs(error, 3, options, () => 1),
+      2000,
+    );
+    assert.equal(
+      retryDelayMs(error, 20, options, () => 1),
+      30_000,
+    );
   });
 
   it('reads retry-after-ms, retry-after seconds and HTTP dates', () => {
@@ -138,10 +143,16 @@ describe('retry helpers', () => {
   });
 
   it('classifies HTTP statuses', () => {
-    assert.deepEqual(
-      [401, 403, 429, 500, 503, 400, 404, 422].map(kindForStatus),
-      ['auth', 'auth', 'rate_limit', 'server', 'server', 'bad_request', 'bad_request', 'bad_request'],
-    );
+    assert.deepEqual([401, 403, 429, 500, 503, 400, 404, 422].map(kindForStatus), [
+      'auth',
+      'auth',
+      'rate_limit',
+      'server',
+      'server',
+      'bad_request',
+      'bad_request',
+      'bad_request',
+    ]);
   });
 
   it('abortableSleep resolves after the time', async () => {
@@ -178,10 +189,13 @@ describe('withRetry around a real provider call', () => {
     try {
       const provider = new OpenAIProvider({ apiKey: 'sk-test', baseUrl: server.url });
       const call = () =>
-        withRetry(() => provider.complete({ model: 'm', messages: [{ role: 'user', content: 'hi' }], maxOutputTokens: 5, temperature: 0 }, {}), {
-          maxAttempts: 3,
-          baseDelayMs: 1,
-        });
+        withRetry(
+          () => provider.complete({ model: 'm', messages: [{ role: 'user', content: 'hi' }], maxOutputTokens: 5, temperature: 0 }, {}),
+          {
+            maxAttempts: 3,
+            baseDelayMs: 1,
+          },
+        );
       await assert.rejects(call(), (error) => error instanceof ProviderError && error.kind === 'server');
       assert.equal(server.requests.length, 3);
       await assert.rejects(call(), (error) => error instanceof ProviderError && error.kind === 'auth');

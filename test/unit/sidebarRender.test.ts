@@ -54,7 +54,12 @@ let browser: Browser;
 const view = realisticView();
 
 function page(theme: keyof typeof THEMES): string {
-  const html = sidebarHtml({ cspSource: origin, scriptUri: `${origin}/webview.js`, styleUris: STYLESHEETS.map((name) => `${origin}/${name}`), nonce: NONCE });
+  const html = sidebarHtml({
+    cspSource: origin,
+    scriptUri: `${origin}/webview.js`,
+    styleUris: STYLESHEETS.map((name) => `${origin}/${name}`),
+    nonce: NONCE,
+  });
   return html
     .replace('<link rel="stylesheet"', `<link rel="stylesheet" href="${origin}/theme-${theme}.css">\n<link rel="stylesheet"`)
     .replace(`<script nonce="${NONCE}"`, `<script nonce="${NONCE}" src="${origin}/stub.js"></script>\n<script nonce="${NONCE}"`);
@@ -83,7 +88,17 @@ before(async () => {
     writeFileSync(join(dir, `${theme}.html`), page(theme));
   }
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
 });
 
 after(async () => {
@@ -109,7 +124,11 @@ async function firstRender(p: Page): Promise<Posted> {
 }
 
 const text = (p: Page, selector: string) => p.locator(selector).first().innerText();
-const colour = (p: Page, selector: string) => p.locator(selector).first().evaluate((e) => getComputedStyle(e).color);
+const colour = (p: Page, selector: string) =>
+  p
+    .locator(selector)
+    .first()
+    .evaluate((e) => getComputedStyle(e).color);
 
 /** `#cca700` → `rgb(204, 167, 0)`, as getComputedStyle writes it. */
 function rgb(hex: string): string {
@@ -124,11 +143,19 @@ async function showView(p: Page, shown: SidebarView): Promise<void> {
 }
 
 describe('the sidebar in Chromium', { skip }, () => {
-  for (const [theme, width] of [['dark', 250], ['dark', 400], ['light', 250], ['light', 400], ['hc', 250]] as const) {
+  for (const [theme, width] of [
+    ['dark', 250],
+    ['dark', 400],
+    ['light', 250],
+    ['light', 400],
+    ['hc', 250],
+  ] as const) {
     test(`${theme} theme at ${width} px: every panel renders, nothing overflows`, async (t) => {
       const { page: p, rendered } = await open(theme, width);
       assert.equal(rendered.source, 'host');
-      t.diagnostic(`first render: ${rendered.ms} ms from script start (drawing ${rendered.drawMs} ms), ${rendered.at.toFixed(1)} ms from navigation`);
+      t.diagnostic(
+        `first render: ${rendered.ms} ms from script start (drawing ${rendered.drawMs} ms), ${rendered.at.toFixed(1)} ms from navigation`,
+      );
       for (const title of ['Run', 'Plan', 'Fact check', 'Cost', 'Metrics', 'Timeline']) {
         assert.ok(await p.locator('.panel-title', { hasText: title }).isVisible(), `${title} panel`);
       }
@@ -162,7 +189,10 @@ describe('the sidebar in Chromium', { skip }, () => {
       const colours = THEMES[theme];
       assert.equal(await text(p, '.phase'), 'Finished — not improved');
       assert.equal(await colour(p, '.phase'), rgb(colours['editorWarning-foreground']), 'not green: the verdict says not improved');
-      assert.match(await text(p, '.verdict'), /Not improved\s+9\.4 % better[\s\S]*baseline 46\.26 → final 41\.9[\s\S]*mae · ↓ lower is better[\s\S]*No success: the final score is more than 10 % better/);
+      assert.match(
+        await text(p, '.verdict'),
+        /Not improved\s+9\.4 % better[\s\S]*baseline 46\.26 → final 41\.9[\s\S]*mae · ↓ lower is better[\s\S]*No success: the final score is more than 10 % better/,
+      );
       assert.equal(await colour(p, '.verdict-head'), rgb(colours['editorWarning-foreground']));
       assert.equal(await text(p, '.claim-head'), 'Unverified: 38.2 — no experiment measured it');
       assert.equal(await colour(p, '.claim-head'), rgb(colours['editorWarning-foreground']));
@@ -228,7 +258,10 @@ describe('the sidebar in Chromium', { skip }, () => {
 
   test('a patch redraws only what changed; a reload restores the view before the host answers', async () => {
     const { page: p } = await open('light', 250);
-    const ended: Partial<SidebarView> = { cost: { ...view.cost, usd: 0.052, streaming: false }, run: { ...view.run!, status: 'budget_exhausted', message: 'the budget is spent' } };
+    const ended: Partial<SidebarView> = {
+      cost: { ...view.cost, usd: 0.052, streaming: false },
+      run: { ...view.run!, status: 'budget_exhausted', message: 'the budget is spent' },
+    };
     await p.evaluate((patch) => window.postMessage({ type: 'patch', view: patch }, '*'), ended);
     await p.evaluate((latest) => sessionStorage.setItem('hostView', JSON.stringify(latest)), { ...view, ...ended });
     await p.locator('.budget-bar.level-over').waitFor();

@@ -139,8 +139,19 @@ describe('Workspace files', () => {
   it('lists like ls -F, sorted, hiding .budgetml and .git', async () => {
     const listing = (await open().list('.')).split('\n');
     assert.deepEqual(listing, [
-      'alias.py@', 'chain1@', 'chain2@', 'csv-alias@', 'dangling@', 'data/', 'loop-a@', 'loop-b@',
-      'outdir@', 'secret-link.txt@', 'sub/', 'train.csv', 'train.py',
+      'alias.py@',
+      'chain1@',
+      'chain2@',
+      'csv-alias@',
+      'dangling@',
+      'data/',
+      'loop-a@',
+      'loop-b@',
+      'outdir@',
+      'secret-link.txt@',
+      'sub/',
+      'train.csv',
+      'train.py',
     ]);
     assert.equal(await open().list('sub'), 'deep/\nnotes.txt');
     await rejects(open().list('train.py'), /not a folder/);
@@ -203,8 +214,18 @@ describe('Workspace files', () => {
   });
 
   it('turns EnvError into an observation and lets other errors through', async () => {
-    assert.deepEqual(await observeEnvErrors(async () => { throw new EnvError('bad path'); }), { observation: 'EnvError: bad path' });
-    await assert.rejects(observeEnvErrors(async () => { throw new Error('boom'); }), /boom/);
+    assert.deepEqual(
+      await observeEnvErrors(async () => {
+        throw new EnvError('bad path');
+      }),
+      { observation: 'EnvError: bad path' },
+    );
+    await assert.rejects(
+      observeEnvErrors(async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.equal(new EnvError('EnvError: once').message, 'EnvError: once');
   });
 });
@@ -249,7 +270,10 @@ describe('Workspace hardening', () => {
     assert.equal(await fs.readFile(path.join(root, 'made', 'new', 'file.txt'), 'utf8'), 'x');
     await rejects(writeConfined(ws, 'secret-link.txt', 'x'), /symbolic link/);
     await rejects(writeConfined(ws, 'train.csv', 'x'), /read-only/);
-    assert.deepEqual((await fs.readdir(root)).filter((n) => n.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await fs.readdir(root)).filter((n) => n.endsWith('.tmp')),
+      [],
+    );
     await fs.rm(path.join(root, 'run.sh'));
     await fs.rm(path.join(root, 'made'), { recursive: true });
     await outsideUnchanged();

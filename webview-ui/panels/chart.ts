@@ -35,9 +35,26 @@ export function lineChart({ points, baseline, axis, label, width, height }: Char
     x: (step) => MARGIN.left + (step / maxStep) * plotW,
     y: (value) => MARGIN.top + (1 - (value - axis.low) / span) * plotH,
   };
-  const chart = svg('svg', { class: 'chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': describe(sorted, baseline, label) });
+  const chart = svg('svg', {
+    class: 'chart',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': describe(sorted, baseline, label),
+  });
   chart.append(...axes(scale, axis, label, maxStep, width, height));
-  if (baseline !== null) chart.append(svg('line', { class: 'baseline-line', x1: MARGIN.left, x2: width - MARGIN.right, y1: r(scale.y(baseline)), y2: r(scale.y(baseline)), 'stroke-dasharray': '4 3' }));
+  if (baseline !== null)
+    chart.append(
+      svg('line', {
+        class: 'baseline-line',
+        x1: MARGIN.left,
+        x2: width - MARGIN.right,
+        y1: r(scale.y(baseline)),
+        y2: r(scale.y(baseline)),
+        'stroke-dasharray': '4 3',
+      }),
+    );
   chart.append(...lines(sorted, scale));
   for (const p of sorted) chart.append(pointMark(p, scale));
   return chart;
@@ -56,7 +73,8 @@ function lines(sorted: MetricPoint[], scale: Scale): SVGElement[] {
   const drawn: SVGElement[] = [];
   if (measured.length > 1) drawn.push(svg('polyline', { class: 'score-line', points: measured.map(at).join(' ') }));
   const last = measured.at(-1);
-  if (running && last) drawn.push(svg('polyline', { class: 'score-line provisional', points: `${at(last)} ${at(running)}`, 'stroke-dasharray': '3 3' }));
+  if (running && last)
+    drawn.push(svg('polyline', { class: 'score-line provisional', points: `${at(last)} ${at(running)}`, 'stroke-dasharray': '3 3' }));
   return drawn;
 }
 
@@ -64,7 +82,16 @@ function pointMark(p: MetricPoint, scale: Scale): SVGElement {
   const by = p.experiment === undefined ? '' : ` · experiment #${p.experiment}`;
   const what = p.source === 'running' ? 'running, provisional' : p.source;
   const title = svg('title', {}, `step ${p.step}${by}: ${score(p.score)} (${what})`);
-  return svg('circle', { class: `point point-${p.source}`, cx: r(scale.x(p.step)), cy: r(scale.y(p.score)), r: p.source === 'baseline' || p.source === 'final' ? 4 : 3 }, title);
+  return svg(
+    'circle',
+    {
+      class: `point point-${p.source}`,
+      cx: r(scale.x(p.step)),
+      cy: r(scale.y(p.score)),
+      r: p.source === 'baseline' || p.source === 'final' ? 4 : 3,
+    },
+    title,
+  );
 }
 
 /** Axes with the host's ticks at their real values, the metric's name and direction above. */
@@ -74,7 +101,9 @@ function axes(scale: Scale, axis: AxisView, label: string, maxStep: number, widt
     svg('text', { class: 'axis-label', x: 2, y: 11, 'text-anchor': 'start' }, label),
     svg('line', { class: 'axis', x1: MARGIN.left, x2: width - MARGIN.right, y1: bottom, y2: bottom }),
     svg('line', { class: 'axis', x1: MARGIN.left, x2: MARGIN.left, y1: MARGIN.top, y2: bottom }),
-    ...axis.ticks.map((t) => svg('line', { class: 'grid', x1: MARGIN.left - 3, x2: width - MARGIN.right, y1: r(scale.y(t.value)), y2: r(scale.y(t.value)) })),
+    ...axis.ticks.map((t) =>
+      svg('line', { class: 'grid', x1: MARGIN.left - 3, x2: width - MARGIN.right, y1: r(scale.y(t.value)), y2: r(scale.y(t.value)) }),
+    ),
     ...axis.ticks.map((t) => svg('text', { class: 'tick', x: MARGIN.left - 5, y: r(scale.y(t.value)) + 3, 'text-anchor': 'end' }, t.label)),
     svg('text', { class: 'tick', x: MARGIN.left, y: height - 5, 'text-anchor': 'start' }, 'step 0'),
     svg('text', { class: 'tick', x: width - MARGIN.right, y: height - 5, 'text-anchor': 'end' }, String(maxStep)),

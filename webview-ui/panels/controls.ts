@@ -15,7 +15,11 @@ const PHASE_TEXT: Record<RunPhase, string> = {
 
 export function renderHeader(view: SidebarView): Child[] {
   const { run } = view;
-  const badges = h('div', { class: 'badges' }, view.replay && h('span', { class: 'badge replay', title: 'Recorded model answers are replayed: nothing is charged' }, 'Replay'));
+  const badges = h(
+    'div',
+    { class: 'badges' },
+    view.replay && h('span', { class: 'badge replay', title: 'Recorded model answers are replayed: nothing is charged' }, 'Replay'),
+  );
   if (!run) return [h('p', { class: 'goal muted' }, 'No run yet. Start a task to see the plan, spend and results here.'), badges];
   const phase = phaseOf(run.status, view.verdict);
   const state = h('span', { class: `phase phase-${phase.look}` }, phase.text);
@@ -69,5 +73,15 @@ function expertOff(view: SidebarView, running: boolean): string | undefined {
 
 function button(spec: ButtonSpec): HTMLButtonElement {
   const title = spec.off ?? (spec.intent === 'askExpert' ? 'The expert model plans the next step (uses a lifeline)' : undefined);
-  return h('button', { type: 'button', class: spec.secondary ? 'secondary' : undefined, 'data-intent': spec.intent, disabled: spec.off !== undefined, title }, spec.label);
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: spec.secondary ? 'secondary' : undefined,
+      'data-intent': spec.intent,
+      disabled: spec.off !== undefined,
+      title,
+    },
+    spec.label,
+  );
 }

@@ -13,18 +13,44 @@ export function renderFactCheck(items: FactCheckItem[]): Child[] {
 function renderItem(item: FactCheckItem): HTMLLIElement {
   const badge = h('span', { class: `badge ${item.status}`, title: item.note }, item.status);
   const note = item.note && h('span', { class: 'fact-note small' }, item.note);
-  return h('li', { class: `fact fact-${item.status}` }, badge, h('span', { class: 'statement' }, item.statement), note, item.evidence && evidenceLink(item.evidence));
+  return h(
+    'li',
+    { class: `fact fact-${item.status}` },
+    badge,
+    h('span', { class: 'statement' }, item.statement),
+    note,
+    item.evidence && evidenceLink(item.evidence),
+  );
 }
 
 function evidenceLink(evidence: Evidence): HTMLButtonElement {
   if (evidence.experiment !== undefined) {
     const where = evidence.step === 0 ? 'baseline' : `step ${evidence.step}`;
     const text = `experiment #${evidence.experiment} · ${where} · ${evidence.metric ?? 'metric'} ${evidence.cite}`;
-    return h('button', { type: 'button', class: 'link evidence', 'data-intent': 'openExperiment', 'data-id': evidence.experiment, 'data-cite': evidence.cite, title: `Open the output of experiment #${evidence.experiment} at "${evidence.cite}"` }, text);
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'link evidence',
+        'data-intent': 'openExperiment',
+        'data-id': evidence.experiment,
+        'data-cite': evidence.cite,
+        title: `Open the output of experiment #${evidence.experiment} at "${evidence.cite}"`,
+      },
+      text,
+    );
   }
   return h(
     'button',
-    { type: 'button', class: 'link evidence', 'data-intent': 'openArtifact', 'data-step': evidence.step, 'data-kind': evidence.kind, 'data-cite': evidence.cite, title: `Open the ${evidence.kind} of step ${evidence.step} at "${evidence.cite}"` },
+    {
+      type: 'button',
+      class: 'link evidence',
+      'data-intent': 'openArtifact',
+      'data-step': evidence.step,
+      'data-kind': evidence.kind,
+      'data-cite': evidence.cite,
+      title: `Open the ${evidence.kind} of step ${evidence.step} at "${evidence.cite}"`,
+    },
     `step ${evidence.step} · ${evidence.kind} · “${evidence.cite}”`,
   );
 }

@@ -6,7 +6,11 @@ import type { UiState } from '../vscodeApi';
 /** The current Research Plan and Status, its newest (`**bold**`) progress highlighted; history on demand. */
 export function renderPlan(plan: PlanView, ui: UiState): Child[] {
   if (!plan.current) return [h('p', { class: 'muted' }, 'The planner has not written a plan yet.')];
-  const text = h('p', { class: 'plan-text' }, ...plan.parts.map((part) => (part.fresh ? h('mark', { class: 'fresh', title: 'New in this step' }, part.text) : part.text)));
+  const text = h(
+    'p',
+    { class: 'plan-text' },
+    ...plan.parts.map((part) => (part.fresh ? h('mark', { class: 'fresh', title: 'New in this step' }, part.text) : part.text)),
+  );
   const older = plan.history.length - 1;
   const toggle = h(
     'button',
@@ -22,7 +26,18 @@ function renderHistory(plan: PlanView): HTMLElement {
   return h(
     'div',
     { class: 'history' },
-    h('ol', { class: 'history-list', reversed: true }, ...versions.map((v) => h('li', {}, h('span', { class: 'step-tag' }, `step ${v.step}`), h('p', { class: 'plan-text' }, ...planParts(v.text).map(historyPart))))),
+    h(
+      'ol',
+      { class: 'history-list', reversed: true },
+      ...versions.map((v) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'step-tag' }, `step ${v.step}`),
+          h('p', { class: 'plan-text' }, ...planParts(v.text).map(historyPart)),
+        ),
+      ),
+    ),
     h('button', { type: 'button', class: 'link', 'data-intent': 'showHistory' }, 'Open every version in an editor'),
   );
 }

@@ -23,7 +23,12 @@ export interface MountedPanel {
 export function mountPanel(panel: Panel, parent: HTMLElement, ui: UiState): MountedPanel {
   const summaryText = h('span', { class: 'panel-summary' });
   const body = h('div', { class: 'panel-body' });
-  const element = h('details', { class: `panel panel-${panel.id}`, 'data-panel': panel.id, open: !ui.collapsed.includes(panel.id) }, h('summary', {}, h('span', { class: 'panel-title' }, panel.title), summaryText), body);
+  const element = h(
+    'details',
+    { class: `panel panel-${panel.id}`, 'data-panel': panel.id, open: !ui.collapsed.includes(panel.id) },
+    h('summary', {}, h('span', { class: 'panel-title' }, panel.title), summaryText),
+    body,
+  );
   parent.append(element);
   return {
     panel,

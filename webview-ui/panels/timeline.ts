@@ -17,15 +17,32 @@ function mainArtifact(entry: TimelineEntry): ArtifactKind {
 function renderEntry(entry: TimelineEntry): HTMLLIElement {
   const head = h(
     'button',
-    { type: 'button', class: 'step-head', 'data-intent': 'openArtifact', 'data-step': entry.step, 'data-kind': mainArtifact(entry), disabled: !entry.done, title: entry.done ? `Open the ${mainArtifact(entry)} of step ${entry.step}` : 'The action is running' },
+    {
+      type: 'button',
+      class: 'step-head',
+      'data-intent': 'openArtifact',
+      'data-step': entry.step,
+      'data-kind': mainArtifact(entry),
+      disabled: !entry.done,
+      title: entry.done ? `Open the ${mainArtifact(entry)} of step ${entry.step}` : 'The action is running',
+    },
     h('span', { class: 'step-no' }, entry.step),
     entry.failure && icon('error'),
     h('span', { class: 'action' }, entry.action),
     h('span', { class: 'muted model', title: entry.model }, shortModel(entry.model)),
   );
-  const links = entry.artifacts.map((kind) => h('button', { type: 'button', class: 'link chip', 'data-intent': 'openArtifact', 'data-step': entry.step, 'data-kind': kind }, kind));
+  const links = entry.artifacts.map((kind) =>
+    h('button', { type: 'button', class: 'link chip', 'data-intent': 'openArtifact', 'data-step': entry.step, 'data-kind': kind }, kind),
+  );
   const failure = entry.failure;
-  const error = failure && h('div', { class: 'step-error', title: failure.error }, h('span', { class: 'step-error-kind' }, failure.outcome === 'timeout' ? 'Timed out: ' : 'Failed: '), failure.error);
+  const error =
+    failure &&
+    h(
+      'div',
+      { class: 'step-error', title: failure.error },
+      h('span', { class: 'step-error-kind' }, failure.outcome === 'timeout' ? 'Timed out: ' : 'Failed: '),
+      failure.error,
+    );
   return h(
     'li',
     { class: ['step', entry.done ? '' : 'running', failure ? 'failed' : ''].filter(Boolean).join(' ') },

@@ -29,13 +29,34 @@ function verdictCard(verdict: VerdictView): HTMLElement {
 
 function verdictBody(verdict: VerdictView): Child[] {
   if (verdict.verdict === 'not measured') return [h('p', { class: 'verdict-reason' }, capitalized(verdict.reason)), metricLine(verdict)];
-  const numbers = h('p', { class: 'verdict-numbers' }, h('span', { class: 'muted' }, 'baseline '), h('span', { class: 'num' }, value(verdict.baseline)), ' → ', h('span', { class: 'muted' }, 'final '), h('strong', { class: 'num' }, value(verdict.final)));
-  return [numbers, metricLine(verdict), h('p', { class: 'verdict-rule muted small', title: verdict.reason }, `${verdict.verdict === 'improved' ? 'Success' : 'No success'}: ${verdict.rule}`)];
+  const numbers = h(
+    'p',
+    { class: 'verdict-numbers' },
+    h('span', { class: 'muted' }, 'baseline '),
+    h('span', { class: 'num' }, value(verdict.baseline)),
+    ' → ',
+    h('span', { class: 'muted' }, 'final '),
+    h('strong', { class: 'num' }, value(verdict.final)),
+  );
+  return [
+    numbers,
+    metricLine(verdict),
+    h(
+      'p',
+      { class: 'verdict-rule muted small', title: verdict.reason },
+      `${verdict.verdict === 'improved' ? 'Success' : 'No success'}: ${verdict.rule}`,
+    ),
+  ];
 }
 
 function metricLine(verdict: VerdictView): HTMLElement | null {
   if (!verdict.metric) return null;
-  return h('p', { class: 'verdict-metric muted small' }, h('code', {}, verdict.metric), verdict.higherIsBetter === null ? '' : ` · ${direction(verdict.higherIsBetter)}`);
+  return h(
+    'p',
+    { class: 'verdict-metric muted small' },
+    h('code', {}, verdict.metric),
+    verdict.higherIsBetter === null ? '' : ` · ${direction(verdict.higherIsBetter)}`,
+  );
 }
 
 function claimList(claims: UnverifiedClaimView[]): HTMLElement {
@@ -46,7 +67,12 @@ function claimItem(claim: UnverifiedClaimView): HTMLLIElement {
   return h(
     'li',
     { class: 'claim' },
-    h('div', { class: 'claim-head' }, icon('warning'), h('span', {}, 'Unverified: ', h('strong', { class: 'num' }, claim.text), ' — no experiment measured it')),
+    h(
+      'div',
+      { class: 'claim-head' },
+      icon('warning'),
+      h('span', {}, 'Unverified: ', h('strong', { class: 'num' }, claim.text), ' — no experiment measured it'),
+    ),
     h('div', { class: 'claim-context small', title: claim.context }, `${claim.where}: “${claim.context}”`),
   );
 }

@@ -20,7 +20,8 @@ export async function readOrEmpty(ctx: ActionContext, rel: string): Promise<{ te
 }
 
 /** Lines such as "# ... rest of the code unchanged" mean the worker left parts of the file out. */
-const PLACEHOLDER = /^\s*(#|\/\/)\s*(\.\.\.|…).*|\b(rest|remainder) of (the )?(code|file|script|function|class)\b.*\b(unchanged|same|as before|remains)\b/im;
+const PLACEHOLDER =
+  /^\s*(#|\/\/)\s*(\.\.\.|…).*|\b(rest|remainder) of (the )?(code|file|script|function|class)\b.*\b(unchanged|same|as before|remains)\b/im;
 
 export interface EditCheck {
   /** the target file's workspace-relative path (decides the compile check) */
@@ -100,11 +101,17 @@ export async function proposeWorkerEdit(ctx: ActionContext, edit: EditRequest): 
     const state = unchanged
       ? `${edit.saveRel} is unchanged.`
       : `${edit.saveRel} may be partly written; Undo Edit Script restores the text it had before.`;
-    return { observation: `EnvError: The edit of ${edit.saveRel} could not be saved: ${withoutPrefix(decision.failed)} ${state}`, artifacts: { diff: diffRel } };
+    return {
+      observation: `EnvError: The edit of ${edit.saveRel} could not be saved: ${withoutPrefix(decision.failed)} ${state}`,
+      artifacts: { diff: diffRel },
+    };
   }
   if (!decision.accepted) {
     await dropBackup(backup);
-    return { observation: rejection(`the edit of ${edit.saveRel}`, decision.reason, `${edit.saveRel} is unchanged.`), artifacts: { diff: diffRel } };
+    return {
+      observation: rejection(`the edit of ${edit.saveRel}`, decision.reason, `${edit.saveRel} is unchanged.`),
+      artifacts: { diff: diffRel },
+    };
   }
   const landedDiff = unifiedDiff(edit.baseRel, edit.baseText, decision.text, edit.saveRel);
   if (decision.userModified) await saveStepDiff(ctx, landedDiff);
@@ -121,11 +128,22 @@ export async function proposeWorkerEdit(ctx: ActionContext, edit: EditRequest): 
  * Shows a proposal for `saveRel` through the Host. The path the host gets is checked for writing
  * right here; hosts save it with writeConfined (workspace.ts).
  */
-export async function askUser(ctx: ActionContext, edit: Pick<EditRequest, 'saveRel' | 'original' | 'proposed' | 'reason'>): Promise<EditDecision> {
+export async function askUser(
+  ctx: ActionContext,
+  edit: Pick<EditRequest, 'saveRel' | 'original' | 'proposed' | 'reason'>,
+): Promise<EditDecision> {
   ctx.signal.throwIfAborted();
   const abs = await ctx.workspace.resolve(edit.saveRel, 'write');
   const diff = unifiedDiff(edit.saveRel, edit.original, edit.proposed);
-  const proposal = { path: abs, relPath: edit.saveRel, root: ctx.workspace.root, original: edit.original, proposed: edit.proposed, diff, reason: edit.reason };
+  const proposal = {
+    path: abs,
+    relPath: edit.saveRel,
+    root: ctx.workspace.root,
+    original: edit.original,
+    proposed: edit.proposed,
+    diff,
+    reason: edit.reason,
+  };
   return ctx.host.proposeEdit(proposal, ctx.signal);
 }
 

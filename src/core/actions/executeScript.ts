@@ -55,7 +55,15 @@ async function runRecorded(ctx: ActionContext, rel: string, outputFile: string):
     purpose: 'agent' as const,
     display: `${quoted(ctx.python)} ${quoted(rel)}`,
   };
-  const run = { kind: 'execute' as const, step: ctx.step, script: rel, codeRoot: ctx.workspace.root, request, outputFile, displayPath: shownPath(ctx, outputFile) };
+  const run = {
+    kind: 'execute' as const,
+    step: ctx.step,
+    script: rel,
+    codeRoot: ctx.workspace.root,
+    request,
+    outputFile,
+    displayPath: shownPath(ctx, outputFile),
+  };
   try {
     return await ctx.experiments.run(run, ctx.signal);
   } catch (error) {

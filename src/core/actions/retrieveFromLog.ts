@@ -12,10 +12,11 @@ const MAX_STEPS = 5;
 const LIMITS = { thoughtChars: 250, observationChars: 450 };
 
 const STOP_WORDS = new Set(
-  ('the and for with that this from into then than have has was were are will would should could can not but ' +
+  (
+    'the and for with that this from into then than have has was were are will would should could can not but ' +
     'all any its our out use using used what which when where how why who step steps next now also more most ' +
-    'file files script run make get set see try done need want each only some such very just like been being')
-    .split(' '),
+    'file files script run make get set see try done need want each only some such very just like been being'
+  ).split(' '),
 );
 
 export const retrieveFromLog: ActionDef<typeof input> = {

@@ -17,7 +17,8 @@ const SHOWN_CHARS = 4000;
  */
 export const undoEditScript: ActionDef<typeof input> = {
   name: 'Undo Edit Script',
-  description: 'Undoes the most recent edit of a script made by Edit Script (AI) or Edit Script Segment (AI); repeat it to go further back.',
+  description:
+    'Undoes the most recent edit of a script made by Edit Script (AI) or Edit Script Segment (AI); repeat it to go further back.',
   input,
   inputHelp: { script_name: 'the script whose last edit to undo, relative to the work directory' },
   usesLlm: false,
@@ -40,7 +41,10 @@ export const undoEditScript: ActionDef<typeof input> = {
         const state = (await stillIs(ctx, rel, current.existed ? current.text : undefined))
           ? `${rel} is unchanged; its last edit can still be undone later.`
           : `${rel} may be partly written; its last edit can still be undone later.`;
-        return { observation: `EnvError: Undoing the last edit of ${rel} failed: ${withoutPrefix(decision.failed)} ${state}`, artifacts: { diff: diffRel } };
+        return {
+          observation: `EnvError: Undoing the last edit of ${rel} failed: ${withoutPrefix(decision.failed)} ${state}`,
+          artifacts: { diff: diffRel },
+        };
       }
       if (!decision.accepted) {
         const consequence = `${rel} is unchanged; its last edit can still be undone later.`;

@@ -43,7 +43,11 @@ export async function planStep(
     const theMenu = model.id === setup.expert.id ? expertMenu : menu;
     return { request: request(build(theMenu), setup), validate: validator(theMenu, history, setup.repeatLimit, isLast) };
   };
-  const answer = await askCascade({ role: 'planner', chain: setup.chain, listLength: setup.listLength, ask: question, step, purpose: 'plan' }, setup.deps, signal);
+  const answer = await askCascade(
+    { role: 'planner', chain: setup.chain, listLength: setup.listLength, ask: question, step, purpose: 'plan' },
+    setup.deps,
+    signal,
+  );
   if (answer.value.action !== EXPERT_HELP_ACTION) return { response: answer.value, model: answer.model.id, expertHelped: false };
   return askExpert(setup, build(expertMenu), expertMenu, history, step, String(answer.value.actionInput.problem), signal);
 }
@@ -79,7 +83,11 @@ async function askExpert(
     request: request(appendNote(messages, expertRequestMessage(problem)), setup),
     validate: validator(expertMenu, history, setup.repeatLimit, true),
   };
-  const answer = await askCascade({ role: 'planner', chain: [setup.expert], listLength: 1, ask: () => question, step, purpose: 'expert plan' }, deps, signal);
+  const answer = await askCascade(
+    { role: 'planner', chain: [setup.expert], listLength: 1, ask: () => question, step, purpose: 'expert plan' },
+    deps,
+    signal,
+  );
   return { response: answer.value, model: answer.model.id, expertHelped: true };
 }
 
@@ -97,7 +105,12 @@ function validator(menu: readonly ActionDef[], history: readonly StepRecord[], r
     if (!parsed.ok) return { ok: false, error: parsed.error, reason: 'format' };
     if (repeatsRecentSteps(parsed.value, history, repeatLimit)) {
       const error = `You chose ${parsed.value.action} with the same input as in each of the last ${repeatLimit} steps. Choose a different action or input.`;
-      if (isLast) return { ok: true, value: parsed.value, warning: `the last planner model repeated ${parsed.value.action} a ${repeatLimit + 1}th time; the step runs anyway` };
+      if (isLast)
+        return {
+          ok: true,
+          value: parsed.value,
+          warning: `the last planner model repeated ${parsed.value.action} a ${repeatLimit + 1}th time; the step runs anyway`,
+        };
       return { ok: false, error, reason: 'repeat', escalateNow: true };
     }
     return parsed;

@@ -61,7 +61,11 @@ export function buildPlannerMessages(
   const table = experimentsTable((history.experiments ?? []).filter((e) => e.step <= lastFolded));
   const messages: ChatMessage[] = [
     { role: 'system', content: plannerSystemPrompt(menu) },
-    { role: 'user', content: taskMessage(goal, summaryOf(steps.slice(0, first), limits), table) + (steps.length === first ? `\n\n${OBSERVATION_TRAILER}` : '') },
+    {
+      role: 'user',
+      content:
+        taskMessage(goal, summaryOf(steps.slice(0, first), limits), table) + (steps.length === first ? `\n\n${OBSERVATION_TRAILER}` : ''),
+    },
   ];
   for (const step of steps.slice(first)) messages.push(...renderStep(step, cutObservation));
   return messages;

@@ -27,7 +27,9 @@ export function plannerSystemPrompt(menu: readonly ActionDef[]): string {
 export function taskMessage(goal: string, summaryLines: readonly string[], experimentRows: readonly string[] = []): string {
   const parts = [`Research problem:\n${goal.trim()}`];
   if (experimentRows.length > 0) {
-    parts.push(`Experiments (every script run so far, as measured; later runs are named under their output):\n${experimentRows.join('\n')}`);
+    parts.push(
+      `Experiments (every script run so far, as measured; later runs are named under their output):\n${experimentRows.join('\n')}`,
+    );
   }
   if (summaryLines.length > 0) {
     parts.push(`Research log, earlier steps (use Retrieval from Research Log for details):\n${summaryLines.join('\n')}`);

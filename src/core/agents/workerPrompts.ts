@@ -34,8 +34,18 @@ export const REFLECTOR_SYSTEM = [
 export function fenceLanguage(fileName: string): string {
   const extension = fileName.toLowerCase().split('.').pop() ?? '';
   const known: Record<string, string> = {
-    py: 'python', sh: 'bash', json: 'json', yaml: 'yaml', yml: 'yaml', md: 'markdown',
-    js: 'javascript', ts: 'typescript', toml: 'toml', cfg: 'ini', ini: 'ini', txt: 'text',
+    py: 'python',
+    sh: 'bash',
+    json: 'json',
+    yaml: 'yaml',
+    yml: 'yaml',
+    md: 'markdown',
+    js: 'javascript',
+    ts: 'typescript',
+    toml: 'toml',
+    cfg: 'ini',
+    ini: 'ini',
+    txt: 'text',
   };
   return known[extension] ?? '';
 }
@@ -113,7 +123,12 @@ export function editSegmentPrompt(edit: SegmentEdit): WorkerPrompt {
   const context = (label: string, text: string) => (text ? `${label} (context only, do not repeat it):\n${text}` : '');
   const user = [
     context(`Lines just before the segment`, edit.before),
-    [`This is the segment to edit, lines ${edit.firstLine} to ${edit.lastLine} of ${edit.fileName}:`, '```' + language, edit.segment, '```'].join('\n'),
+    [
+      `This is the segment to edit, lines ${edit.firstLine} to ${edit.lastLine} of ${edit.fileName}:`,
+      '```' + language,
+      edit.segment,
+      '```',
+    ].join('\n'),
     context(`Lines just after the segment`, edit.after),
     `Edit instruction:\n${edit.instruction}`,
     `Reply with the full new text of the segment only (it replaces lines ${edit.firstLine}-${edit.lastLine}) in one code block starting with \`\`\`${language}. Keep the indentation it needs to fit between the lines around it.`,
@@ -149,7 +164,10 @@ export function extractCodeBlock(reply: string): CodeBlock {
   const fence = lines[start].trim().match(/^`+/)![0];
   const end = lines.findIndex((line, i) => i > start && new RegExp(`^\\s*${fence}\`*\\s*$`).test(line));
   if (end < 0) {
-    return { ok: false, problem: 'The code block is never closed (the reply may have been cut off). Reply with the whole text in one closed code block.' };
+    return {
+      ok: false,
+      problem: 'The code block is never closed (the reply may have been cut off). Reply with the whole text in one closed code block.',
+    };
   }
   const body = lines.slice(start + 1, end);
   return { ok: true, code: body.length === 0 ? '' : body.join('\n') + '\n' };

@@ -105,7 +105,11 @@ function backingValues(backing: ClaimBacking): { plain: number[]; percent: numbe
   const differences = backing.pairs.flatMap(changes);
   return {
     plain: [...values, ...differences],
-    percent: [...values.flatMap((v) => [100 * v, v]), ...backing.pairs.flatMap(relativeChanges), ...differences.flatMap((d) => [100 * d, d])],
+    percent: [
+      ...values.flatMap((v) => [100 * v, v]),
+      ...backing.pairs.flatMap(relativeChanges),
+      ...differences.flatMap((d) => [100 * d, d]),
+    ],
   };
 }
 

@@ -50,7 +50,9 @@ export function importedModules(code: string): string[] {
 }
 
 const DATA_EXTENSIONS = new Set(
-  'csv tsv json jsonl parquet npy npz pt pth pkl pickle h5 hdf5 txt zip gz feather arrow tar tgz bz2 xz xlsx xls ckpt safetensors'.split(' '),
+  'csv tsv json jsonl parquet npy npz pt pth pkl pickle h5 hdf5 txt zip gz feather arrow tar tgz bz2 xz xlsx xls ckpt safetensors'.split(
+    ' ',
+  ),
 );
 const CODE_EXTENSIONS = new Set(['py', 'pyc', 'ipynb', 'sh', 'md', 'html', 'js', 'ts']);
 

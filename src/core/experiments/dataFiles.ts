@@ -51,4 +51,3 @@ function hashFile(path: string): Promise<string> {
       .on('error', reject);
   });
 }
-

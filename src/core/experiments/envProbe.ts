@@ -51,7 +51,10 @@ export class EnvProbe {
   private python: string | undefined;
   private readonly packages = new Map<string, string>();
 
-  constructor(private readonly interpreter: string, private readonly cwd: string) {}
+  constructor(
+    private readonly interpreter: string,
+    private readonly cwd: string,
+  ) {}
 
   /** Python's version and the versions of `modules` (stdlib and workspace modules left out). */
   async env(modules: readonly string[]): Promise<PythonEnv> {
@@ -80,14 +83,19 @@ export class EnvProbe {
 
 function runProbe(python: string, cwd: string, modules: string[]): Promise<PythonEnv> {
   return new Promise((resolve, reject) => {
-    execFile(python, ['-c', PROBE, JSON.stringify(modules)], { cwd, timeout: PROBE_TIMEOUT_MS, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      if (error) return reject(new InterpreterError(probeFailure(python, error, stderr)));
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as PythonEnv);
-      } catch {
-        reject(new InterpreterError(`${python} gave no answer about its packages`));
-      }
-    });
+    execFile(
+      python,
+      ['-c', PROBE, JSON.stringify(modules)],
+      { cwd, timeout: PROBE_TIMEOUT_MS, maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new InterpreterError(probeFailure(python, error, stderr)));
+        try {
+          resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as PythonEnv);
+        } catch {
+          reject(new InterpreterError(`${python} gave no answer about its packages`));
+        }
+      },
+    );
   });
 }
 

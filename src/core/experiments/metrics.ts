@@ -197,7 +197,8 @@ const isDigitAt = (line: string, at: number) => {
 };
 
 /** `:` is a separator before a space or at the end (`loss: 0.3`), part of a word otherwise (`cuda:0`, `00:12`). */
-const isColonSeparator = (line: string, at: number) => classAt(line, at) === COLON_CHAR && (at + 1 >= line.length || classAt(line, at + 1) === SPACE_CHAR);
+const isColonSeparator = (line: string, at: number) =>
+  classAt(line, at) === COLON_CHAR && (at + 1 >= line.length || classAt(line, at + 1) === SPACE_CHAR);
 
 /** Where the word at `start` ends: at a space, a delimiter, `=` or a separating `:` (every class but 0 may end it). */
 function wordEnd(line: string, start: number): number {
@@ -221,7 +222,8 @@ const threeDigitsAfter = (line: string, comma: number) => digitsEnd(line, comma 
 /** The end of the word at `start`, taking `7,504` and `1,234,567.5` as one number. */
 function wordWithThousandsEnd(line: string, start: number): number {
   let end = wordEnd(line, start);
-  while (line.charCodeAt(end) === 44 && threeDigitsAfter(line, end) && THOUSANDS_SO_FAR.test(line.slice(start, end))) end = wordEnd(line, end + 1);
+  while (line.charCodeAt(end) === 44 && threeDigitsAfter(line, end) && THOUSANDS_SO_FAR.test(line.slice(start, end)))
+    end = wordEnd(line, end + 1);
   return end;
 }
 
@@ -251,7 +253,8 @@ function numberAt(line: string, start: number, end: number): number {
       digits++;
       if (decimals >= 0) decimals++;
     } else if (code === 46 && decimals < 0) decimals = 0;
-    else if (code !== 44 && (code | 32) !== 101) return NaN; // only a comma or an exponent may follow: `0.21s` is no number
+    else if (code !== 44 && (code | 32) !== 101)
+      return NaN; // only a comma or an exponent may follow: `0.21s` is no number
     else {
       const text = line.slice(start, end);
       return NUMBER_TEXT.test(text) ? Number(text.replace(/[,%]/g, '')) : NaN;
@@ -296,7 +299,7 @@ class LineTokens {
     this.text = text;
     this.count = 0;
     this.hasCounter = false;
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       const charClass = classAt(text, at);
       let end = at + 1;
       if (charClass === SPACE_CHAR) {
@@ -365,7 +368,8 @@ class LineTokens {
       this.push(COUNTER, start, end, numberAt(text, start, text.indexOf('/', start)));
       this.hasCounter = true;
     } else if (!Number.isNaN(value)) this.push(text.charCodeAt(end - 1) === 37 ? PERCENT : NUMBER, start, end, value);
-    else if (mayBeNonFinite(first) && end - start >= 3 && end - start <= 9 && NON_FINITE_WORD.test(text.slice(start, end))) this.push(NUMBER, start, end);
+    else if (mayBeNonFinite(first) && end - start >= 3 && end - start <= 9 && NON_FINITE_WORD.test(text.slice(start, end)))
+      this.push(NUMBER, start, end);
     else this.push(hasAlphanumeric(text, start, end) ? WORD : DELIMITER, start, end);
   }
 }

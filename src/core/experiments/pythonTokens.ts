@@ -25,8 +25,10 @@ export interface PyStatement {
 }
 
 export const PYTHON_KEYWORDS = new Set(
-  ('False None True and as assert async await break class continue def del elif else except finally ' +
-    'for from global if import in is lambda nonlocal not or pass raise return try while with yield').split(' '),
+  (
+    'False None True and as assert async await break class continue def del elif else except finally ' +
+    'for from global if import in is lambda nonlocal not or pass raise return try while with yield'
+  ).split(' '),
 );
 
 const NAME = /[\p{L}_][\p{L}\p{N}_]*/uy;

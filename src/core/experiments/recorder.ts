@@ -104,7 +104,18 @@ export class ExperimentRecorder {
     return { exit, capture, record };
   }
 
-  private recordOf(run: ExperimentRun, parts: { id: number; startedAt: Date; durationMs: number; exit: ScriptExit; capture: OutputCapture; metrics: MetricTracker; facts: CodeFacts | undefined }): ExperimentRecord {
+  private recordOf(
+    run: ExperimentRun,
+    parts: {
+      id: number;
+      startedAt: Date;
+      durationMs: number;
+      exit: ScriptExit;
+      capture: OutputCapture;
+      metrics: MetricTracker;
+      facts: CodeFacts | undefined;
+    },
+  ): ExperimentRecord {
     const { exit, capture, metrics, facts } = parts;
     const outcome = outcomeOf(exit);
     const record: ExperimentRecord = {
@@ -143,7 +154,14 @@ export class ExperimentRecorder {
     if (!root) return async () => undefined;
     const parent = [...this.records].reverse().find((r) => r.script === run.script && r.code);
     const git = gitState(root).catch(() => undefined);
-    const facts = await startCodeFacts({ root, script: run.script, runDir: this.deps.runDir, parent, envProbe: this.envProbe, dataFiles: this.dataFiles }).catch(() => async () => ({}));
+    const facts = await startCodeFacts({
+      root,
+      script: run.script,
+      runDir: this.deps.runDir,
+      parent,
+      envProbe: this.envProbe,
+      dataFiles: this.dataFiles,
+    }).catch(() => async () => ({}));
     return async () => {
       const [described, repository] = await Promise.all([facts().catch(() => ({})), git]);
       return { ...described, ...(repository ? { git: repository } : {}) };
@@ -178,13 +196,21 @@ function outcomeOf(exit: ScriptExit): ExperimentRecord['outcome'] {
 /** The line that says what went wrong: the last `XxxError: …` line, else the last line printed. */
 export function errorLine(output: string, exit: ScriptExit): string {
   if (exit.timedOut) return 'stopped at the time limit';
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const error = [...lines].reverse().find((l) => /^[\w.]*(Error|Exception|Interrupt)\b.*/.test(l) || /^Killed\b/.test(l));
   return clip(error ?? lines[lines.length - 1] ?? `exit code ${exit.exitCode ?? 'none'}`, 300);
 }
 
 function relativeOutput(runDir: string, file: string): string {
-  return file.startsWith(runDir) ? file.slice(runDir.length + 1).split('\\').join('/') : file;
+  return file.startsWith(runDir)
+    ? file
+        .slice(runDir.length + 1)
+        .split('\\')
+        .join('/')
+    : file;
 }
 
 function clip(text: string, max: number): string {

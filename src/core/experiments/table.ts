@@ -3,7 +3,8 @@ import type { ExperimentRecord, Literal } from './types';
 /** Metrics shown per experiment, and hyper-parameter changes. */
 const SHOWN_METRICS = 4;
 const SHOWN_CHANGES = 4;
-const IMPORTANT = /(^|\b|_)(test|val|valid|validation|eval|score|acc|accuracy|f1|auc|mae|rmse|mse|r2|loss|error|bleu|perplexity|ppl)(\b|_|$)/;
+const IMPORTANT =
+  /(^|\b|_)(test|val|valid|validation|eval|score|acc|accuracy|f1|auc|mae|rmse|mse|r2|loss|error|bleu|perplexity|ppl)(\b|_|$)/;
 
 /**
  * The Experiments table as the planner sees it: one line per script run it may rely on, oldest
@@ -15,7 +16,8 @@ export function experimentsTable(records: readonly ExperimentRecord[]): string[]
 
 /** One experiment in one line: `#3 step 4 train.py: ok 12.3 s | test accuracy 0.9722 | lr 0.01→0.001`. */
 export function experimentRow(r: ExperimentRecord): string {
-  const what = r.kind === 'score' ? `scoring (${r.label ?? 'score'}) ${r.script}` : `${r.kind === 'baseline' ? 'baseline ' : ''}${r.script}`;
+  const what =
+    r.kind === 'score' ? `scoring (${r.label ?? 'score'}) ${r.script}` : `${r.kind === 'baseline' ? 'baseline ' : ''}${r.script}`;
   const parts = [`#${r.id} step ${r.step} ${what}: ${r.outcome} ${seconds(r.durationMs)}`];
   const metrics = shownMetrics(r);
   if (metrics) parts.push(metrics);
@@ -34,7 +36,10 @@ export function experimentLine(r: ExperimentRecord): string {
 export function shownMetrics(r: ExperimentRecord, max = SHOWN_METRICS): string {
   const names = Object.keys(r.metrics);
   const rank = (name: string) => (name === r.taskMetric ? 0 : IMPORTANT.test(name) ? (/test|val|eval/.test(name) ? 1 : 2) : 3);
-  const chosen = names.map((name, index) => ({ name, index })).sort((a, b) => rank(a.name) - rank(b.name) || b.index - a.index).slice(0, max);
+  const chosen = names
+    .map((name, index) => ({ name, index }))
+    .sort((a, b) => rank(a.name) - rank(b.name) || b.index - a.index)
+    .slice(0, max);
   return chosen.map(({ name }) => `${name} ${formatNumber(r.metrics[name])}`).join(', ');
 }
 

@@ -8,9 +8,27 @@ export function verdictOf(baseline: Score | null, final: Score | null, scored: b
   const metric = final?.metric ?? baseline?.metric ?? null;
   const higherIsBetter = final?.higherIsBetter ?? baseline?.higherIsBetter ?? null;
   const base = { metric, higherIsBetter, baseline: baseline?.score ?? null, final: final?.score ?? null, rule: SUCCESS_RULE };
-  if (!scored) return { ...base, verdict: 'not measured', change: null, reason: 'the task has no scoring script (an MLAgentBench eval.py, or "evalCommand" in budgetml.task.json)' };
-  if (base.baseline === null) return { ...base, verdict: 'not measured', change: null, reason: `the baseline was not measured${baseline ? `: ${baseline.detail}` : ''}` };
-  if (base.final === null) return { ...base, verdict: 'not measured', change: null, reason: `the final score was not measured${final ? `: ${final.detail}` : ''}` };
+  if (!scored)
+    return {
+      ...base,
+      verdict: 'not measured',
+      change: null,
+      reason: 'the task has no scoring script (an MLAgentBench eval.py, or "evalCommand" in budgetml.task.json)',
+    };
+  if (base.baseline === null)
+    return {
+      ...base,
+      verdict: 'not measured',
+      change: null,
+      reason: `the baseline was not measured${baseline ? `: ${baseline.detail}` : ''}`,
+    };
+  if (base.final === null)
+    return {
+      ...base,
+      verdict: 'not measured',
+      change: null,
+      reason: `the final score was not measured${final ? `: ${final.detail}` : ''}`,
+    };
   const change = improvementOf(base.baseline, base.final, higherIsBetter ?? true);
   if (change === null) return { ...base, verdict: 'not measured', change: null, reason: 'a baseline of 0 gives no relative change' };
   const verdict = change > SUCCESS_THRESHOLD ? 'improved' : 'not improved';

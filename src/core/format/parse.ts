@@ -29,9 +29,7 @@ const HEADING_NAMES = [...RESPONSE_ENTRIES, STOP_HEADING].sort((a, b) => b.lengt
  * List items (`- Thought: …`) are not headings: plans and fact checks are written as lists.
  */
 const HEADING = new RegExp(
-  String.raw`^[ \t]*(?:#{1,6}[ \t]*)?(\*\*|__|\*|_)?[ \t]*(` +
-    HEADING_NAMES.map(namePattern).join('|') +
-    String.raw`)(.*)$`,
+  String.raw`^[ \t]*(?:#{1,6}[ \t]*)?(\*\*|__|\*|_)?[ \t]*(` + HEADING_NAMES.map(namePattern).join('|') + String.raw`)(.*)$`,
   'i',
 );
 
@@ -42,7 +40,11 @@ interface Heading {
 }
 
 function canonicalName(written: string): string {
-  const squash = (s: string) => s.toLowerCase().replace('&', 'and').replace(/[^a-z]/g, '');
+  const squash = (s: string) =>
+    s
+      .toLowerCase()
+      .replace('&', 'and')
+      .replace(/[^a-z]/g, '');
   return HEADING_NAMES.find((name) => squash(name) === squash(written)) ?? written;
 }
 
@@ -174,7 +176,10 @@ function snippet(text: string): string {
 }
 
 function parseInputObject(text: string): Result<Record<string, unknown>> {
-  const body = text.trim().replace(/^```[\w-]*[ \t]*\n?/, '').trim();
+  const body = text
+    .trim()
+    .replace(/^```[\w-]*[ \t]*\n?/, '')
+    .trim();
   if (body === '' || body === '```') return { ok: false, error: 'Action Input is empty: it must be a JSON object.' };
   const nonObject = NON_OBJECT_KINDS.find(([pattern]) => pattern.test(body));
   if (nonObject) return { ok: false, error: `Action Input must be a JSON object, not ${nonObject[1]}: ${snippet(body)}` };

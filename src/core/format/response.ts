@@ -10,11 +10,4 @@ export interface PlannerResponse {
 }
 
 /** The six entries, as the model must write them. */
-export const RESPONSE_ENTRIES = [
-  'Reflection',
-  'Research Plan and Status',
-  'Fact Check',
-  'Thought',
-  'Action',
-  'Action Input',
-] as const;
+export const RESPONSE_ENTRIES = ['Reflection', 'Research Plan and Status', 'Fact Check', 'Thought', 'Action', 'Action Input'] as const;

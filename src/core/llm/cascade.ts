@@ -78,7 +78,14 @@ export async function askCascade<T>(req: CascadeRequest<T>, deps: CascadeDeps, s
       asked.push(model.id);
       const question = req.ask(model, index === req.chain.length - 1);
       const request = note ? { ...question.request, messages: appendNote(question.request.messages, note) } : question.request;
-      const outcome = await tryModel(model, isLastResort(index, req) ? 1 : deps.maxFormatRetries, { ...question, request }, req, deps, signal);
+      const outcome = await tryModel(
+        model,
+        isLastResort(index, req) ? 1 : deps.maxFormatRetries,
+        { ...question, request },
+        req,
+        deps,
+        signal,
+      );
       if (outcome.ok) {
         if (outcome.warning) deps.log.append({ type: 'warning', message: outcome.warning });
         return { value: outcome.value, model, escalations: escalations.length };
@@ -106,7 +113,13 @@ function isLastResort(index: number, req: CascadeRequest<unknown>): boolean {
   return index === req.chain.length - 1 || (req.listLength > 1 && index === req.listLength - 1);
 }
 
-function enterModel(model: ModelRef, escalations: PendingEscalation[], problem: string, req: CascadeRequest<unknown>, deps: CascadeDeps): boolean {
+function enterModel(
+  model: ModelRef,
+  escalations: PendingEscalation[],
+  problem: string,
+  req: CascadeRequest<unknown>,
+  deps: CascadeDeps,
+): boolean {
   if (model.id === deps.expertId && !deps.lifelines.spend()) {
     deps.log.append({ type: 'warning', message: `no lifeline left to escalate to ${model.id}` });
     return false;
@@ -120,7 +133,14 @@ function enterModel(model: ModelRef, escalations: PendingEscalation[], problem: 
   return true;
 }
 
-async function tryModel<T>(model: ModelRef, attempts: number, question: ModelQuestion<T>, req: CascadeRequest<T>, deps: CascadeDeps, signal: AbortSignal): Promise<Verdict<T>> {
+async function tryModel<T>(
+  model: ModelRef,
+  attempts: number,
+  question: ModelQuestion<T>,
+  req: CascadeRequest<T>,
+  deps: CascadeDeps,
+  signal: AbortSignal,
+): Promise<Verdict<T>> {
   const context: CallContext = { step: req.step, role: model.id === deps.expertId ? 'expert' : req.role, purpose: req.purpose };
   let messages: ChatMessage[] = question.request.messages;
   let verdict: Verdict<T> = { ok: false, error: 'not asked', reason: 'format' };
@@ -129,7 +149,8 @@ async function tryModel<T>(model: ModelRef, attempts: number, question: ModelQue
     try {
       text = (await deps.client.complete(model, { ...question.request, messages }, context, signal)).text;
     } catch (error) {
-      if (error instanceof ProviderError && (error.retryable || error.kind === 'bad_request')) return { ok: false, error: error.message, reason: 'provider' };
+      if (error instanceof ProviderError && (error.retryable || error.kind === 'bad_request'))
+        return { ok: false, error: error.message, reason: 'provider' };
       throw error;
     }
     verdict = await question.validate(text);

@@ -92,7 +92,8 @@ export class ModelClient {
         onFailure: (error, attempt, willRetry, delayMs) => {
           if (error.partial) this.book({ model, context, attempt, callId }, error.partial.usage, 0, error.message);
           else this.logFailure(model, context, attempt, callId, error);
-          if (willRetry) this.deps.log.append({ type: 'warning', message: `${model.id}: ${error.message}; retrying in ${Math.round(delayMs)} ms` });
+          if (willRetry)
+            this.deps.log.append({ type: 'warning', message: `${model.id}: ${error.message}; retrying in ${Math.round(delayMs)} ms` });
         },
       },
     );
@@ -142,11 +143,27 @@ export class ModelClient {
     const price = priceFor(model.id, this.deps.config.prices);
     const usd = callCost(price, usage);
     this.deps.ledger.record({ role: context.role, model: model.id, usage, usd, priced: price !== undefined });
-    this.logCall({ type: 'call', callId, step: context.step, role: context.role, model: model.id, purpose: context.purpose, attempt, usage, usd, priced: price !== undefined, latencyMs, ...(error ? { error } : {}) });
+    this.logCall({
+      type: 'call',
+      callId,
+      step: context.step,
+      role: context.role,
+      model: model.id,
+      purpose: context.purpose,
+      attempt,
+      usage,
+      usd,
+      priced: price !== undefined,
+      latencyMs,
+      ...(error ? { error } : {}),
+    });
     this.emitSpend(false);
     if (this.deps.budget.warningDue()) {
       const budgetUsd = this.deps.config.budgetUsd;
-      this.deps.log.append({ type: 'warning', message: `80 % of the budget is spent: $${this.deps.ledger.totalUsd.toFixed(4)} of $${budgetUsd.toFixed(2)}` });
+      this.deps.log.append({
+        type: 'warning',
+        message: `80 % of the budget is spent: $${this.deps.ledger.totalUsd.toFixed(4)} of $${budgetUsd.toFixed(2)}`,
+      });
       this.deps.emit({ type: 'budget-warning', usd: this.deps.ledger.totalUsd, budgetUsd });
     }
   }
@@ -154,7 +171,20 @@ export class ModelClient {
   private logFailure(model: ModelRef, context: CallContext, attempt: number, callId: string, error: unknown): void {
     const usage = { input: 0, cachedInput: 0, output: 0 };
     const message = error instanceof Error ? error.message : String(error);
-    this.logCall({ type: 'call', callId, step: context.step, role: context.role, model: model.id, purpose: context.purpose, attempt, usage, usd: 0, priced: true, latencyMs: 0, error: message });
+    this.logCall({
+      type: 'call',
+      callId,
+      step: context.step,
+      role: context.role,
+      model: model.id,
+      purpose: context.purpose,
+      attempt,
+      usage,
+      usd: 0,
+      priced: true,
+      latencyMs: 0,
+      error: message,
+    });
   }
 
   /** A call record carrying the id of its call-started record (read back by Ledger.fromLog). */
@@ -193,7 +223,10 @@ export class ModelClient {
   private warnIfUnpriced(modelId: string): void {
     if (this.warnedUnpriced.has(modelId) || priceFor(modelId, this.deps.config.prices)) return;
     this.warnedUnpriced.add(modelId);
-    this.deps.log.append({ type: 'warning', message: `no price is known for ${modelId}: its calls are counted at $0; add it to "prices" in the config` });
+    this.deps.log.append({
+      type: 'warning',
+      message: `no price is known for ${modelId}: its calls are counted at $0; add it to "prices" in the config`,
+    });
   }
 }
 

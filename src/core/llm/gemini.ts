@@ -1,10 +1,7 @@
 import type * as Genai from '@google/genai' with { 'resolution-mode': 'import' };
-import type {
-  Content,
-  GenerateContentConfig,
-  GenerateContentResponse,
-  GoogleGenAI,
-} from '@google/genai' with { 'resolution-mode': 'import' };
+import type { Content, GenerateContentConfig, GenerateContentResponse, GoogleGenAI } from '@google/genai' with {
+  'resolution-mode': 'import',
+};
 import { redactKey, streamCompletion, type ChunkContent, type PartialResult } from './providerSupport';
 import { kindForStatus } from './retry';
 import { ProviderError, type ChatMessage, type ChatProvider, type ChatRequest, type ChatResult, type CompleteOptions } from './types';
@@ -18,6 +15,7 @@ import { ProviderError, type ChatMessage, type ChatProvider, type ChatRequest, t
 const GEMINI_URL = 'https://generativelanguage.googleapis.com/';
 
 // The package declares ESM types only, yet ships a CommonJS build, which is what loads here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const genai = require('@google/genai') as typeof Genai;
 
 export interface GeminiProviderOptions {

@@ -55,9 +55,7 @@ export class OpenAIProvider implements ChatProvider {
   }
 
   private body(request: ChatRequest): CreateStreamBody {
-    const limit = this.isOpenAIItself
-      ? { max_completion_tokens: request.maxOutputTokens }
-      : { max_tokens: request.maxOutputTokens };
+    const limit = this.isOpenAIItself ? { max_completion_tokens: request.maxOutputTokens } : { max_tokens: request.maxOutputTokens };
     const temperature = this.acceptsTemperature(request.model) ? { temperature: request.temperature } : {};
     return {
       model: request.model,
@@ -80,7 +78,8 @@ export class OpenAIProvider implements ChatProvider {
     if (error.status !== undefined) {
       const kind = error.code === 'insufficient_quota' ? 'auth' : kindForStatus(error.status);
       // honoured for every retryable status: 503s and 500s may carry one too
-      const retryAfterMs = kind === 'rate_limit' || kind === 'server' ? retryAfterMsFromHeaders((name) => error.headers?.get(name)) : undefined;
+      const retryAfterMs =
+        kind === 'rate_limit' || kind === 'server' ? retryAfterMsFromHeaders((name) => error.headers?.get(name)) : undefined;
       return new ProviderError(`${prefix}: ${this.redact(error.message)}`, kind, error.status, retryAfterMs);
     }
     if (!(error instanceof APIConnectionError) && partial) {

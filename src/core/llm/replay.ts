@@ -7,7 +7,9 @@ import { ProviderError, type ChatProvider, type ChatRequest, type ChatResult, ty
  * in a replayed run is real: actions, script runs, scores and the cost of the tokens.
  */
 export const recordingSchema = z.object({
-  replies: z.array(z.object({ match: z.string().optional(), text: z.string(), chunkDelayMs: z.number().nonnegative().optional() }).passthrough()).min(1),
+  replies: z
+    .array(z.object({ match: z.string().optional(), text: z.string(), chunkDelayMs: z.number().nonnegative().optional() }).passthrough())
+    .min(1),
 });
 export type Recording = z.infer<typeof recordingSchema>;
 

@@ -32,7 +32,15 @@ export type LogRecord =
   | StepRecord
   | { type: 'escalation'; time: string; step: number; role: string; from: string; to: string; reason: string; addedUsd: number }
   | { type: 'lifeline'; time: string; step: number; used: number; reason: string }
-  | { type: 'score'; time: string; label: 'baseline' | 'final'; score: number | null; metric: string; higherIsBetter?: boolean; detail?: string }
+  | {
+      type: 'score';
+      time: string;
+      label: 'baseline' | 'final';
+      score: number | null;
+      metric: string;
+      higherIsBetter?: boolean;
+      detail?: string;
+    }
   | { type: 'warning'; time: string; message: string }
   | { type: 'experiment'; time: string; experiment: ExperimentRecord }
   | { type: 'verdict'; time: string; verdict: Verdict; unverifiedClaims: UnverifiedClaim[] }
@@ -103,7 +111,9 @@ export class ResearchLog implements ResearchLogView {
 
 /** Reads a log; a torn last line (a crash mid-write) is dropped, any other bad line is an error. */
 function readRecords(path: string): { records: LogRecord[]; torn: boolean } {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const records: LogRecord[] = [];
   let torn = false;
   lines.forEach((line, index) => {

@@ -13,12 +13,7 @@ const SHOWN_NAME = 'the proposed script';
  * a missing interpreter shows up clearly when the script is executed.
  * The temporary folder under `dir` (with its __pycache__) is always removed.
  */
-export async function checkPythonCompiles(
-  python: string,
-  source: string,
-  dir: string,
-  signal?: AbortSignal,
-): Promise<string | undefined> {
+export async function checkPythonCompiles(python: string, source: string, dir: string, signal?: AbortSignal): Promise<string | undefined> {
   signal?.throwIfAborted();
   await fs.mkdir(dir, { recursive: true });
   const tempDir = await fs.mkdtemp(path.join(dir, '.compile-check-'));

@@ -63,7 +63,15 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
     onCallStarted: (start) => log.append({ type: 'call-started', ...start }),
   });
   const expert = parseModelRef(config.models.expert);
-  const deps: CascadeDeps = { client, ledger, lifelines, log, emit, expertId: expert.id, maxFormatRetries: config.cascade.maxFormatRetries };
+  const deps: CascadeDeps = {
+    client,
+    ledger,
+    lifelines,
+    log,
+    emit,
+    expertId: expert.id,
+    maxFormatRetries: config.cascade.maxFormatRetries,
+  };
   const workers = config.models.worker.map(parseModelRef);
   const context: RunContext = {
     runId: basename(runDir),
@@ -78,7 +86,13 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
     workspace: await Workspace.open(options.task.workspace, options.task.readOnlyGlobs, [runDir]),
     planner: plannerSetup(config, deps, expert),
     // the worker logs the step being run, read when it is asked
-    worker: createWorker({ deps, chain: chainFor(workers, expert), listLength: workers.length, maxOutputTokens: config.maxOutputTokens.worker, step: () => context.step }),
+    worker: createWorker({
+      deps,
+      chain: chainFor(workers, expert),
+      listLength: workers.length,
+      maxOutputTokens: config.maxOutputTokens.worker,
+      step: () => context.step,
+    }),
     redactor,
     experiments: new ExperimentRecorder({
       runDir,
@@ -88,7 +102,11 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
       log,
       emit,
       redactor,
-      scriptEnv: scriptEnvironment(process.env, config, secrets.map((s) => s.value)),
+      scriptEnv: scriptEnvironment(
+        process.env,
+        config,
+        secrets.map((s) => s.value),
+      ),
     }),
     emit,
     step: log.steps().length + 1,

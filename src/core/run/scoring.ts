@@ -21,7 +21,13 @@ export class PreflightError extends Error {
  */
 export async function measureBaseline(ctx: RunContext): Promise<Score | null> {
   const recorded = ctx.log.ofType('score').find((s) => s.label === 'baseline');
-  if (recorded) return { score: recorded.score, metric: recorded.metric, higherIsBetter: recorded.higherIsBetter ?? true, detail: recorded.detail ?? '' };
+  if (recorded)
+    return {
+      score: recorded.score,
+      metric: recorded.metric,
+      higherIsBetter: recorded.higherIsBetter ?? true,
+      detail: recorded.detail ?? '',
+    };
   await checkInterpreter(ctx);
   const { evaluation, script } = ctx.task;
   if (!evaluation) return null;
@@ -46,13 +52,16 @@ async function checkInterpreter(ctx: RunContext): Promise<void> {
   try {
     missing = await ctx.experiments.env.missing(wanted.map((w) => w.module));
   } catch (error) {
-    if (error instanceof InterpreterError) throw new PreflightError(`${error.message}; choose another interpreter (--python or the budgetml.python setting)`);
+    if (error instanceof InterpreterError)
+      throw new PreflightError(`${error.message}; choose another interpreter (--python or the budgetml.python setting)`);
     throw error;
   }
   if (missing.length === 0) return;
   const by = (m: string) => wanted.find((w) => w.module === m)?.file ?? '';
   const names = missing.map((m) => `${m} (imported by ${by(m)})`).join(', ');
-  throw new PreflightError(`the Python interpreter ${python} has no module ${names}; choose an interpreter that has ${missing.length === 1 ? 'it' : 'them'} (--python or the budgetml.python setting)`);
+  throw new PreflightError(
+    `the Python interpreter ${python} has no module ${names}; choose an interpreter that has ${missing.length === 1 ? 'it' : 'them'} (--python or the budgetml.python setting)`,
+  );
 }
 
 function scriptImports(folder: string, script: string | undefined): Array<{ module: string; file: string }> {
@@ -80,31 +89,59 @@ function baselineFolder(ctx: RunContext): string {
 
 async function trainBaseline(ctx: RunContext, folder: string, script: string): Promise<void> {
   const { python } = ctx.config;
-  const request = { command: python, args: [script], cwd: folder, timeoutSec: ctx.config.scriptTimeoutSec, purpose: 'eval' as const, display: `${python} ${script}` };
+  const request = {
+    command: python,
+    args: [script],
+    cwd: folder,
+    timeoutSec: ctx.config.scriptTimeoutSec,
+    purpose: 'eval' as const,
+    display: `${python} ${script}`,
+  };
   const outputFile = join(ctx.dirs.outputs, 'baseline-train.log');
   const run: ExperimentRun = { kind: 'baseline', step: 0, script, codeRoot: folder, request, outputFile };
   const { record } = await ctx.experiments.run(run, ctx.options.signal);
   ctx.options.signal.throwIfAborted();
   if (record.outcome === 'ok') return;
   const how = outcomeText(record);
-  throw new PreflightError(`the baseline run of ${script} with ${python} ${how}${record.error ? `: ${record.error}` : ''}; full output in ${outputFile}`);
+  throw new PreflightError(
+    `the baseline run of ${script} with ${python} ${how}${record.error ? `: ${record.error}` : ''}; full output in ${outputFile}`,
+  );
 }
 
 async function scoreFolder(ctx: RunContext, label: 'baseline' | 'final', folder: string): Promise<Score> {
   const evaluation = ctx.task.evaluation!;
   const read = scoreReader(evaluation);
   const outputFile = join(ctx.dirs.outputs, `${label}-eval.log`);
-  const script = evaluation.kind === 'module' ? basename(evaluation.script) : (evaluation.command.find((a) => a.endsWith('.py')) ?? evaluation.command.join(' '));
-  const run: ExperimentRun = { kind: 'score', label, step: label === 'baseline' ? 0 : ctx.step, script, request: { ...scoringRequest(evaluation, ctx.config.python, folder), timeoutSec: ctx.config.scriptTimeoutSec }, outputFile, readScore: read };
+  const script =
+    evaluation.kind === 'module'
+      ? basename(evaluation.script)
+      : (evaluation.command.find((a) => a.endsWith('.py')) ?? evaluation.command.join(' '));
+  const run: ExperimentRun = {
+    kind: 'score',
+    label,
+    step: label === 'baseline' ? 0 : ctx.step,
+    script,
+    request: { ...scoringRequest(evaluation, ctx.config.python, folder), timeoutSec: ctx.config.scriptTimeoutSec },
+    outputFile,
+    readScore: read,
+  };
   const { record, capture } = await ctx.experiments.run(run, ctx.options.signal);
   ctx.options.signal.throwIfAborted();
   const { metric, higherIsBetter, score } = read(capture.text());
-  if (record.outcome !== 'ok') return { score: null, metric, higherIsBetter, detail: `the scoring ${outcomeText(record)}${record.error ? `: ${record.error}` : ''}` };
+  if (record.outcome !== 'ok')
+    return { score: null, metric, higherIsBetter, detail: `the scoring ${outcomeText(record)}${record.error ? `: ${record.error}` : ''}` };
   return { score, metric, higherIsBetter, detail: score === null ? 'the scoring printed no finite score' : `experiment #${record.id}` };
 }
 
 function record(ctx: RunContext, label: 'baseline' | 'final', score: Score): Score {
-  ctx.log.append({ type: 'score', label, score: score.score, metric: score.metric, higherIsBetter: score.higherIsBetter, detail: score.detail });
+  ctx.log.append({
+    type: 'score',
+    label,
+    score: score.score,
+    metric: score.metric,
+    higherIsBetter: score.higherIsBetter,
+    detail: score.detail,
+  });
   ctx.emit({ type: 'score', label, score: score.score, metric: score.metric, higherIsBetter: score.higherIsBetter });
   return score;
 }

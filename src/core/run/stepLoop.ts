@@ -26,20 +26,32 @@ async function runOneStep(ctx: RunContext): Promise<boolean> {
   ctx.emit({ type: 'step-started', step: ctx.step });
   const history = ctx.log.steps();
   const cut = (text: string) => headAndTail(text, DEFAULT_LIMITS.maxObservationChars);
-  const build = (menu: readonly ActionDef[]) => buildPlannerMessages({ goal: ctx.task.goal, steps: history, experiments: ctx.experiments.all() }, menu, cut);
+  const build = (menu: readonly ActionDef[]) =>
+    buildPlannerMessages({ goal: ctx.task.goal, steps: history, experiments: ctx.experiments.all() }, menu, cut);
   const planned = await plan(ctx, build, history);
   const { response } = planned;
   ctx.emit({ type: 'planned', step: ctx.step, model: planned.model, ...response });
   const outcome = await act(ctx, response.action, response.actionInput);
   const observation = cut(outcome.observation);
-  ctx.log.append({ type: 'step', step: ctx.step, response, observation, model: planned.model, ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}) });
+  ctx.log.append({
+    type: 'step',
+    step: ctx.step,
+    response,
+    observation,
+    model: planned.model,
+    ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
+  });
   ctx.emit({ type: 'observation', step: ctx.step, action: response.action, observation, artifacts: outcome.artifacts });
   ctx.options.host.log('info', `step ${ctx.step}: ${response.action} ${JSON.stringify(response.actionInput)} (${planned.model})`);
   return outcome.finalAnswer !== undefined;
 }
 
 /** The planner's step, or the expert's when the user asked for it and a lifeline is left. */
-async function plan(ctx: RunContext, build: (menu: readonly ActionDef[]) => ChatMessage[], history: readonly StepRecord[]): Promise<PlannedStep> {
+async function plan(
+  ctx: RunContext,
+  build: (menu: readonly ActionDef[]) => ChatMessage[],
+  history: readonly StepRecord[],
+): Promise<PlannedStep> {
   const { signal } = ctx.options;
   const userRequest = ctx.lifelines.left > 0 ? ctx.options.expertRequests?.take() : undefined;
   if (userRequest !== undefined) return planByExpert(ctx.planner, build, menuFor(ctx), history, ctx.step, userRequest, signal);

@@ -32,7 +32,9 @@ function claimSources(ctx: RunContext): Array<{ where: 'final answer' | 'researc
   const sources: Array<{ where: 'final answer' | 'research plan'; text: string }> = [];
   if (finalStep) sources.push({ where: 'final answer', text: String(finalStep.response.actionInput.final_answer ?? '') });
   if (last) {
-    const confirmed = `${last.response.researchPlan}\n${last.response.factCheck}`.split('\n').filter((l) => /confirm/i.test(l) && !/guess/i.test(l));
+    const confirmed = `${last.response.researchPlan}\n${last.response.factCheck}`
+      .split('\n')
+      .filter((l) => /confirm/i.test(l) && !/guess/i.test(l));
     if (confirmed.length > 0) sources.push({ where: 'research plan', text: confirmed.join('\n') });
   }
   return sources;

@@ -29,9 +29,17 @@ const MIN_SECRET_LENGTH = 8;
  * value holds a known key; `scriptEnv.pass` brings a variable back unless it holds a key.
  * Output is never buffered, so it arrives while the script runs.
  */
-export function scriptEnvironment(base: NodeJS.ProcessEnv, config: ScriptEnvConfig, secrets: readonly (string | undefined)[]): Record<string, string> {
+export function scriptEnvironment(
+  base: NodeJS.ProcessEnv,
+  config: ScriptEnvConfig,
+  secrets: readonly (string | undefined)[],
+): Record<string, string> {
   const keys = new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH));
-  const left = new Set([...WELL_KNOWN_KEY_VARIABLES, ...Object.values(config.providers).map((p) => p.apiKeyEnv), ...config.scriptEnv.exclude]);
+  const left = new Set([
+    ...WELL_KNOWN_KEY_VARIABLES,
+    ...Object.values(config.providers).map((p) => p.apiKeyEnv),
+    ...config.scriptEnv.exclude,
+  ]);
   const passed = new Set(config.scriptEnv.pass);
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {

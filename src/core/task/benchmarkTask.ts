@@ -41,7 +41,9 @@ export function loadBenchmarkTask(folder: string, workspace: string, direction?:
     workspace: resolve(workspace),
     readOnlyGlobs: readGlobs(join(scripts, 'read_only_files.txt')),
     script: existsSync(join(root, 'env', 'train.py')) ? 'train.py' : undefined,
-    evaluation: existsSync(evalScript) ? { kind: 'module', script: evalScript, cwd: scripts, metric: printed.metric, higherIsBetter } : undefined,
+    evaluation: existsSync(evalScript)
+      ? { kind: 'module', script: evalScript, cwd: scripts, metric: printed.metric, higherIsBetter }
+      : undefined,
     benchmark: { folder: root, env: join(root, 'env'), scripts },
   };
 }

@@ -37,7 +37,13 @@ print(json.dumps({"score": float(score)}))
 export function scoringRequest(evaluation: Evaluation, python: string, folder: string): ScriptRequest {
   if (evaluation.kind === 'module') {
     const script = evaluation.script;
-    return { command: python, args: ['-c', SCORING_HARNESS, script, folder], cwd: evaluation.cwd, purpose: 'eval', display: `${python} ${basename(script)}: get_score(${folder})` };
+    return {
+      command: python,
+      args: ['-c', SCORING_HARNESS, script, folder],
+      cwd: evaluation.cwd,
+      purpose: 'eval',
+      display: `${python} ${basename(script)}: get_score(${folder})`,
+    };
   }
   // a command (also what a run folder written before evaluations had kinds holds)
   const [command, ...args] = evaluation.command;
@@ -48,7 +54,11 @@ export function scoringRequest(evaluation: Evaluation, python: string, folder: s
 export function scoreReader(evaluation: Evaluation): (output: string) => { metric: string; score: number | null; higherIsBetter: boolean } {
   return (output) => {
     const parsed = parseScoreOutput(output);
-    return { score: parsed.score, metric: evaluation.metric ?? parsed.metric ?? 'score', higherIsBetter: evaluation.higherIsBetter ?? parsed.higherIsBetter ?? true };
+    return {
+      score: parsed.score,
+      metric: evaluation.metric ?? parsed.metric ?? 'score',
+      higherIsBetter: evaluation.higherIsBetter ?? parsed.higherIsBetter ?? true,
+    };
   };
 }
 

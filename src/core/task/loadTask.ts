@@ -30,7 +30,13 @@ export function loadWorkspaceTask(folder: string, python: string, goal?: string,
   const theGoal = goal?.trim() || file?.goal;
   if (!theGoal) throw new TaskError(`no goal: give one, or put "goal" into ${join(workspace, TASK_FILE)}`);
   const script = file?.script ?? (existsSync(join(workspace, 'train.py')) ? 'train.py' : undefined);
-  return { goal: theGoal, workspace, readOnlyGlobs: [TASK_FILE, ...(file?.readOnlyFiles ?? [])], script, evaluation: evaluationOf(file, workspace, python, direction) };
+  return {
+    goal: theGoal,
+    workspace,
+    readOnlyGlobs: [TASK_FILE, ...(file?.readOnlyFiles ?? [])],
+    script,
+    evaluation: evaluationOf(file, workspace, python, direction),
+  };
 }
 
 export function readTaskFile(workspace: string): TaskFile | undefined {
@@ -43,11 +49,17 @@ export function readTaskFile(workspace: string): TaskFile | undefined {
     throw new TaskError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = taskFileSchema.safeParse(raw);
-  if (!parsed.success) throw new TaskError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new TaskError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 
-function evaluationOf(file: TaskFile | undefined, workspace: string, python: string, direction?: 'higher' | 'lower'): Evaluation | undefined {
+function evaluationOf(
+  file: TaskFile | undefined,
+  workspace: string,
+  python: string,
+  direction?: 'higher' | 'lower',
+): Evaluation | undefined {
   if (!file?.evalCommand) return undefined;
   const argv = typeof file.evalCommand === 'string' ? file.evalCommand.trim().split(/\s+/) : file.evalCommand;
   const command = /^python3?$/.test(argv[0]) ? [python, ...argv.slice(1)] : argv;

@@ -40,8 +40,21 @@ async function prepareOnce({ scripts }: BenchmarkFolder, deps: SetUpDeps): Promi
   const known = WELL_KNOWN_KEY_VARIABLES.map((name) => ({ name, value: process.env[name] }));
   const redactor = deps.redactor ?? new Redactor(known);
   const capture = new OutputCapture(join(deps.outputsDir, 'prepare.log'), { headChars: 0, tailChars: 4000, redactor });
-  const env = deps.env ?? scriptEnvironment(process.env, NO_CONFIG, known.map((k) => k.value));
-  const request = { command: deps.python, args: ['prepare.py'], cwd: scripts, purpose: 'eval' as const, display: `${deps.python} prepare.py`, env };
+  const env =
+    deps.env ??
+    scriptEnvironment(
+      process.env,
+      NO_CONFIG,
+      known.map((k) => k.value),
+    );
+  const request = {
+    command: deps.python,
+    args: ['prepare.py'],
+    cwd: scripts,
+    purpose: 'eval' as const,
+    display: `${deps.python} prepare.py`,
+    env,
+  };
   let exit;
   try {
     exit = await deps.host.runScript(request, (chunk) => capture.write(chunk), deps.signal);
@@ -56,7 +69,10 @@ async function prepareOnce({ scripts }: BenchmarkFolder, deps: SetUpDeps): Promi
   try {
     writeFileSync(join(scripts, 'prepared'), 'success');
   } catch (error) {
-    deps.host.log('warn', `prepare.py succeeded but its marker could not be written (${(error as Error).message}); it will run again next time`);
+    deps.host.log(
+      'warn',
+      `prepare.py succeeded but its marker could not be written (${(error as Error).message}); it will run again next time`,
+    );
   }
 }
 

@@ -31,7 +31,10 @@ export class OutputCapture {
   /** characters kept so far (after redaction) */
   totalChars = 0;
 
-  constructor(readonly filePath: string, options: OutputCaptureOptions = {}) {
+  constructor(
+    readonly filePath: string,
+    options: OutputCaptureOptions = {},
+  ) {
     this.headChars = options.headChars ?? 2500;
     this.tailChars = options.tailChars ?? 2500;
     this.displayPath = options.displayPath ?? filePath;
@@ -64,9 +67,7 @@ export class OutputCapture {
     const { head, tail } = kept(this.head, this.tail, rest, this.headChars, this.tailChars);
     const omitted = this.totalChars + rest.length - head.length - tail.length;
     if (omitted <= 0) return head + tail;
-    const where = this.fileError
-      ? `the full output could not be saved: ${this.fileError}`
-      : `the full output is in ${this.displayPath}`;
+    const where = this.fileError ? `the full output could not be saved: ${this.fileError}` : `the full output is in ${this.displayPath}`;
     return `${head}\n... [${omitted} characters omitted; ${where}] ...\n${tail}`;
   }
 

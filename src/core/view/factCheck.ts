@@ -9,15 +9,21 @@ type EvidenceStep = Omit<SeenStep, 'action'>;
 
 const STATUS_WORD = /\b(confirmed|verified|observed|guess(?:ed)?)\b/i;
 const CONFIRMED = /\b(confirmed|verified|observed)\b/i;
-const NEGATED = /\b(not|never|no|yet to be|cannot be|can't be|isn't|wasn't)\s+(?:yet\s+|been\s+|be\s+|directly\s+)*(confirmed|verified|observed)\b/i;
-const NOTHING = /^(none|n\/a|nothing(?: to (?:check|confirm))?|there (?:are|is) no (?:objective )?(?:statements?|facts?)(?: to check)?)\.?$/i;
+const NEGATED =
+  /\b(not|never|no|yet to be|cannot be|can't be|isn't|wasn't)\s+(?:yet\s+|been\s+|be\s+|directly\s+)*(confirmed|verified|observed)\b/i;
+const NOTHING =
+  /^(none|n\/a|nothing(?: to (?:check|confirm))?|there (?:are|is) no (?:objective )?(?:statements?|facts?)(?: to check)?)\.?$/i;
 const BULLET = /^\s*(?:[-*•]|\(?\d+[.)]|\(?[a-z][.)](?=\s))\s*/;
 
 /**
  * The planner's Fact Check, one item per statement, each guessed or confirmed, confirmed ones with
  * their evidence; a confirmed one whose numbers match nothing measured is unconfirmed.
  */
-export function parseFactCheck(text: string, before: readonly EvidenceStep[], experiments: readonly SeenExperiment[] = []): FactCheckItem[] {
+export function parseFactCheck(
+  text: string,
+  before: readonly EvidenceStep[],
+  experiments: readonly SeenExperiment[] = [],
+): FactCheckItem[] {
   return splitStatements(text).map((statement): FactCheckItem => {
     const status = statusOf(statement);
     if (status !== 'confirmed') return { statement, status };
@@ -63,7 +69,11 @@ export function statusOf(statement: string): 'guessed' | 'confirmed' {
  * 46.265: the same at the cited precision), else the most recent step whose observation holds
  * such a number or a phrase the statement quotes. Best effort.
  */
-export function findEvidence(statement: string, steps: readonly EvidenceStep[], experiments: readonly SeenExperiment[] = []): Evidence | undefined {
+export function findEvidence(
+  statement: string,
+  steps: readonly EvidenceStep[],
+  experiments: readonly SeenExperiment[] = [],
+): Evidence | undefined {
   const numbers = citedNumbers(statement);
   const phrases = quotedPhrases(statement);
   if (numbers.length === 0 && phrases.length === 0) return undefined;
@@ -75,7 +85,9 @@ function experimentEvidence(cited: Cited[], experiments: readonly SeenExperiment
   const measured = experiments.filter((e) => e.outcome === 'ok');
   for (let i = measured.length - 1; i >= 0; i--) {
     const e = measured[i];
-    const hit = Object.entries(e.metrics).find(([metric, value]) => cited.some((c) => holds(value, c) || (c.percent && holdsChange(metric, value, c, measured.slice(0, i)))));
+    const hit = Object.entries(e.metrics).find(([metric, value]) =>
+      cited.some((c) => holds(value, c) || (c.percent && holdsChange(metric, value, c, measured.slice(0, i)))),
+    );
     if (hit) return { step: e.step, kind: 'output', cite: String(hit[1]), experiment: e.id, metric: hit[0] };
   }
   return undefined;
@@ -85,7 +97,9 @@ function experimentEvidence(cited: Cited[], experiments: readonly SeenExperiment
 function holdsChange(metric: string, value: number, cited: Cited, earlier: readonly SeenExperiment[]): boolean {
   return earlier.some((e) => {
     const before = e.metrics[metric];
-    return before !== undefined && before !== 0 && holds(Math.abs(((value - before) / before) * 100), { ...cited, value: Math.abs(cited.value) });
+    return (
+      before !== undefined && before !== 0 && holds(Math.abs(((value - before) / before) * 100), { ...cited, value: Math.abs(cited.value) })
+    );
   });
 }
 

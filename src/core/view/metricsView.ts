@@ -36,20 +36,31 @@ export function metricsView(input: MetricsInput): MetricsView {
   const task = taskMetric(input);
   const choices = metricChoices(input, task);
   const metric = input.chosen !== null && choices.includes(input.chosen) ? input.chosen : (choices[0] ?? null);
-  if (metric === null) return { metric: null, higherIsBetter: null, baseline: null, points: [], axis: null, choices: [], isTaskMetric: false };
+  if (metric === null)
+    return { metric: null, higherIsBetter: null, baseline: null, points: [], axis: null, choices: [], isTaskMetric: false };
   const isTaskMetric = task !== null && metric === task.name;
   const aliases = isTaskMetric ? task.aliases : [metric];
   const measured = [...measuredPoints(input, aliases), ...(isTaskMetric ? olderRunPoints(input, task) : [])];
   const points = [...withoutSecondBaseline(measured), ...runningPoint(input, aliases)];
   const baseline = points.find((p) => p.source === 'baseline')?.score ?? null;
   const higherIsBetter = isTaskMetric ? task.higherIsBetter : directionOf(metric);
-  return { metric, higherIsBetter, baseline, points, axis: axisFor(points.map((p) => p.score)), choices: choices.length > 1 ? choices : [], isTaskMetric };
+  return {
+    metric,
+    higherIsBetter,
+    baseline,
+    points,
+    axis: axisFor(points.map((p) => p.score)),
+    choices: choices.length > 1 ? choices : [],
+    isTaskMetric,
+  };
 }
 
 /** The scorer's metric, else the one the score events or the task file name. */
 function taskMetric(input: MetricsInput): TaskMetric | null {
   const scored = input.experiments.filter((e) => e.kind === 'score' && e.taskMetric !== undefined).pop();
-  const names = [scored?.taskMetric, input.scores.metric ?? undefined, input.metric].filter((n): n is string => n !== undefined && n !== '');
+  const names = [scored?.taskMetric, input.scores.metric ?? undefined, input.metric].filter(
+    (n): n is string => n !== undefined && n !== '',
+  );
   if (names.length === 0) return null;
   // the scorer's other names for its score ("score" beside "accuracy"): what the training script may print
   const otherNames = scored ? Object.keys(scored.metrics).filter((k) => isScoreAlias(scored, k)) : [];
@@ -60,7 +71,11 @@ function taskMetric(input: MetricsInput): TaskMetric | null {
 /** The task metric first, then what the scripts print, most relevant first; each metric once. */
 function metricChoices(input: MetricsInput, task: TaskMetric | null): string[] {
   const printed = new Set<string>();
-  for (const e of input.experiments) if (e.outcome === 'ok') Object.keys(e.metrics).filter((k) => !isScoreAlias(e, k)).forEach((k) => printed.add(k));
+  for (const e of input.experiments)
+    if (e.outcome === 'ok')
+      Object.keys(e.metrics)
+        .filter((k) => !isScoreAlias(e, k))
+        .forEach((k) => printed.add(k));
   Object.keys(input.running?.metrics ?? {}).forEach((k) => printed.add(k));
   const others = [...printed].filter((k) => isResultKey(k) && !(task && task.aliases.some((a) => keyFor([k], a) !== undefined)));
   return [...(task ? [task.name] : []), ...others.sort(byRelevance)];
@@ -105,14 +120,16 @@ function measuredPoints(input: MetricsInput, aliases: readonly string[]): Measur
 function olderRunPoints(input: MetricsInput, task: TaskMetric): Measured[] {
   const points: Measured[] = [];
   const scored = (label: 'baseline' | 'final') => input.experiments.some((e) => e.kind === 'score' && e.label === label);
-  if (input.scores.baseline !== undefined && !scored('baseline')) points.push({ point: { step: 0, score: input.scores.baseline, source: 'baseline' }, scorer: true });
+  if (input.scores.baseline !== undefined && !scored('baseline'))
+    points.push({ point: { step: 0, score: input.scores.baseline, source: 'baseline' }, scorer: true });
   const measuredSteps = new Set(input.experiments.map((e) => e.step));
   for (const s of input.seen) {
     if (s.action !== 'Execute Script' || measuredSteps.has(s.step)) continue;
     const score = task.aliases.map((a) => metricFromOutput(s.observation, a)).find((v) => v !== null);
     if (score !== undefined && score !== null) points.push({ point: { step: s.step, score, source: 'observation' }, scorer: false });
   }
-  if (input.scores.final !== undefined && !scored('final')) points.push({ point: { step: input.runStep, score: input.scores.final, source: 'final' }, scorer: true });
+  if (input.scores.final !== undefined && !scored('final'))
+    points.push({ point: { step: input.runStep, score: input.scores.final, source: 'final' }, scorer: true });
   return points;
 }
 

@@ -30,7 +30,16 @@ function inputsOf(record: LogRecord, state: SidebarState): SidebarInput[] {
       return [{ type: 'run-started', runId: record.runId, runDir: '', goal: record.goal, budgetUsd: record.budgetUsd, resumedFromStep: 0 }];
     case 'resume': {
       const run = state.view.run;
-      return [{ type: 'run-started', runId: run?.id ?? '', runDir: '', goal: run?.goal ?? '', budgetUsd: state.view.cost.budgetUsd, resumedFromStep: record.fromStep - 1 }];
+      return [
+        {
+          type: 'run-started',
+          runId: run?.id ?? '',
+          runDir: '',
+          goal: run?.goal ?? '',
+          budgetUsd: state.view.cost.budgetUsd,
+          resumedFromStep: record.fromStep - 1,
+        },
+      ];
     }
     case 'call':
     case 'warning':
@@ -46,11 +55,29 @@ function inputsOf(record: LogRecord, state: SidebarState): SidebarInput[] {
       ];
     }
     case 'escalation':
-      return [{ type: 'escalation', step: record.step, role: record.role, from: record.from, to: record.to, reason: record.reason, addedUsd: record.addedUsd }];
+      return [
+        {
+          type: 'escalation',
+          step: record.step,
+          role: record.role,
+          from: record.from,
+          to: record.to,
+          reason: record.reason,
+          addedUsd: record.addedUsd,
+        },
+      ];
     case 'lifeline':
       return [{ type: 'lifeline', used: record.used, left: Math.max(0, state.view.cost.lifelinesTotal - record.used) }];
     case 'score':
-      return [{ type: 'score', label: record.label, score: record.score, metric: record.metric, ...(record.higherIsBetter === undefined ? {} : { higherIsBetter: record.higherIsBetter }) }];
+      return [
+        {
+          type: 'score',
+          label: record.label,
+          score: record.score,
+          metric: record.metric,
+          ...(record.higherIsBetter === undefined ? {} : { higherIsBetter: record.higherIsBetter }),
+        },
+      ];
     case 'call-started':
       // the call's own record follows; one that never ended is booked by the ledger on resume
       return [];

@@ -43,7 +43,15 @@ export type SidebarInput = Exclude<RunEvent, { type: 'escalation' }> | Escalatio
 
 export function initialSidebar(options: SidebarOptions): SidebarState {
   const view = { ...emptySidebarView(options.lifelinesTotal), replay: options.replay ?? false };
-  const state: SidebarState = { view, seen: [], bookedUsd: 0, experiments: [], running: null, scores: { metric: null, higherIsBetter: null }, chosenMetric: null };
+  const state: SidebarState = {
+    view,
+    seen: [],
+    bookedUsd: 0,
+    experiments: [],
+    running: null,
+    scores: { metric: null, higherIsBetter: null },
+    chosenMetric: null,
+  };
   return withMetrics(state, options);
 }
 
@@ -84,12 +92,18 @@ function fold(state: SidebarState, input: SidebarInput, options: SidebarOptions)
     case 'experiment':
       return experimented(state, input.experiment);
     case 'verdict':
-      return withView(state, { verdict: { ...input.verdict }, unverifiedClaims: input.unverifiedClaims.map(({ text, value, where, context }) => ({ text, value, where, context })) });
+      return withView(state, {
+        verdict: { ...input.verdict },
+        unverifiedClaims: input.unverifiedClaims.map(({ text, value, where, context }) => ({ text, value, where, context })),
+      });
     case 'warning':
       return state;
     case 'run-ended':
       return {
-        ...withView(state, { run: view.run && { ...view.run, status: input.status, ...(input.message ? { message: input.message } : {}) }, cost: { ...view.cost, streaming: false } }),
+        ...withView(state, {
+          run: view.run && { ...view.run, status: input.status, ...(input.message ? { message: input.message } : {}) },
+          cost: { ...view.cost, streaming: false },
+        }),
         running: null,
       };
   }
@@ -103,7 +117,16 @@ function withView(state: SidebarState, changes: Partial<SidebarView>): SidebarSt
 function withMetrics(state: SidebarState, options: SidebarOptions): SidebarState {
   const { experiments, running, scores, seen, chosenMetric: chosen } = state;
   const runStep = state.view.run?.step ?? 0;
-  const metrics = metricsView({ experiments, running, scores, seen, chosen, runStep, metric: options.metric, higherIsBetter: options.higherIsBetter });
+  const metrics = metricsView({
+    experiments,
+    running,
+    scores,
+    seen,
+    chosen,
+    runStep,
+    metric: options.metric,
+    higherIsBetter: options.higherIsBetter,
+  });
   return withView(state, { metrics });
 }
 
@@ -126,11 +149,24 @@ function planned(state: SidebarState, input: Extract<RunEvent, { type: 'planned'
   const { view } = state;
   const changed = input.researchPlan !== view.plan.current;
   const plan = changed
-    ? { current: input.researchPlan, parts: planParts(input.researchPlan), updatedAt: input.step, history: [...view.plan.history, { step: input.step, text: input.researchPlan }] }
+    ? {
+        current: input.researchPlan,
+        parts: planParts(input.researchPlan),
+        updatedAt: input.step,
+        history: [...view.plan.history, { step: input.step, text: input.researchPlan }],
+      }
     : view.plan;
   const seen = state.seen.filter((s) => s.step < input.step);
   const experiments = state.experiments.filter((e) => e.step < input.step);
-  const entry: TimelineEntry = { step: input.step, action: input.action, input: summarizeInput(input.actionInput), observation: '', done: false, model: input.model, artifacts: [] };
+  const entry: TimelineEntry = {
+    step: input.step,
+    action: input.action,
+    input: summarizeInput(input.actionInput),
+    observation: '',
+    done: false,
+    model: input.model,
+    artifacts: [],
+  };
   return withView(state, { plan, factCheck: parseFactCheck(input.factCheck, seen, experiments), timeline: upsert(view.timeline, entry) });
 }
 
@@ -138,8 +174,19 @@ function observed(state: SidebarState, input: Extract<RunEvent, { type: 'observa
   const { view } = state;
   const artifacts: ArtifactKind[] = (['diff', 'output'] as const).filter((kind) => input.artifacts?.[kind]);
   const known = view.timeline.find((t) => t.step === input.step);
-  const seen = [...state.seen.filter((s) => s.step !== input.step), { step: input.step, action: input.action, observation: input.observation, artifacts }];
-  const entry: TimelineEntry = { step: input.step, action: input.action, input: known?.input ?? '', model: known?.model ?? '', observation: summarizeObservation(input.observation, input.action), done: true, artifacts };
+  const seen = [
+    ...state.seen.filter((s) => s.step !== input.step),
+    { step: input.step, action: input.action, observation: input.observation, artifacts },
+  ];
+  const entry: TimelineEntry = {
+    step: input.step,
+    action: input.action,
+    input: known?.input ?? '',
+    model: known?.model ?? '',
+    observation: summarizeObservation(input.observation, input.action),
+    done: true,
+    artifacts,
+  };
   return { ...withView(state, { timeline: upsert(view.timeline, withFailure(entry, state.experiments, input.observation)) }), seen };
 }
 
@@ -152,7 +199,13 @@ function called(state: SidebarState, input: Extract<RunEvent, { type: 'call' }>)
   const { view } = state;
   const bookedUsd = state.bookedUsd + input.usd;
   const add = (totals: Record<string, number>, key: string) => ({ ...totals, [key]: (totals[key] ?? 0) + input.usd });
-  const cost = { ...view.cost, usd: bookedUsd, streaming: false, byModel: add(view.cost.byModel, input.model), byRole: add(view.cost.byRole, input.role) };
+  const cost = {
+    ...view.cost,
+    usd: bookedUsd,
+    streaming: false,
+    byModel: add(view.cost.byModel, input.model),
+    byRole: add(view.cost.byRole, input.role),
+  };
   const run = view.run && { ...view.run, step: Math.max(view.run.step, input.step) };
   return { ...state, bookedUsd, view: { ...view, cost, run } };
 }
@@ -165,7 +218,10 @@ function scored(state: SidebarState, input: Extract<RunEvent, { type: 'score' }>
 
 /** A metric line of the running experiment: its latest value per name. */
 function printed(running: RunningExperiment | null, input: Extract<RunEvent, { type: 'metric' }>): RunningExperiment {
-  const current = running?.id === input.experiment ? running : { id: input.experiment, step: input.step, kind: input.step === 0 ? ('baseline' as const) : ('execute' as const), metrics: {} };
+  const current =
+    running?.id === input.experiment
+      ? running
+      : { id: input.experiment, step: input.step, kind: input.step === 0 ? ('baseline' as const) : ('execute' as const), metrics: {} };
   return { ...current, metrics: { ...current.metrics, [input.name]: input.value } };
 }
 

@@ -14,7 +14,10 @@ export interface SeenStep {
 }
 
 /** A finished experiment, as far as the view needs it. */
-export type SeenExperiment = Pick<ExperimentRecord, 'id' | 'step' | 'kind' | 'label' | 'outcome' | 'metrics' | 'taskMetric' | 'higherIsBetter' | 'error'>;
+export type SeenExperiment = Pick<
+  ExperimentRecord,
+  'id' | 'step' | 'kind' | 'label' | 'outcome' | 'metrics' | 'taskMetric' | 'higherIsBetter' | 'error'
+>;
 
 /** The experiment running now and the last value of each metric it printed so far. */
 export interface RunningExperiment {

@@ -23,7 +23,10 @@ const DIFF_INTRO = / Here is the diff, please check if the edit is correct and d
  * edit's sentence and the size of its diff, else the first line and the last two.
  */
 export function summarizeObservation(observation: string, action = ''): string {
-  const lines = observation.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  const lines = observation
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
   return clip(summaryLines(lines, action).join('\n'), OBSERVATION_SUMMARY_CHARS);
 }
 

@@ -55,7 +55,9 @@ export class EditReview extends Disposable {
     const id = this.nextId++;
     const fileUri = vscode.Uri.file(proposal.path);
     const proposalUri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${proposal.relPath}`, query: String(id) });
-    const leftUri = (await exists(fileUri)) ? fileUri : vscode.Uri.from({ scheme: EMPTY_SCHEME, path: `/${proposal.relPath}`, query: String(id) });
+    const leftUri = (await exists(fileUri))
+      ? fileUri
+      : vscode.Uri.from({ scheme: EMPTY_SCHEME, path: `/${proposal.relPath}`, query: String(id) });
     this.fs.set(proposalUri, proposal.proposed);
     const decision = new Promise<EditDecision>((resolve) => {
       this.pending.set(proposalUri.toString(), { proposal, fileUri, proposalUri, leftUri, settled: false, resolve });
@@ -92,7 +94,7 @@ export class EditReview extends Disposable {
   async reject(target?: unknown, reason?: string | null): Promise<boolean> {
     const p = this.find(target);
     if (!p) return false;
-    const why = reason === undefined ? await this.prompts().rejectReason(p.proposal.relPath) : reason ?? undefined;
+    const why = reason === undefined ? await this.prompts().rejectReason(p.proposal.relPath) : (reason ?? undefined);
     if (p.settled) return true;
     if ((await currentText(p.fileUri)) !== p.proposal.original) {
       // hunks accepted earlier are taken back
@@ -194,7 +196,8 @@ export class EditReview extends Disposable {
     const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.parse(target) : undefined;
     if (uri) return this.findByDocument(uri);
     const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-    const activeUri = active instanceof vscode.TabInputTextDiff ? active.modified : active instanceof vscode.TabInputText ? active.uri : undefined;
+    const activeUri =
+      active instanceof vscode.TabInputTextDiff ? active.modified : active instanceof vscode.TabInputText ? active.uri : undefined;
     const fromTab = activeUri && this.findByDocument(activeUri);
     return fromTab || [...this.pending.values()].pop();
   }
@@ -237,7 +240,9 @@ export function hunkFingerprint(hunk: Hunk): string {
  * keyboard (opening in the same group would hide it and drop the focus); in the active group otherwise.
  */
 function reviewColumn(): vscode.ViewColumn {
-  const reviewing = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSAL_SCHEME));
+  const reviewing = vscode.window.tabGroups.all.find((g) =>
+    g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSAL_SCHEME),
+  );
   if (reviewing) return reviewing.viewColumn;
   return vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
 }

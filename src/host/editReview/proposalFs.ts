@@ -77,7 +77,10 @@ export class ProposalFileSystem implements vscode.FileSystemProvider {
 
   private childrenOf(dir: string): string[] {
     const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-    return [...this.files.keys()].map((key) => key.replace(/\?.*$/, '')).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
+    return [...this.files.keys()]
+      .map((key) => key.replace(/\?.*$/, ''))
+      .filter((p) => p.startsWith(prefix))
+      .map((p) => p.slice(prefix.length));
   }
 }
 

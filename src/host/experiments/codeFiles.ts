@@ -10,7 +10,6 @@ import { snapshotPath } from './runData';
  * path may lead out of the workspace.
  */
 
-
 export interface CodeFile {
   /** as the record names it: relative to the workspace, forward slashes */
   path: string;
@@ -74,7 +73,10 @@ export function planRestore(record: Pick<ExperimentRecord, 'code'>, runDir: stri
 }
 
 /** The file two experiments' code diff shows: the left one's script when both kept it, else a file both kept, else each one's script. */
-export function filesToDiff(left: Pick<ExperimentRecord, 'script' | 'code'>, right: Pick<ExperimentRecord, 'script' | 'code'>): { left: string; right: string } | undefined {
+export function filesToDiff(
+  left: Pick<ExperimentRecord, 'script' | 'code'>,
+  right: Pick<ExperimentRecord, 'script' | 'code'>,
+): { left: string; right: string } | undefined {
   const leftCode = left.code ?? {};
   const rightCode = right.code ?? {};
   if (left.script in leftCode && left.script in rightCode) return { left: left.script, right: left.script };

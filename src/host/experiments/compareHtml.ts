@@ -56,7 +56,10 @@ function cell(row: CompareRow, side: 'left' | 'right'): string {
 function sectionHtml(section: CompareSection): string {
   const head = `<tr><th colspan="4" scope="colgroup">${escapeHtml(section.title)}</th></tr>`;
   const rows = section.rows.length
-    ? section.rows.map((row) => `<tr${row.changed ? ' class="changed"' : ''}><td class="name">${breakable(row.name)}${row.note ? `<span class="note">${escapeHtml(row.note)}</span>` : ''}</td>${cell(row, 'left')}${cell(row, 'right')}<td class="diff">${escapeHtml(row.difference)}</td></tr>`)
+    ? section.rows.map(
+        (row) =>
+          `<tr${row.changed ? ' class="changed"' : ''}><td class="name">${breakable(row.name)}${row.note ? `<span class="note">${escapeHtml(row.note)}</span>` : ''}</td>${cell(row, 'left')}${cell(row, 'right')}<td class="diff">${escapeHtml(row.difference)}</td></tr>`,
+      )
     : [`<tr><td colspan="4" class="empty">${escapeHtml(section.empty)}</td></tr>`];
   return `<tbody class="section">${head}</tbody><tbody>${rows.join('')}</tbody>`;
 }

@@ -1,5 +1,14 @@
 import type { DataFile, ExperimentRecord, Literal } from '../../core/experiments/types';
-import { experimentLabel, formatChange, formatDuration, formatLiteral, formatNumber, formatTime, outcomeText, runLabel } from './experimentText';
+import {
+  experimentLabel,
+  formatChange,
+  formatDuration,
+  formatLiteral,
+  formatNumber,
+  formatTime,
+  outcomeText,
+  runLabel,
+} from './experimentText';
 import { formatBytes } from './experimentTooltip';
 import type { ExperimentRun, TaskDirection } from './runData';
 
@@ -60,13 +69,19 @@ export function compareModel(left: CompareSide, right: CompareSide, direction?: 
   const sameRun = left.run.id === right.run.id;
   return {
     title: `Compare ${experimentRef(left, right)} ↔ ${experimentRef(right, left)}`,
-    subtitle: sameRun ? `${left.run.goal ?? left.run.id} · run of ${formatTime(left.run.startedAt)}` : `${runName(left.run)} ↔ ${runName(right.run)}`,
+    subtitle: sameRun
+      ? `${left.run.goal ?? left.run.id} · run of ${formatTime(left.run.startedAt)}`
+      : `${runName(left.run)} ↔ ${runName(right.run)}`,
     left: { label: experimentLabel(left.record), run: sameRun ? '' : runName(left.run) },
     right: { label: experimentLabel(right.record), run: sameRun ? '' : runName(right.run) },
     sections: [
       { title: 'Run', rows: runRows(left, right), empty: '' },
       { title: 'Metrics', rows: metricRows(left.record, right.record, direction), empty: 'Neither printed a metric.' },
-      { title: 'Hyper-parameters changed since the parent', rows: hyperParamRows(left.record, right.record), empty: 'Neither changed a hyper-parameter literal since its parent.' },
+      {
+        title: 'Hyper-parameters changed since the parent',
+        rows: hyperParamRows(left.record, right.record),
+        empty: 'Neither changed a hyper-parameter literal since its parent.',
+      },
       { title: 'Seeds', rows: seedRows(left.record, right.record), empty: 'No literal seed in either script.' },
       { title: 'Environment', rows: envRows(left.record, right.record), empty: 'The same Python and package versions.' },
       { title: 'Data', rows: dataRows(left.record, right.record), empty: 'The same data files (size and hash).' },
@@ -86,7 +101,9 @@ function runRows(left: CompareSide, right: CompareSide): CompareRow[] {
     ...(left.run.id === right.run.id ? [] : [row('Run', runName(left.run), runName(right.run))]),
     row('Command', a.command, b.command, { code: true }),
     row('Outcome', outcomeText(a), outcomeText(b)),
-    row('Duration', formatDuration(a.durationMs), formatDuration(b.durationMs), { difference: signedDuration(b.durationMs - a.durationMs) }),
+    row('Duration', formatDuration(a.durationMs), formatDuration(b.durationMs), {
+      difference: signedDuration(b.durationMs - a.durationMs),
+    }),
     row('Started', formatTime(a.startedAt), formatTime(b.startedAt)),
   ];
   if (a.error || b.error) rows.push(row('Error', a.error ?? '', b.error ?? '', { code: true }));
@@ -113,7 +130,7 @@ function metricRows(a: ExperimentRecord, b: ExperimentRecord, direction?: TaskDi
     const base = row(name, shown(x), shown(y), { changed: x !== y, ...(note ? { note } : {}) });
     if (!known) return base;
     const difference = `${y - x < 0 ? '−' : '+'}${formatNumber(Math.abs(y - x))}${x !== 0 ? ` (${formatChange((y - x) / Math.abs(x))})` : ''}`;
-    const better = direction?.metric === name && x !== y ? ((y > x) === direction.higherIsBetter ? 'right' : 'left') : undefined;
+    const better = direction?.metric === name && x !== y ? (y > x === direction.higherIsBetter ? 'right' : 'left') : undefined;
     return { ...base, difference, ...(better ? { better } : {}) };
   });
 }
@@ -128,8 +145,14 @@ function hyperParamRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] 
   );
 }
 
-function literalRows(x: Record<string, Literal> = {}, y: Record<string, Literal> = {}, format: (value: Literal) => string = formatLiteral): CompareRow[] {
-  return union(Object.keys(x), Object.keys(y)).map((name) => row(name, name in x ? format(x[name]) : '—', name in y ? format(y[name]) : '—'));
+function literalRows(
+  x: Record<string, Literal> = {},
+  y: Record<string, Literal> = {},
+  format: (value: Literal) => string = formatLiteral,
+): CompareRow[] {
+  return union(Object.keys(x), Object.keys(y)).map((name) =>
+    row(name, name in x ? format(x[name]) : '—', name in y ? format(y[name]) : '—'),
+  );
 }
 
 function seedRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] {
@@ -163,7 +186,10 @@ function codeRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] {
   const y = b.code ?? {};
   const rows = union(Object.keys(x), Object.keys(y)).map((file) => {
     const same = x[file] !== undefined && x[file] === y[file];
-    return row(file, x[file] ? x[file].slice(0, 12) : '—', y[file] ? y[file].slice(0, 12) : '—', { difference: same ? 'same' : 'differs', code: true });
+    return row(file, x[file] ? x[file].slice(0, 12) : '—', y[file] ? y[file].slice(0, 12) : '—', {
+      difference: same ? 'same' : 'differs',
+      code: true,
+    });
   });
   if (a.git || b.git) {
     const git = (r: ExperimentRecord) => (r.git ? `${r.git.commit.slice(0, 10)}${r.git.dirty ? ' (uncommitted changes)' : ''}` : '—');

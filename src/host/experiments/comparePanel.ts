@@ -55,24 +55,40 @@ export class ComparePanel extends Disposable {
     ].map(({ node, file }) => {
       const sha256 = node.record.code?.[file] ?? '';
       const path = snapshotPath(node.parent.run.dir, sha256);
-      return { uri: snapshotUri({ runDir: node.parent.run.dir, experiment: node.record.id, file, sha256 }), present: path !== undefined && existsSync(path), file, id: node.record.id };
+      return {
+        uri: snapshotUri({ runDir: node.parent.run.dir, experiment: node.record.id, file, sha256 }),
+        present: path !== undefined && existsSync(path),
+        file,
+        id: node.record.id,
+      };
     });
     const missing = ends.filter((end) => !end.present);
     if (missing.length) {
-      const note = vscode.l10n.t('No code diff: the snapshot of {0} is missing from its run folder.', missing.map((m) => `${m.file} (#${m.id})`).join(', '));
+      const note = vscode.l10n.t(
+        'No code diff: the snapshot of {0} is missing from its run folder.',
+        missing.map((m) => `${m.file} (#${m.id})`).join(', '),
+      );
       void vscode.window.showWarningMessage(`BudgetML: ${note}`);
       return { note };
     }
     const name = files.left === files.right ? files.left : `${files.left} ↔ ${files.right}`;
     const diffTitle = `${name} (${refs})`;
-    await vscode.commands.executeCommand('vscode.diff', ends[0].uri, ends[1].uri, diffTitle, { preview: true, viewColumn: vscode.ViewColumn.Active });
+    await vscode.commands.executeCommand('vscode.diff', ends[0].uri, ends[1].uri, diffTitle, {
+      preview: true,
+      viewColumn: vscode.ViewColumn.Active,
+    });
     return { diffTitle };
   }
 
   private show(comparison: Comparison): void {
     const title = comparison.model.title;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel(COMPARE_PANEL_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false, localResourceRoots: [] });
+      this.panel = vscode.window.createWebviewPanel(
+        COMPARE_PANEL_TYPE,
+        title,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { enableScripts: false, localResourceRoots: [] },
+      );
       this.panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'budgetml.svg');
       this.panel.onDidDispose(() => (this.panel = undefined));
     } else {

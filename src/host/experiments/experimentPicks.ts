@@ -31,12 +31,22 @@ function pickItem(node: ExperimentNode): ExperimentPick {
 }
 
 /** One experiment chosen by the user; undefined when they cancel or there is none. */
-export async function pickExperiment(runs: readonly RunNode[], options: { title: string; placeHolder: string; accept?: (node: ExperimentNode) => boolean }): Promise<ExperimentNode | undefined> {
+export async function pickExperiment(
+  runs: readonly RunNode[],
+  options: { title: string; placeHolder: string; accept?: (node: ExperimentNode) => boolean },
+): Promise<ExperimentNode | undefined> {
   const items = pickItems(runs, options.accept);
   if (!items.some((i) => i.node)) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('BudgetML: no experiment to choose from yet. Experiments are recorded when a task runs scripts.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('BudgetML: no experiment to choose from yet. Experiments are recorded when a task runs scripts.'),
+    );
     return undefined;
   }
-  const chosen = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true });
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: options.title,
+    placeHolder: options.placeHolder,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return chosen?.node;
 }

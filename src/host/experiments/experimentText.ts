@@ -104,9 +104,16 @@ export function failed(record: Pick<ExperimentRecord, 'outcome'>): boolean {
 const RELEVANT = [/\b(test|val|valid|validation|eval|dev)\b/i, /(acc|f1|auc|mae|mse|rmse|r2|loss|score|error|precision|recall)/i];
 
 /** The metric to show first: the task's, else one named like a test/validation metric, else the first. */
-export function relevantMetric(metrics: Record<string, number>, direction?: Pick<TaskDirection, 'metric'>, own?: string): [string, number] | undefined {
+export function relevantMetric(
+  metrics: Record<string, number>,
+  direction?: Pick<TaskDirection, 'metric'>,
+  own?: string,
+): [string, number] | undefined {
   const names = Object.keys(metrics);
-  const name = [own, direction?.metric].find((n) => n !== undefined && n in metrics) ?? RELEVANT.map((re) => names.find((n) => re.test(n))).find(Boolean) ?? names[0];
+  const name =
+    [own, direction?.metric].find((n) => n !== undefined && n in metrics) ??
+    RELEVANT.map((re) => names.find((n) => re.test(n))).find(Boolean) ??
+    names[0];
   return name === undefined ? undefined : [name, metrics[name]];
 }
 

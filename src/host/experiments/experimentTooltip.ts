@@ -1,5 +1,14 @@
 import type { ExperimentRecord } from '../../core/experiments/types';
-import { experimentLabel, failed, formatDuration, formatLiteral, formatNumber, formatTime, outcomeText, runDescription } from './experimentText';
+import {
+  experimentLabel,
+  failed,
+  formatDuration,
+  formatLiteral,
+  formatNumber,
+  formatTime,
+  outcomeText,
+  runDescription,
+} from './experimentText';
 import type { ExperimentRun } from './runData';
 
 /**
@@ -27,8 +36,12 @@ export function experimentTooltip(record: ExperimentRecord): string {
   sections.push(metricsTable(record));
   const change = record.changedSinceParent;
   if (change) {
-    const params = Object.entries(change.hyperParams).map(([name, [from, to]]) => `${codeSpan(name)} ${escapeMarkdown(formatLiteral(from))} → ${escapeMarkdown(formatLiteral(to))}`);
-    sections.push(`**Changed since #${change.parent}:** ${params.length ? params.join(', ') : change.diff ? 'the code (no hyper-parameter literal)' : 'nothing'}`);
+    const params = Object.entries(change.hyperParams).map(
+      ([name, [from, to]]) => `${codeSpan(name)} ${escapeMarkdown(formatLiteral(from))} → ${escapeMarkdown(formatLiteral(to))}`,
+    );
+    sections.push(
+      `**Changed since #${change.parent}:** ${params.length ? params.join(', ') : change.diff ? 'the code (no hyper-parameter literal)' : 'nothing'}`,
+    );
   }
   const seeds = Object.entries(record.seeds ?? {}).map(([where, value]) => `${codeSpan(where)} ${escapeMarkdown(formatLiteral(value))}`);
   if (seeds.length) sections.push(`**Seeds:** ${seeds.join(', ')}`);
@@ -36,9 +49,12 @@ export function experimentTooltip(record: ExperimentRecord): string {
     const packages = Object.entries(record.env.packages).map(([name, version]) => `${escapeMarkdown(name)} ${escapeMarkdown(version)}`);
     sections.push(`**Environment:** Python ${escapeMarkdown(record.env.python)}${packages.length ? ` · ${packages.join(', ')}` : ''}`);
   }
-  const data = (record.data ?? []).map((file) => `${codeSpan(file.path)} ${formatBytes(file.size)}${file.sha256 ? ` · sha256 ${file.sha256.slice(0, 12)}` : ''}`);
+  const data = (record.data ?? []).map(
+    (file) => `${codeSpan(file.path)} ${formatBytes(file.size)}${file.sha256 ? ` · sha256 ${file.sha256.slice(0, 12)}` : ''}`,
+  );
   if (data.length) sections.push(`**Data:** ${data.join(', ')}`);
-  if (record.git) sections.push(`**Git:** ${codeSpan(record.git.commit.slice(0, 10))}${record.git.dirty ? ' with uncommitted changes' : ''}`);
+  if (record.git)
+    sections.push(`**Git:** ${codeSpan(record.git.commit.slice(0, 10))}${record.git.dirty ? ' with uncommitted changes' : ''}`);
   const files = Object.keys(record.code ?? {});
   if (files.length) sections.push(`**Code kept:** ${files.map(codeSpan).join(', ')}`);
   return sections.filter(Boolean).join('\n\n');
@@ -57,12 +73,16 @@ function metricsTable(record: ExperimentRecord): string {
 }
 
 export function runTooltip(run: ExperimentRun, live: { running: boolean }): string {
-  const lines = [`**${escapeMarkdown(run.goal ?? run.id)}**`, `${escapeMarkdown(run.id)} · started ${escapeMarkdown(formatTime(run.startedAt))} · ${run.experiments.length} experiment${run.experiments.length === 1 ? '' : 's'}`];
+  const lines = [
+    `**${escapeMarkdown(run.goal ?? run.id)}**`,
+    `${escapeMarkdown(run.id)} · started ${escapeMarkdown(formatTime(run.startedAt))} · ${run.experiments.length} experiment${run.experiments.length === 1 ? '' : 's'}`,
+  ];
   const verdict = run.summary?.verdict;
   lines.push(`**${escapeMarkdown(runDescription(run, live))}**`);
   if (verdict) lines.push(escapeMarkdown(verdict.reason), `_${escapeMarkdown(verdict.rule)}_`);
   const claims = run.summary?.unverifiedClaims ?? [];
-  if (claims.length) lines.push(`$(warning) Numbers no experiment measured: ${claims.map((c) => `${codeSpan(c.text)} (${c.where})`).join(', ')}`);
+  if (claims.length)
+    lines.push(`$(warning) Numbers no experiment measured: ${claims.map((c) => `${codeSpan(c.text)} (${c.where})`).join(', ')}`);
   return lines.join('\n\n');
 }
 

@@ -2,7 +2,16 @@ import * as vscode from 'vscode';
 import type { RunEvent } from '../../core/events';
 import type { ExperimentRecord } from '../../core/experiments/types';
 import { Disposable } from '../disposable';
-import { experimentDescription, experimentLabel, failed, pendingDescription, runDescription, runLabel, runState, type RunState } from './experimentText';
+import {
+  experimentDescription,
+  experimentLabel,
+  failed,
+  pendingDescription,
+  runDescription,
+  runLabel,
+  runState,
+  type RunState,
+} from './experimentText';
 import { codeSpan, experimentTooltip, runTooltip } from './experimentTooltip';
 import { concernsExperiments, foldRunEvent, mergeRecords, type LiveRun, type PendingExperiment } from './liveRun';
 import { bestExperiment, listExperimentRuns, taskDirection, type ExperimentRun, type TaskDirection } from './runData';
@@ -153,7 +162,12 @@ export class ExperimentsTree extends Disposable implements vscode.TreeDataProvid
   private runItem(node: RunNode): vscode.TreeItem {
     const live = { running: node.live?.running ?? false, ...(node.live?.verdict ? { verdict: node.live.verdict } : {}) };
     const newest = this.nodes[0] === node || live.running;
-    const state = node.children.length === 0 ? vscode.TreeItemCollapsibleState.None : newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const state =
+      node.children.length === 0
+        ? vscode.TreeItemCollapsibleState.None
+        : newest
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(runLabel(node.run), state);
     item.id = `run:${node.run.dir}`;
     item.description = runDescription(node.run, live);
@@ -177,7 +191,8 @@ function experimentItem(node: ExperimentNode): vscode.TreeItem {
 }
 
 function experimentIcon({ record, best }: ExperimentNode): vscode.ThemeIcon {
-  if (record.outcome === 'cancelled' || record.outcome === 'declined') return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('testing.iconSkipped'));
+  if (record.outcome === 'cancelled' || record.outcome === 'declined')
+    return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('testing.iconSkipped'));
   if (failed(record)) return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
   if (best) return new vscode.ThemeIcon('star-full', new vscode.ThemeColor('testing.iconPassed'));
   return new vscode.ThemeIcon(record.kind === 'score' ? 'target' : 'beaker');

@@ -38,7 +38,9 @@ export class ExperimentsView extends Disposable {
   constructor(private readonly deps: ExperimentsViewDeps) {
     super();
     this.tree = this._register(new ExperimentsTree((m) => deps.channel.warn(m)));
-    this.view = this._register(vscode.window.createTreeView(EXPERIMENTS_VIEW_ID, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true }));
+    this.view = this._register(
+      vscode.window.createTreeView(EXPERIMENTS_VIEW_ID, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true }),
+    );
     this._register(new SnapshotDocuments());
     this.comparePanel = this._register(new ComparePanel(deps.extensionUri));
     this._register(deps.runs.onDidRunEvent((event) => this.tree.handle(event)));
@@ -56,7 +58,15 @@ export class ExperimentsView extends Disposable {
     this.watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
       const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WATCHED));
       const runs = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, RUN_FOLDERS), false, true, false);
-      return [files, runs, files.onDidCreate(changed), files.onDidChange(changed), files.onDidDelete(changed), runs.onDidCreate(changed), runs.onDidDelete(changed)];
+      return [
+        files,
+        runs,
+        files.onDidCreate(changed),
+        files.onDidChange(changed),
+        files.onDidDelete(changed),
+        runs.onDidCreate(changed),
+        runs.onDidDelete(changed),
+      ];
     });
     this.tree.scheduleRefresh();
   }
@@ -69,8 +79,16 @@ export class ExperimentsView extends Disposable {
     return this.guard('compare the experiments', async () => {
       await this.ready;
       const given = (Array.isArray(selected) ? selected : [clicked]).filter(isExperimentNode);
-      if (given.length > 2) void vscode.window.showInformationMessage(vscode.l10n.t('BudgetML: compare takes two experiments; the first two selected are compared.'));
-      const first = given[0] ?? (await pickExperiment(this.tree.runs, { title: vscode.l10n.t('Compare Experiments (1/2)'), placeHolder: vscode.l10n.t('The first experiment') }));
+      if (given.length > 2)
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('BudgetML: compare takes two experiments; the first two selected are compared.'),
+        );
+      const first =
+        given[0] ??
+        (await pickExperiment(this.tree.runs, {
+          title: vscode.l10n.t('Compare Experiments (1/2)'),
+          placeHolder: vscode.l10n.t('The first experiment'),
+        }));
       if (!first) return undefined;
       const second =
         given[1] ??
@@ -91,7 +109,9 @@ export class ExperimentsView extends Disposable {
   }
 
   private compareExperiments(left: ExperimentNode, right: ExperimentNode): Promise<Comparison> {
-    this.deps.channel.info(`Comparing ${experimentLabel(left.record)} (${left.parent.run.id}) with ${experimentLabel(right.record)} (${right.parent.run.id})`);
+    this.deps.channel.info(
+      `Comparing ${experimentLabel(left.record)} (${left.parent.run.id}) with ${experimentLabel(right.record)} (${right.parent.run.id})`,
+    );
     return this.comparePanel.compare(left, right);
   }
 
@@ -108,7 +128,10 @@ export class ExperimentsView extends Disposable {
           });
       if (!chosen) return undefined;
       const result = await restoreExperiment(chosen, this.confirmRestore);
-      if (result.restored.length) this.deps.channel.info(`Restored ${result.restored.join(', ')} as ${experimentLabel(chosen.record)} of ${chosen.parent.run.id} ran it`);
+      if (result.restored.length)
+        this.deps.channel.info(
+          `Restored ${result.restored.join(', ')} as ${experimentLabel(chosen.record)} of ${chosen.parent.run.id} ran it`,
+        );
       return result;
     });
   }

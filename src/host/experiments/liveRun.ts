@@ -48,12 +48,20 @@ export function foldRunEvent(live: LiveRun | undefined, event: RunEvent): LiveRu
       if (!live) return live;
       const experiments = [...live.experiments.filter((r) => r.id !== event.experiment.id), event.experiment];
       const pending = live.pending?.id === event.experiment.id ? undefined : live.pending;
-      return { runDir: live.runDir, running: live.running, experiments, ...(pending ? { pending } : {}), ...(live.verdict ? { verdict: live.verdict } : {}) };
+      return {
+        runDir: live.runDir,
+        running: live.running,
+        experiments,
+        ...(pending ? { pending } : {}),
+        ...(live.verdict ? { verdict: live.verdict } : {}),
+      };
     }
     case 'verdict':
       return live && { ...live, verdict: event.verdict };
     case 'run-ended':
-      return live && { runDir: live.runDir, running: false, experiments: live.experiments, ...(live.verdict ? { verdict: live.verdict } : {}) };
+      return (
+        live && { runDir: live.runDir, running: false, experiments: live.experiments, ...(live.verdict ? { verdict: live.verdict } : {}) }
+      );
     default:
       return live;
   }

@@ -34,15 +34,21 @@ export async function restoreExperiment(node: ExperimentNode, confirm: RestoreCo
   if (!folder) return refuse(vscode.l10n.t('the run of {0} is not in a folder of this workspace', name));
   const plan = planRestore(record, parent.run.dir, folder.uri.fsPath);
   for (const file of plan.files) if (!(await staysInside(folder.uri.fsPath, file.target))) plan.refused.push(file.path);
-  if (plan.refused.length) return refuse(vscode.l10n.t('{0} names files outside the workspace ({1}); nothing was restored', name, plan.refused.join(', ')));
+  if (plan.refused.length)
+    return refuse(vscode.l10n.t('{0} names files outside the workspace ({1}); nothing was restored', name, plan.refused.join(', ')));
   if (!plan.files.length) return refuse(vscode.l10n.t('{0} kept no code to restore', name));
   const missing = plan.files.filter((f) => !existsSync(f.snapshot)).map((f) => f.path);
-  if (missing.length) return refuse(vscode.l10n.t('the snapshot of {0} kept for {1} is missing from the run folder; nothing was restored', missing.join(', '), name));
+  if (missing.length)
+    return refuse(
+      vscode.l10n.t('the snapshot of {0} kept for {1} is missing from the run folder; nothing was restored', missing.join(', '), name),
+    );
 
   const files = await Promise.all(plan.files.map(readSides));
   const changed = files.filter((f) => !f.same);
   if (!changed.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('BudgetML: {0} is already as {1} ran it.', files.map((f) => f.path).join(', '), name));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('BudgetML: {0} is already as {1} ran it.', files.map((f) => f.path).join(', '), name),
+    );
     return { restored: [] };
   }
   if (!(await confirm(name, changed))) return { restored: [], problem: 'cancelled' };
@@ -50,7 +56,13 @@ export async function restoreExperiment(node: ExperimentNode, confirm: RestoreCo
   const script = changed.find((f) => f.path === record.script) ?? changed[0];
   await vscode.window.showTextDocument(script.uri, { preview: false });
   const skipped = plan.skipped.length ? ' ' + vscode.l10n.t('Data and weights are not restored: {0}.', plan.skipped.join(', ')) : '';
-  void vscode.window.showInformationMessage(vscode.l10n.t('BudgetML: restored {0} as {1} ran it. Undo (Ctrl+Z) brings the previous text back.', changed.map((f) => f.path).join(', '), name) + skipped);
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t(
+      'BudgetML: restored {0} as {1} ran it. Undo (Ctrl+Z) brings the previous text back.',
+      changed.map((f) => f.path).join(', '),
+      name,
+    ) + skipped,
+  );
   return { restored: changed.map((f) => f.path) };
 }
 
@@ -71,7 +83,10 @@ export const confirmRestore: RestoreConfirm = async (name, changed) => {
   const restore = vscode.l10n.t('Restore');
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('Restore the code of {0}?', name),
-    { modal: true, detail: vscode.l10n.t('This replaces {0} with the text the experiment ran. Undo (Ctrl+Z) brings the current text back.', listed) },
+    {
+      modal: true,
+      detail: vscode.l10n.t('This replaces {0} with the text the experiment ran. Undo (Ctrl+Z) brings the current text back.', listed),
+    },
     restore,
   );
   return answer === restore;
@@ -91,8 +106,10 @@ async function apply(files: FileToWrite[], label: string): Promise<void> {
     edit.replace(file.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), file.text, metadata);
     docs.push(doc);
   }
-  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(vscode.l10n.t('VS Code refused the edit that restores {0}', files.map((f) => f.path).join(', ')));
-  for (const doc of docs) if (doc.isDirty && !(await doc.save())) throw new Error(vscode.l10n.t('could not save {0}', vscode.workspace.asRelativePath(doc.uri)));
+  if (!(await vscode.workspace.applyEdit(edit)))
+    throw new Error(vscode.l10n.t('VS Code refused the edit that restores {0}', files.map((f) => f.path).join(', ')));
+  for (const doc of docs)
+    if (doc.isDirty && !(await doc.save())) throw new Error(vscode.l10n.t('could not save {0}', vscode.workspace.asRelativePath(doc.uri)));
 }
 
 function refuse(problem: string): RestoreResult {

@@ -52,7 +52,13 @@ export function readRecords(dir: string): ExperimentRecord[] {
 function isExperimentRecord(value: unknown): value is ExperimentRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<ExperimentRecord>;
-  return typeof r.id === 'number' && typeof r.step === 'number' && typeof r.script === 'string' && typeof r.metrics === 'object' && r.metrics !== null;
+  return (
+    typeof r.id === 'number' &&
+    typeof r.step === 'number' &&
+    typeof r.script === 'string' &&
+    typeof r.metrics === 'object' &&
+    r.metrics !== null
+  );
 }
 
 /** One run folder; experiments are [] when it has no `experiments.jsonl` yet. */
@@ -110,11 +116,16 @@ async function folderTime(dir: string): Promise<string> {
 }
 
 /** The task's metric and direction: from the experiments that produced the score, else the verdict. */
-export function taskDirection(run: Pick<ExperimentRun, 'experiments' | 'summary'>, verdict = run.summary?.verdict): TaskDirection | undefined {
+export function taskDirection(
+  run: Pick<ExperimentRun, 'experiments' | 'summary'>,
+  verdict = run.summary?.verdict,
+): TaskDirection | undefined {
   for (const record of [...run.experiments].reverse()) {
-    if (record.taskMetric && typeof record.higherIsBetter === 'boolean') return { metric: record.taskMetric, higherIsBetter: record.higherIsBetter };
+    if (record.taskMetric && typeof record.higherIsBetter === 'boolean')
+      return { metric: record.taskMetric, higherIsBetter: record.higherIsBetter };
   }
-  if (verdict?.metric && typeof verdict.higherIsBetter === 'boolean') return { metric: verdict.metric, higherIsBetter: verdict.higherIsBetter };
+  if (verdict?.metric && typeof verdict.higherIsBetter === 'boolean')
+    return { metric: verdict.metric, higherIsBetter: verdict.higherIsBetter };
   return undefined;
 }
 
@@ -140,13 +151,23 @@ export async function runsSignature(workspace: string): Promise<string> {
   const root = runsRoot(workspace);
   let names: string[];
   try {
-    names = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    names = (await readdir(root, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   } catch {
     return '';
   }
   const parts = await Promise.all(
     names.map(async (name) => {
-      const files = await Promise.all([EXPERIMENTS_FILE, SUMMARY_FILE].map((file) => stat(join(root, name, file)).then((s) => `${s.size}@${s.mtimeMs}`, () => '-')));
+      const files = await Promise.all(
+        [EXPERIMENTS_FILE, SUMMARY_FILE].map((file) =>
+          stat(join(root, name, file)).then(
+            (s) => `${s.size}@${s.mtimeMs}`,
+            () => '-',
+          ),
+        ),
+      );
       return `${name}:${files.join(',')}`;
     }),
   );

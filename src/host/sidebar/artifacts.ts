@@ -43,10 +43,19 @@ export async function openExperiment(runDir: string | undefined, request: { id: 
 }
 
 /** Every version of the research plan as a read-only markdown document, with its preview beside it. */
-export async function showPlanHistory(runDir: string | undefined, goal: string | undefined, plan: PlanView, texts: RunTextProvider): Promise<boolean> {
+export async function showPlanHistory(
+  runDir: string | undefined,
+  goal: string | undefined,
+  plan: PlanView,
+  texts: RunTextProvider,
+): Promise<boolean> {
   if (!plan.history.length) return tell('the planner has not written a plan yet');
   const versions = plan.history.map((v) => `## Step ${v.step}\n\n${v.text.trim()}\n`);
-  const text = [`# Research plan, ${plan.history.length} version${plan.history.length === 1 ? '' : 's'}`, goal ? `\n> ${goal}\n` : '', ...versions].join('\n');
+  const text = [
+    `# Research plan, ${plan.history.length} version${plan.history.length === 1 ? '' : 's'}`,
+    goal ? `\n> ${goal}\n` : '',
+    ...versions,
+  ].join('\n');
   const doc = await texts.open(`${runDir ? basename(runDir) : 'run'}/research-plan.md`, text);
   await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true });
   await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri).then(undefined, () => undefined);

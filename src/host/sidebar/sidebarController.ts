@@ -37,7 +37,9 @@ export class SidebarController extends Disposable {
     this._register(runs.onDidRunEvent((event) => this.follow(event)));
     this._register(review.onDidChange(() => this.session.setPendingEdit(review.waiting()[0] ?? null)));
     this._register(this.provider.onIntent((intent) => void this.act(intent)));
-    this._register(this.provider.onDidRender((t) => channel.debug(`Sidebar drawn ${t.ms} ms after its script started (${t.source} state)`)));
+    this._register(
+      this.provider.onDidRender((t) => channel.debug(`Sidebar drawn ${t.ms} ms after its script started (${t.source} state)`)),
+    );
     this.restored = this.restoreNewest();
   }
 

@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RunEvent } from '../../core/events';
 import { sidebarFromLog } from '../../core/view/sidebarLog';
-import { initialSidebar, reduceSidebar, withMetricChoice, withPendingEdit, type SidebarInput, type SidebarOptions, type SidebarState } from '../../core/view/sidebarState';
+import {
+  initialSidebar,
+  reduceSidebar,
+  withMetricChoice,
+  withPendingEdit,
+  type SidebarInput,
+  type SidebarOptions,
+  type SidebarState,
+} from '../../core/view/sidebarState';
 import type { SidebarView } from '../../shared/viewModels';
 import { newestRun, readRunLimits } from '../runFolders';
 import { readRunLog, readRunLogNow } from './runLog';

@@ -115,7 +115,9 @@ class ProcessPty implements vscode.Pseudoterminal {
       // a background child may hold the output pipes open: end it when the script exits, so that they close
       child.once('exit', () => this.endTree(child));
       child.once('close', (code, sig) => {
-        void (this.ending ?? Promise.resolve()).then(() => settle(this.stopReason ? null : code, sig ? `ended by ${sig}` : `exit code ${code}`));
+        void (this.ending ?? Promise.resolve()).then(() =>
+          settle(this.stopReason ? null : code, sig ? `ended by ${sig}` : `exit code ${code}`),
+        );
       });
     });
   }

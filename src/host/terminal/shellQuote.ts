@@ -12,7 +12,12 @@ export function commandLineFor(shell: string | undefined, command: string, args:
 type ShellKind = 'posix' | 'fish' | 'pwsh' | 'cmd';
 
 function shellKind(shell: string | undefined): ShellKind {
-  const name = (shell ?? '').split(/[\\/]/).pop()?.toLowerCase().replace(/\.exe$/, '') ?? '';
+  const name =
+    (shell ?? '')
+      .split(/[\\/]/)
+      .pop()
+      ?.toLowerCase()
+      .replace(/\.exe$/, '') ?? '';
   if (name === 'fish') return 'fish';
   if (name === 'pwsh' || name === 'powershell') return 'pwsh';
   if (name === 'cmd') return 'cmd';

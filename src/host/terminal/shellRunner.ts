@@ -77,14 +77,22 @@ export class ShellIntegrationPath implements TerminalPath {
     this.terminal?.dispose();
     this.tag = newScriptTag();
     this.envFingerprint = fingerprint;
-    this.terminal = vscode.window.createTerminal({ name: TERMINAL_NAME, cwd, env: { ...changes, [SCRIPT_TAG_VAR]: this.tag }, iconPath: new vscode.ThemeIcon('beaker') });
+    this.terminal = vscode.window.createTerminal({
+      name: TERMINAL_NAME,
+      cwd,
+      env: { ...changes, [SCRIPT_TAG_VAR]: this.tag },
+      iconPath: new vscode.ThemeIcon('beaker'),
+    });
     this.openedIn = cwd;
     return this.terminal;
   }
 }
 
 /** What a terminal must change of the inherited environment to have `wanted`: null removes a variable. */
-export function environmentChanges(inherited: NodeJS.ProcessEnv, wanted: Record<string, string> | undefined): Record<string, string | null> {
+export function environmentChanges(
+  inherited: NodeJS.ProcessEnv,
+  wanted: Record<string, string> | undefined,
+): Record<string, string | null> {
   if (!wanted) return {};
   const changes: Record<string, string | null> = {};
   for (const name of Object.keys(inherited)) if (!(name in wanted)) changes[name] = null;
@@ -162,7 +170,7 @@ async function execute(
     const rest = stripper.flush();
     if (rest) onOutput(rest);
     return {
-      exitCode: stopReason ? null : exitCode ?? null,
+      exitCode: stopReason ? null : (exitCode ?? null),
       timedOut: stopReason === 'timedOut',
       cancelled: stopReason === 'cancelled',
       via: 'shell-integration',

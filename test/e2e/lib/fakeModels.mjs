@@ -55,7 +55,8 @@ export function repliesWithSlowPlannerStep(step, delayMs) {
 export function requestKind(request) {
   const messages = request.body?.messages ?? [];
   const text = (content) => (typeof content === 'string' ? content : (content ?? []).map((part) => part.text ?? '').join(''));
-  if (!messages.some((m) => PLANNER_PROMPT.test(text(m.content)))) return { role: 'worker', prompt: messages.map((m) => text(m.content)).join('\n') };
+  if (!messages.some((m) => PLANNER_PROMPT.test(text(m.content))))
+    return { role: 'worker', prompt: messages.map((m) => text(m.content)).join('\n') };
   // each finished step is one assistant message (the planner's answer) in the planner's prompt
   return { role: 'planner', step: messages.filter((m) => m.role === 'assistant').length + 1 };
 }

@@ -46,7 +46,9 @@ export function readLog(runDir) {
 export async function waitFor(probe, what, timeout = 30000, every = 100) {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const value = await Promise.resolve().then(probe).catch(() => undefined);
+    const value = await Promise.resolve()
+      .then(probe)
+      .catch(() => undefined);
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeout} ms`);
     await new Promise((resolve) => setTimeout(resolve, every));

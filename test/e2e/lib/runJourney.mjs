@@ -25,7 +25,11 @@ export async function runJourney(prefix, journey) {
         throw error;
       });
     }
-    if (page) await wb.screenshot(page, path.join(tmp, 'failure.png')).then((f) => say(`screenshot of the failure: ${f}`), () => undefined);
+    if (page)
+      await wb.screenshot(page, path.join(tmp, 'failure.png')).then(
+        (f) => say(`screenshot of the failure: ${f}`),
+        () => undefined,
+      );
   } finally {
     for (const close of cleanup.reverse()) await Promise.resolve(close()).catch(() => undefined);
   }

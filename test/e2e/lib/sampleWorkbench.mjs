@@ -6,7 +6,19 @@ import path from 'node:path';
 import { startFakeOpenAI } from '../../fixtures/fakeOpenAI.ts';
 import { assert, step } from './checks.mjs';
 import { fakeModelSettings } from './fakeModels.mjs';
-import { build, copySample, ensureCodeServer, EXTENSION_ID, folderUrl, installVsix, listExtensions, packageVsix, serverEnv, startCodeServer, writeUserSettings } from './vscodeServer.mjs';
+import {
+  build,
+  copySample,
+  ensureCodeServer,
+  EXTENSION_ID,
+  folderUrl,
+  installVsix,
+  listExtensions,
+  packageVsix,
+  serverEnv,
+  startCodeServer,
+  writeUserSettings,
+} from './vscodeServer.mjs';
 import * as wb from './workbench.mjs';
 
 /**
@@ -28,7 +40,10 @@ export async function openSampleWorkbench({ tmp, workspace, apiKey, python, repl
     env = serverEnv(tmp, { OPENAI_API_KEY: apiKey });
     installVsix(bin, vsix, extensions, env);
     const installed = listExtensions(bin, extensions, env);
-    assert(installed.some((id) => id.startsWith(EXTENSION_ID)), `installed: ${installed.join(', ')}`);
+    assert(
+      installed.some((id) => id.startsWith(EXTENSION_ID)),
+      `installed: ${installed.join(', ')}`,
+    );
   });
   const fake = await startFakeOpenAI({ replies }, { apiKey });
   cleanup.push(() => fake.close());

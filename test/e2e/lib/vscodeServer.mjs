@@ -33,7 +33,10 @@ export const QUIET_SETTINGS = {
 /** Path of the code-server binary, installed on first use (scripts/ensure-code-server.sh). */
 export function ensureCodeServer() {
   if (process.env.CODE_SERVER_BIN) return process.env.CODE_SERVER_BIN;
-  const out = execFileSync('bash', [path.join(ROOT, 'scripts', 'ensure-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [path.join(ROOT, 'scripts', 'ensure-code-server.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return out.trim().split('\n').pop();
 }
 
@@ -41,7 +44,8 @@ export function ensureCodeServer() {
 export function build() {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const buildScript = fs.readFileSync(path.join(ROOT, 'scripts', 'build.mjs'), 'utf8');
-  if (!/webview/.test(buildScript)) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-webview.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (!/webview/.test(buildScript))
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-webview.mjs')], { cwd: ROOT, stdio: 'inherit' });
 }
 
 /**
@@ -73,13 +77,20 @@ export function serverEnv(home, extra = {}) {
 
 /** Installs a .vsix into an extensions folder, as `code-server --install-extension` does for a user. */
 export function installVsix(bin, vsix, extensionsDir, env) {
-  const out = execFileSync(bin, ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--force'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(bin, ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--force'], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return out.trim();
 }
 
 /** Names of the extensions installed in a folder (code-server --list-extensions). */
 export function listExtensions(bin, extensionsDir, env) {
-  return execFileSync(bin, ['--list-extensions', '--extensions-dir', extensionsDir], { env, encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  return execFileSync(bin, ['--list-extensions', '--extensions-dir', extensionsDir], { env, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean);
 }
 
 export function writeUserSettings(userDataDir, settings) {
@@ -110,9 +121,20 @@ export async function startCodeServer({ bin, home, userDataDir, extensionsDir, e
   const config = path.join(home, 'config.yaml');
   fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
-    '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+    '--config',
+    config,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...extraArgs,
     ...(folder ? [folder] : []),
   ];
@@ -122,7 +144,12 @@ export async function startCodeServer({ bin, home, userDataDir, extensionsDir, e
   child.stderr.pipe(log);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30000;
-  while (!(await fetch(`${url}/healthz`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();
       throw new Error(`code-server did not start; its log: ${logFile}\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
@@ -141,12 +168,19 @@ export async function startCodeServer({ bin, home, userDataDir, extensionsDir, e
 
 /** The processes started by `pid`, children first found, from `ps`. */
 function descendants(pid) {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const found = [];
   const queue = [pid];
   while (queue.length) {
     const parent = queue.shift();
-    for (const [p, pp] of rows) if (pp === parent) (found.push(p), queue.push(p));
+    for (const [p, pp] of rows) {
+      if (pp !== parent) continue;
+      found.push(p);
+      queue.push(p);
+    }
   }
   return found;
 }

@@ -12,7 +12,15 @@ export async function launchBrowser(profileDir, { headless = true } = {}) {
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless,
     viewport: VIEWPORT,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
@@ -33,7 +41,10 @@ export async function runCommand(page, title, attempts = 4) {
     await page.locator('.quick-input-widget input.input').waitFor({ state: 'visible', timeout: 10000 });
     await page.keyboard.type(title, { delay: 5 });
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    const listed = await row.waitFor({ timeout: 3000 }).then(() => true, () => false);
+    const listed = await row.waitFor({ timeout: 3000 }).then(
+      () => true,
+      () => false,
+    );
     if (listed) return page.keyboard.press('Enter');
     if (i === attempts) throw new Error(`the command palette does not list "${title}"`);
   }
@@ -44,7 +55,13 @@ export async function quickInput(page, timeout = 15000) {
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor({ state: 'visible', timeout });
   return {
-    title: (await widget.locator('.quick-input-title').textContent().catch(() => ''))?.trim() ?? '',
+    title:
+      (
+        await widget
+          .locator('.quick-input-title')
+          .textContent()
+          .catch(() => '')
+      )?.trim() ?? '',
     value: await widget.locator('input.input').inputValue(),
   };
 }
@@ -59,7 +76,10 @@ export async function clickToastButton(page, text, button, timeout = 30000) {
   const item = toast(page, text);
   await item.waitFor({ state: 'visible', timeout });
   const message = (await item.locator('.notification-list-item-message').textContent())?.trim() ?? '';
-  await item.locator('.monaco-button', { hasText: new RegExp(`^${button}$`) }).first().click();
+  await item
+    .locator('.monaco-button', { hasText: new RegExp(`^${button}$`) })
+    .first()
+    .click();
   await item.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   return message;
 }
@@ -70,7 +90,13 @@ export async function findFrame(page, selector, timeout = 20000) {
   for (;;) {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     if (Date.now() > deadline) throw new Error(`no webview frame has ${selector} after ${timeout} ms`);
     await page.waitForTimeout(50);
