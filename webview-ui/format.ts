@@ -1,11 +1,5 @@
 /** Numbers as the sidebar shows them. */
 
-/** Cents matter here: below a dollar, four decimals. */
-export function usd(value: number): string {
-  if (value === 0) return '$0';
-  return Math.abs(value) < 1 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
-}
-
 export function percent(ratio: number): string {
   const value = ratio * 100;
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} %`;

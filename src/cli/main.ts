@@ -11,6 +11,8 @@ import { isBenchmarkTask, loadBenchmarkTask, loadWorkspaceTask, TaskError } from
 import type { Task } from '../core/task/task';
 import { shownMetrics } from '../core/experiments/table';
 import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args';
+import { formatUsd } from '../shared/money';
+import { newRunId } from '../shared/runs';
 import { NodeHost } from './nodeHost';
 
 /** Exit code for bad arguments, config or task. */
@@ -58,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-  else say(`${summary.status}: ${summary.steps} steps, $${summary.cost.usd.toFixed(4)}; summary in ${join(runDir, 'summary.json')}`);
+  else say(`${summary.status}: ${summary.steps} steps, ${formatUsd(summary.cost.usd)}; summary in ${join(runDir, 'summary.json')}`);
   return 0;
 }
 
@@ -152,10 +154,6 @@ function withFlags(config: Config, args: RunArgs): Config {
   };
 }
 
-function newRunId(): string {
-  return `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${Math.random().toString(36).slice(2, 6)}`;
-}
-
 function describe(event: RunEvent, say: (line: string) => void): void {
   switch (event.type) {
     case 'run-started':
@@ -167,7 +165,9 @@ function describe(event: RunEvent, say: (line: string) => void): void {
     case 'escalation':
       return say(`  escalated ${event.role} ${event.from} → ${event.to}: ${event.reason}`);
     case 'budget-warning':
-      return say(`  warning: $${event.usd.toFixed(4)} of $${event.budgetUsd} spent (80 %)`);
+      return say(
+        `  warning: ${formatUsd(event.usd)} of ${formatUsd(event.budgetUsd)} spent (${Math.round((event.usd / event.budgetUsd) * 100)} %)`,
+      );
     case 'score':
       return say(`${event.label} ${event.metric}: ${event.score ?? 'not measured'}`);
     case 'experiment': {

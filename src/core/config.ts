@@ -1,14 +1,12 @@
 import { z } from 'zod';
+import { ENV_NAME, MODEL_ID } from '../shared/models';
 
 /**
  * The one settings schema: the CLI's --config file and the extension's `budgetml.*` settings
  * have the same keys, meanings and defaults.
  */
 
-const modelId = z.string().regex(/^(openai|gemini):.+$/, 'name models as provider:model, e.g. openai:gpt-4.1-mini');
-
-/** An environment variable's name. A key pasted where a name belongs fails this, and is never echoed. */
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const modelId = z.string().regex(MODEL_ID, 'name models as provider:model, e.g. openai:gpt-4.1-mini');
 
 /** Says what is wrong with an apiKeyEnv without showing it: it may be the key itself. */
 export const API_KEY_ENV_PROBLEM =

@@ -6,7 +6,8 @@ import type { LogRecord } from './memory/researchLog';
 /** Log records that are also events: what a listener learns without reading the log. */
 export type RecordedEvent = Extract<LogRecord, { type: 'call' | 'warning' | 'experiment' | 'verdict' }>;
 
-export type RunStatus = 'final_answer' | 'max_steps' | 'budget_exhausted' | 'cancelled' | 'error';
+export type { RunStatus } from '../shared/runs';
+import type { RunStatus } from '../shared/runs';
 
 export type RunEvent =
   | { type: 'run-started'; runId: string; runDir: string; goal: string; budgetUsd: number; resumedFromStep: number; replay?: boolean }

@@ -126,6 +126,7 @@ async function setUpTask({ task, config, keys, host, runDir, signal }: RunOption
     host,
     python: config.python,
     outputsDir: join(runDir, 'outputs'),
+    timeoutSec: config.scriptTimeoutSec,
     signal,
     env,
     redactor: new Redactor(secrets),

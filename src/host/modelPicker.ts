@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
+import { MODEL_ID } from '../shared/models';
 import { SECTION, settingsTarget } from './settings';
-
-const MODEL_ID = /^(openai|gemini):\S+$/;
 
 interface RoleItem extends vscode.QuickPickItem {
   key: 'models.planner' | 'models.worker' | 'models.expert';

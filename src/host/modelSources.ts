@@ -39,7 +39,7 @@ export function withLocalModel(config: Config, model: string, baseUrl: string): 
 }
 
 /** The models the demo was recorded with, so the replayed tokens are priced as the real run's were. */
-export const REPLAY_MODELS: Config['models'] = {
+const REPLAY_MODELS: Config['models'] = {
   planner: ['openai:gpt-4.1-mini'],
   worker: ['openai:gpt-4.1-mini'],
   expert: 'openai:gpt-4.1',
@@ -50,7 +50,7 @@ export function withReplayModels(config: Config): Config {
 }
 
 /** The recorded demo: a run on the diabetes sample (train.py with a DecisionTreeRegressor baseline). */
-export const RECORDING_PATH = ['media', 'replay', 'diabetes-tree.json'];
+const RECORDING_PATH = ['media', 'replay', 'diabetes-tree.json'];
 export const SAMPLE_PATH = ['media', 'samples', 'diabetes'];
 
 /** The goal the demo was recorded with, for a sample without budgetml.task.json. */

@@ -12,7 +12,6 @@ import {
   lifelinesUsedSoFar,
   newestRun,
   newestUnfinishedRun,
-  newRunId,
   readRunTask,
   REPLAY_PREFIX,
   runsRoot,
@@ -27,6 +26,7 @@ import { prepareStart, type StartPlan } from './runStart';
 import type { KeyStore } from './secrets';
 import type { SpendMeter } from './spendMeter';
 import type { VsCodeHost } from './vscodeHost';
+import { newRunId } from '../shared/runs';
 
 export interface RunControllerDeps {
   host: VsCodeHost;
@@ -40,7 +40,7 @@ export interface RunControllerDeps {
 }
 
 /** What the planner is told when the user spends a lifeline. */
-export const USER_EXPERT_REQUEST = 'The user asked the expert to plan this step.';
+const USER_EXPERT_REQUEST = 'The user asked the expert to plan this step.';
 
 interface ActiveRun {
   controller: AbortController;

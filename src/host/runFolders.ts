@@ -2,14 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Task } from '../core/task/task';
+import { RESUMABLE_STATUSES } from '../shared/runs';
 
 /** Runs live under `.budgetml/runs/<id>/` in the workspace. */
 export function runsRoot(workspace: string): string {
   return join(workspace, '.budgetml', 'runs');
-}
-
-export function newRunId(): string {
-  return `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
 /** The host keeps the exact task of a run next to its log, so Resume Run continues the same task. */
@@ -62,9 +59,6 @@ export function readRunLimits(runDir: string): RunLimits | undefined {
   }
 }
 
-/** Statuses after which a run can be continued (a reload leaves no summary at all). */
-const RESUMABLE = new Set(['cancelled', 'error', 'budget_exhausted']);
-
 /** The run folder with the newest log that did not finish, if any. */
 export async function newestUnfinishedRun(workspace: string): Promise<string | undefined> {
   const root = runsRoot(workspace);
@@ -98,7 +92,7 @@ export async function newestRun(workspace: string): Promise<string | undefined> 
 async function isUnfinished(dir: string): Promise<boolean> {
   try {
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { status?: string };
-    return RESUMABLE.has(String(summary.status));
+    return (RESUMABLE_STATUSES as readonly unknown[]).includes(summary.status);
   } catch {
     return true;
   }

@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
 import type { RunEvent } from '../core/events';
+import { assertNever } from '../shared/text';
+import { formatUsd } from '../shared/money';
 
 const PREVIEW = 400;
 
@@ -9,7 +11,7 @@ export function logRunEvent(channel: vscode.LogOutputChannel, event: RunEvent): 
     case 'run-started':
       channel.info(
         `${event.replay ? 'Replay of recorded model answers: run' : 'Run'} ${event.runId} ${event.resumedFromStep ? `resumed after step ${event.resumedFromStep}` : 'started'} ` +
-          `(budget $${event.budgetUsd.toFixed(2)}, folder ${event.runDir}): ${event.goal}`,
+          `(budget ${formatUsd(event.budgetUsd)}, folder ${event.runDir}): ${event.goal}`,
       );
       break;
     case 'step-started':
@@ -25,15 +27,15 @@ export function logRunEvent(channel: vscode.LogOutputChannel, event: RunEvent): 
       channel.debug(preview(event.observation));
       break;
     case 'spend':
-      channel.trace(`spend $${event.usd.toFixed(4)} of $${event.budgetUsd.toFixed(2)}${event.streaming ? ' (streaming)' : ''}`);
+      channel.trace(`spend ${formatUsd(event.usd)} of ${formatUsd(event.budgetUsd)}${event.streaming ? ' (streaming)' : ''}`);
       break;
     case 'budget-warning':
       channel.warn(
-        `Spend $${event.usd.toFixed(4)} has reached ${Math.round((event.usd / event.budgetUsd) * 100)} % of the $${event.budgetUsd.toFixed(2)} budget`,
+        `Spend ${formatUsd(event.usd)} has reached ${Math.round((event.usd / event.budgetUsd) * 100)} % of the ${formatUsd(event.budgetUsd)} budget`,
       );
       break;
     case 'escalation':
-      channel.warn(`${event.role}: ${event.from} → ${event.to} (${event.reason}; +$${event.addedUsd.toFixed(4)})`);
+      channel.warn(`${event.role}: ${event.from} → ${event.to} (${event.reason}; +${formatUsd(event.addedUsd)})`);
       break;
     case 'lifeline':
       channel.info(`Expert help requested: ${event.used} lifeline(s) used, ${event.left} left`);
@@ -88,8 +90,4 @@ export function logRunEvent(channel: vscode.LogOutputChannel, event: RunEvent): 
 
 function preview(text: string): string {
   return text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text;
-}
-
-function assertNever(value: never): void {
-  void value;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../core/run';
-import { formatUsd } from './spendMeter';
+import { formatUsd } from '../shared/money';
 
 /** The notification at the end of a run: status, steps, spend and score, with the run's files a click away. */
 export function reportRunEnd(summary: RunSummary): void {

@@ -3,8 +3,7 @@ import type { Config } from '../core/config';
 import type { ApiKeys } from '../core/run';
 import { providerLabel } from './prompts';
 
-export const PROVIDERS = ['openai', 'gemini'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+import { isProvider, keyFromEnv, PROVIDERS, type ProviderName as Provider } from '../shared/models';
 
 /** API keys: SecretStorage first, then the environment variable the config names. Never settings. */
 export class KeyStore {
@@ -17,7 +16,10 @@ export class KeyStore {
   async keys(config: Config): Promise<ApiKeys> {
     const keys: ApiKeys = {};
     for (const provider of PROVIDERS) {
-      const key = (await this.secrets.get(KeyStore.secretName(provider))) || process.env[config.providers[provider].apiKeyEnv] || undefined;
+      const key =
+        (await this.secrets.get(KeyStore.secretName(provider))) ||
+        keyFromEnv(config.providers[provider].apiKeyEnv, process.env) ||
+        undefined;
       if (key) keys[provider] = key;
     }
     return keys;
@@ -65,8 +67,4 @@ export class KeyStore {
     const picked = await vscode.window.showQuickPick(items, { title: 'BudgetML: Set API Key', placeHolder: 'Which provider?' });
     return picked?.provider;
   }
-}
-
-function isProvider(value: unknown): value is Provider {
-  return typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
 }

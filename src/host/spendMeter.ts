@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunEvent, RunStatus } from '../core/events';
+import { budgetLevel, formatUsd, spendText } from '../shared/money';
 import { Disposable } from './disposable';
-
-const WARN_AT = 0.8;
 
 /** Status-bar item: spend against budget, live while replies stream in; warns at 80 % of the budget. */
 export class SpendMeter extends Disposable {
@@ -65,28 +64,21 @@ export class SpendMeter extends Disposable {
 
   private render(): void {
     const ratio = this.budgetUsd > 0 ? this.usd / this.budgetUsd : 0;
-    this.item.text = `${this.replay ? 'Replay ' : ''}$(credit-card) ${this.streaming ? '~' : ''}${formatUsd(this.usd)} / $${this.budgetUsd.toFixed(2)}`;
+    this.item.text = `${this.replay ? 'Replay ' : ''}$(credit-card) ${spendText(this.usd, this.budgetUsd, this.streaming)}`;
+    const level = budgetLevel(this.usd, this.budgetUsd);
     this.item.backgroundColor =
-      ratio >= 1
-        ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : ratio >= WARN_AT
-          ? new vscode.ThemeColor('statusBarItem.warningBackground')
-          : undefined;
+      level === 'ok' ? undefined : new vscode.ThemeColor(`statusBarItem.${level === 'over' ? 'error' : 'warning'}Background`);
     const state = this.status === 'running' ? `step ${this.step}, running` : `ended: ${this.status.replace('_', ' ')}`;
     const tooltip = new vscode.MarkdownString(
-      `**BudgetML ${this.replay ? 'replay' : 'spend'}** ${formatUsd(this.usd)} of $${this.budgetUsd.toFixed(2)} (${(ratio * 100).toFixed(1)} %)` +
+      `**BudgetML ${this.replay ? 'replay' : 'spend'}** ${formatUsd(this.usd)} of ${formatUsd(this.budgetUsd)} (${(ratio * 100).toFixed(1)} %)` +
         `${this.streaming ? ', estimate while a reply streams' : ''}\n\n` +
         `${this.replay ? 'Recorded model answers are replayed: nothing is charged; the amount is what the recorded tokens would cost.\n\n' : ''}` +
         `${state}. Click for the BudgetML sidebar.`,
     );
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = {
-      label: `BudgetML ${this.replay ? 'replay, ' : ''}spend ${formatUsd(this.usd)} of ${this.budgetUsd.toFixed(2)} dollars`,
+      label: `BudgetML ${this.replay ? 'replay, ' : ''}spend ${formatUsd(this.usd)} of ${formatUsd(this.budgetUsd)}`,
     };
     this.item.show();
   }
-}
-
-export function formatUsd(usd: number): string {
-  return `$${usd.toFixed(4)}`;
 }

@@ -11,7 +11,7 @@ export interface ApprovalSettings {
 }
 
 /** Reads the approval settings live, so turning them on or off takes effect during a run. */
-export function liveApprovalSettings(): ApprovalSettings {
+function liveApprovalSettings(): ApprovalSettings {
   const c = vscode.workspace.getConfiguration('budgetml');
   return { autoApproveEdits: c.get<boolean>('autoApproveEdits') === true, autoRunScripts: c.get<boolean>('autoRunScripts') === true };
 }

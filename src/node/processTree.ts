@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 export const SCRIPT_TAG_VAR = 'BUDGETML_SCRIPT_TAG';
 
 /** Milliseconds between asking a process to stop (SIGTERM) and killing it (SIGKILL). */
-export const KILL_GRACE_MS = 5000;
+const KILL_GRACE_MS = 5000;
 
 const POLL_MS = 50;
 const KILL_ROUNDS = 20;

@@ -3,8 +3,7 @@
  * sends it whole; the webview only renders it. Everything here must survive JSON.
  */
 
-/** A run's state: running, one of the core's end statuses, or stopped by a window reload. */
-export type RunPhase = 'running' | 'final_answer' | 'max_steps' | 'budget_exhausted' | 'cancelled' | 'error' | 'interrupted';
+import type { RunPhase } from './runs';
 
 export interface RunView {
   id: string;
@@ -189,9 +188,6 @@ export interface SidebarView {
   /** the run replays recorded model answers: nothing is charged */
   replay: boolean;
 }
-
-/** The part of the budget at which the cost panel turns to the warning colour. */
-export const BUDGET_WARNING_RATIO = 0.8;
 
 export function emptySidebarView(lifelinesTotal = 0, budgetUsd = 0): SidebarView {
   return {

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { NodeHost } from '../../src/cli/nodeHost';
 import type { ScriptRequest } from '../../src/core/host';
 import { loadWorkspaceTask } from '../../src/core/task/loadTask';
+import { setUpBenchmark } from '../../src/core/task/setUpBenchmark';
+import { TaskError } from '../../src/core/task/taskError';
 import { taggedPids } from '../../src/node/processTree';
 import { plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
 import { PYTHON, runScripted, startFakeOpenAI } from '../fixtures/runHarness';
@@ -126,3 +128,33 @@ test('a hanging eval.py is stopped by the time limit, with what it started', { s
     await server.close();
   }
 });
+
+test(
+  'a hanging prepare.py is stopped by the time limit with what it started, and the task is not marked prepared',
+  { skip: !linux },
+  async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'budgetml-prepare-hang-'));
+    const scripts = join(folder, 'scripts');
+    mkdirSync(join(folder, 'env'), { recursive: true });
+    mkdirSync(scripts);
+    const tagFile = join(folder, 'tag');
+    writeFileSync(
+      join(scripts, 'prepare.py'),
+      [
+        'import os, subprocess, time',
+        `open(${JSON.stringify(tagFile)}, 'w').write(os.environ['BUDGETML_SCRIPT_TAG'])`,
+        "subprocess.Popen(['sleep', '300'], start_new_session=True)",
+        'time.sleep(300)',
+      ].join('\n'),
+    );
+    const started = Date.now();
+    const deps = { host, python: PYTHON, outputsDir: join(folder, 'outputs'), signal: new AbortController().signal, timeoutSec: 1.5 };
+    await assert.rejects(
+      setUpBenchmark({ folder, env: join(folder, 'env'), scripts }, join(folder, 'workspace'), deps),
+      (error: Error) => error instanceof TaskError && /prepare\.py did not finish within 1\.5 s/.test(error.message),
+    );
+    assert.ok(Date.now() - started < 15000, 'the run did not wait for the script');
+    assert.deepEqual(taggedPids(readFileSync(tagFile, 'utf8').trim()), [], 'nothing prepare.py started is left');
+    assert.equal(existsSync(join(scripts, 'prepared')), false);
+  },
+);

@@ -72,6 +72,8 @@ test('a run killed mid-step resumes from its log without repeating a finished st
   });
   const crashing = startCli(first, dir, []);
   await waitForSteps(join(dir, 'run'), 2);
+  // the step-3 request reached the server: its start is in the log
+  while (first.requests.length < 3) await new Promise((r) => setTimeout(r, 20));
   crashing.kill('SIGKILL');
   await new Promise((done) => crashing.once('close', done));
   await first.close();

@@ -1,4 +1,5 @@
-import type { RunPhase, SidebarView, VerdictView } from '../../src/shared/viewModels';
+import type { RunPhase } from '../../src/shared/runs';
+import type { SidebarView, VerdictView } from '../../src/shared/viewModels';
 import { h, type Child } from '../dom';
 
 /** The run's goal and state, the Replay badge, and the buttons (enabled only when they apply). */

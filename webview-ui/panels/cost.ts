@@ -1,6 +1,7 @@
-import { BUDGET_WARNING_RATIO, type CostView, type EscalationView } from '../../src/shared/viewModels';
+import { budgetLevel, formatUsd as usd, spendText, type BudgetLevel } from '../../src/shared/money';
+import type { CostView, EscalationView } from '../../src/shared/viewModels';
 import { h, type Child } from '../dom';
-import { percent, shortModel, usd } from '../format';
+import { percent, shortModel } from '../format';
 
 /** Spend against the budget (warning colour from 80 %), by model and role, escalations, lifelines. */
 export function renderCost(cost: CostView): Child[] {
@@ -13,9 +14,8 @@ export function renderCost(cost: CostView): Child[] {
   ];
 }
 
-export function spendLevel(cost: CostView): 'ok' | 'warning' | 'over' {
-  const ratio = cost.budgetUsd > 0 ? cost.usd / cost.budgetUsd : 0;
-  return ratio >= 1 ? 'over' : ratio >= BUDGET_WARNING_RATIO ? 'warning' : 'ok';
+export function spendLevel(cost: CostView): BudgetLevel {
+  return budgetLevel(cost.usd, cost.budgetUsd);
 }
 
 function renderMeter(cost: CostView): HTMLElement {
@@ -102,5 +102,5 @@ function renderLifelines(cost: CostView): HTMLElement {
 }
 
 export function costSummary(cost: CostView): string {
-  return `${cost.streaming ? '~' : ''}${usd(cost.usd)} / ${usd(cost.budgetUsd)}`;
+  return spendText(cost.usd, cost.budgetUsd, cost.streaming);
 }

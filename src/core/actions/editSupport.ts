@@ -128,10 +128,7 @@ export async function proposeWorkerEdit(ctx: ActionContext, edit: EditRequest): 
  * Shows a proposal for `saveRel` through the Host. The path the host gets is checked for writing
  * right here; hosts save it with writeConfined (workspace.ts).
  */
-export async function askUser(
-  ctx: ActionContext,
-  edit: Pick<EditRequest, 'saveRel' | 'original' | 'proposed' | 'reason'>,
-): Promise<EditDecision> {
+async function askUser(ctx: ActionContext, edit: Pick<EditRequest, 'saveRel' | 'original' | 'proposed' | 'reason'>): Promise<EditDecision> {
   ctx.signal.throwIfAborted();
   const abs = await ctx.workspace.resolve(edit.saveRel, 'write');
   const diff = unifiedDiff(edit.saveRel, edit.original, edit.proposed);
@@ -207,7 +204,7 @@ async function backupsOf(dir: string, rel: string): Promise<{ file: string; n: n
 }
 
 /** Keeps a numbered copy of the text a file had before an edit; nothing is written when this fails. */
-export async function pushBackup(dir: string, rel: string, text: string | undefined): Promise<Backup> {
+async function pushBackup(dir: string, rel: string, text: string | undefined): Promise<Backup> {
   try {
     await fs.mkdir(dir, { recursive: true });
     const existing = await backupsOf(dir, rel);

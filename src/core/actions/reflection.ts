@@ -29,7 +29,7 @@ export const reflection: ActionDef<typeof input> = {
 };
 
 /** The latest research plan, then the steps, newest kept first when the log is long. */
-export function researchLogText(ctx: Pick<ActionContext, 'log'>): string {
+function researchLogText(ctx: Pick<ActionContext, 'log'>): string {
   const steps = ctx.log.steps();
   if (steps.length === 0) return '';
   const plan = steps[steps.length - 1].response.researchPlan.trim();

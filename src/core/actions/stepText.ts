@@ -4,7 +4,7 @@ import { headAndTail } from '../text/outputCapture';
 /** Compact text views of research-log steps, for Reflection and Retrieval from Research Log. */
 
 /** One line of whitespace-collapsed text, cut to `max` characters. */
-export function oneLine(text: string, max: number): string {
+function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }

@@ -118,7 +118,7 @@ function validator(menu: readonly ActionDef[], history: readonly StepRecord[], r
 }
 
 /** True when the last `limit` steps all chose this very action with this very input. */
-export function repeatsRecentSteps(response: PlannerResponse, history: readonly StepRecord[], limit: number): boolean {
+function repeatsRecentSteps(response: PlannerResponse, history: readonly StepRecord[], limit: number): boolean {
   if (history.length < limit) return false;
   const key = actionKey(response);
   return history.slice(-limit).every((s) => actionKey(s.response) === key);

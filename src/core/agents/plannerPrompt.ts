@@ -2,6 +2,7 @@ import type { ActionDef } from '../actions/action';
 import { describeActions, formatInstructions } from '../format/instructions';
 import type { ChatMessage } from '../llm/types';
 import type { StepRecord } from '../memory/types';
+import { clip } from '../../shared/text';
 
 /**
  * The planner's prompt, ordered for provider-side prompt caching: what never changes first
@@ -62,8 +63,4 @@ export function summaryLine(step: StepRecord): string {
     .join(', ');
   const observation = step.observation.replace(/\s+/g, ' ').trim();
   return `Step ${step.step}: ${step.response.action} (${clip(input, 60)}) -> ${clip(observation, 110)}`;
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

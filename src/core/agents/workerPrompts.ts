@@ -9,14 +9,14 @@ export interface WorkerPrompt {
   user: string;
 }
 
-export const READER_SYSTEM = [
+const READER_SYSTEM = [
   'You are an expert at reading code and prose. You read files for a researcher who is solving a machine-learning task.',
   'Report only what the text in front of you confirms; never guess numbers or fill gaps from general knowledge.',
   'Refer to the line numbers of the critical lines you rely on. Be concise and concrete.',
   'When something asked for is not in the text, say "In this segment, I cannot find ..." instead of inventing it.',
 ].join('\n');
 
-export const EDITOR_SYSTEM = [
+const EDITOR_SYSTEM = [
   'You are an expert at editing code. You apply an edit instruction to a file exactly as asked and change nothing else.',
   'Keep the existing style, names and comments unless the instruction says otherwise. The result must run as it is.',
   'Reply with the complete new text inside ONE fenced code block (```). Never abbreviate: no "..." and no',
@@ -24,14 +24,14 @@ export const EDITOR_SYSTEM = [
   'You may add a short note before the code block; put nothing inside it except the new text.',
 ].join('\n');
 
-export const REFLECTOR_SYSTEM = [
+const REFLECTOR_SYSTEM = [
   'You are an expert machine-learning researcher reviewing the research log of an experiment in progress.',
   'Answer the question you are asked as truthfully as possible in plain paragraphs, based on the log.',
   'Separate what the observations confirmed from what is still a guess, and point out mistakes and better next steps.',
 ].join('\n');
 
 /** The fence language for a file name, e.g. "python" for .py. */
-export function fenceLanguage(fileName: string): string {
+function fenceLanguage(fileName: string): string {
   const extension = fileName.toLowerCase().split('.').pop() ?? '';
   const known: Record<string, string> = {
     py: 'python',

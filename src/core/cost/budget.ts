@@ -1,7 +1,5 @@
+import { BUDGET_WARNING_RATIO, formatUsd } from '../../shared/money';
 import type { Ledger } from './ledger';
-
-/** Share of the budget at which the user is warned once. */
-export const WARNING_FRACTION = 0.8;
 
 /** Slack for float sums, far below a cent: a call that fits exactly is allowed. */
 const EPSILON_USD = 1e-12;
@@ -11,15 +9,6 @@ export type BudgetCheck = { ok: true } | { ok: false; message: string };
 /** Thrown when the next call could take spending over the budget. */
 export class BudgetExhaustedError extends Error {
   override name = 'BudgetExhaustedError';
-}
-
-/** Dollars for messages: cents from $1, four decimals below, three significant figures under a cent. */
-export function formatUsd(usd: number): string {
-  const size = Math.abs(usd);
-  if (size === 0) return '$0.00';
-  if (size >= 1) return `$${usd.toFixed(2)}`;
-  if (size >= 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toPrecision(3)}`;
 }
 
 /** Refuses a model call before it is sent when its worst case would exceed the budget. */
@@ -63,7 +52,7 @@ export class BudgetGuard {
 
   /** True exactly once: the first time it is asked after spending reached 80 % of the budget. */
   warningDue(): boolean {
-    if (this.warned || this.spentUsd + EPSILON_USD < WARNING_FRACTION * this.budgetUsd) return false;
+    if (this.warned || this.spentUsd + EPSILON_USD < BUDGET_WARNING_RATIO * this.budgetUsd) return false;
     this.warned = true;
     return true;
   }

@@ -137,7 +137,7 @@ export class Ledger {
 }
 
 /** A call whose end was never logged, counted as if its whole worst case was billed. */
-export function worstCaseCall(start: CallStart): LedgerCall {
+function worstCaseCall(start: CallStart): LedgerCall {
   const usage = { input: start.promptTokens, cachedInput: 0, output: start.maxOutputTokens, estimated: true };
   return { role: start.role, model: start.model, usage, usd: start.worstCaseUsd, priced: start.priced };
 }

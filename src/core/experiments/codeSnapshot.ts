@@ -7,7 +7,7 @@ import { importedModules } from './codeFacts';
 /** Model weights and data: never kept as code. */
 export const NOT_CODE = new Set(['.pt', '.pth', '.ckpt', '.safetensors', '.bin', '.h5', '.npy', '.npz', '.parquet', '.csv', '.gguf']);
 /** Bigger files are not code either. */
-export const MAX_SNAPSHOT_BYTES = 1 << 20;
+const MAX_SNAPSHOT_BYTES = 1 << 20;
 
 export const CODE_FOLDER = 'code';
 
@@ -20,7 +20,7 @@ export interface CodeSnapshot {
   files: Record<string, string>;
 }
 
-export function sha256(text: string | Buffer): string {
+function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

@@ -6,7 +6,7 @@ import { namedDataFiles } from './codeFacts';
 import type { DataFile } from './types';
 
 /** Data files bigger than this are described by size and time only. */
-export const MAX_HASHED_BYTES = 64 << 20;
+const MAX_HASHED_BYTES = 64 << 20;
 
 /**
  * Size, time and hash of each data file the script names that exists in the workspace. Hashes are

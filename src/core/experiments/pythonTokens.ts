@@ -24,7 +24,7 @@ export interface PyStatement {
   tokens: PyToken[];
 }
 
-export const PYTHON_KEYWORDS = new Set(
+const PYTHON_KEYWORDS = new Set(
   (
     'False None True and as assert async await break class continue def del elif else except finally ' +
     'for from global if import in is lambda nonlocal not or pass raise return try while with yield'
@@ -223,7 +223,7 @@ export function literalOf(tokens: PyToken[], start: number, end: number): Litera
 }
 
 /** Index of the first `op` token with this text at bracket depth 0 in tokens[start, end), or -1. */
-export function indexAtTopLevel(tokens: PyToken[], text: string, start: number, end = tokens.length): number {
+function indexAtTopLevel(tokens: PyToken[], text: string, start: number, end = tokens.length): number {
   let depth = 0;
   for (let i = start; i < end; i++) {
     const token = tokens[i];

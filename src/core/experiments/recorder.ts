@@ -11,6 +11,7 @@ import { appendExperiment, syncExperiments } from './experimentLog';
 import { gitState } from './gitState';
 import { MetricTracker } from './metricTracker';
 import type { ExperimentKind, ExperimentRecord } from './types';
+import { clip } from '../../shared/text';
 
 /** One script run to record. */
 export interface ExperimentRun {
@@ -211,8 +212,4 @@ function relativeOutput(runDir: string, file: string): string {
         .split('\\')
         .join('/')
     : file;
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

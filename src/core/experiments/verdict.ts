@@ -1,7 +1,7 @@
 import { improvementOf, SUCCESS_THRESHOLD, type Score } from '../task/evaluate';
 import type { ExperimentRecord, Verdict } from './types';
 
-export const SUCCESS_RULE = `the final score is more than ${SUCCESS_THRESHOLD * 100} % better than the baseline (MLAgentBench's rule)`;
+const SUCCESS_RULE = `the final score is more than ${SUCCESS_THRESHOLD * 100} % better than the baseline (MLAgentBench's rule)`;
 
 /** What the measured baseline and final scores say, by the success rule; never what the run claims. */
 export function verdictOf(baseline: Score | null, final: Score | null, scored: boolean): Verdict {

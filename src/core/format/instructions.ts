@@ -38,7 +38,7 @@ export function inputKeys(action: ActionDef): string[] {
 }
 
 /** An example input: each key with its description as a placeholder value. */
-export function exampleInput(action: ActionDef): string {
+function exampleInput(action: ActionDef): string {
   const example: Record<string, string> = {};
   for (const key of inputKeys(action)) example[key] = `<${action.inputHelp[key] ?? key}>`;
   return JSON.stringify(example, null, 4);

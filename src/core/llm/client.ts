@@ -9,6 +9,7 @@ import { estimateMessagesTokens } from './estimate';
 import type { ProviderPool } from './providers';
 import { withRetry } from './retry';
 import { ProviderError, type ChatMessage, type ChatResult, type ModelRef, type Role, type Usage } from './types';
+import { BUDGET_WARNING_RATIO, formatUsd } from '../../shared/money';
 
 export interface CallContext {
   step: number;
@@ -162,7 +163,7 @@ export class ModelClient {
       const budgetUsd = this.deps.config.budgetUsd;
       this.deps.log.append({
         type: 'warning',
-        message: `80 % of the budget is spent: $${this.deps.ledger.totalUsd.toFixed(4)} of $${budgetUsd.toFixed(2)}`,
+        message: `${BUDGET_WARNING_RATIO * 100} % of the budget is spent: ${formatUsd(this.deps.ledger.totalUsd)} of ${formatUsd(budgetUsd)}`,
       });
       this.deps.emit({ type: 'budget-warning', usd: this.deps.ledger.totalUsd, budgetUsd });
     }
@@ -245,5 +246,3 @@ function linkedController(parent: AbortSignal): { signal: AbortSignal; dispose: 
   else parent.addEventListener('abort', forward, { once: true });
   return { signal: controller.signal, dispose: () => parent.removeEventListener('abort', forward) };
 }
-
-export { ProviderError };

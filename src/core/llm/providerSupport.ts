@@ -55,7 +55,7 @@ export interface StreamCall<Chunk> {
 const OVERRUN_CHARS_PER_TOKEN = 4 * 4;
 
 /** The most characters of a reply kept for a request allowing `maxOutputTokens`. */
-export function replyCharLimit(maxOutputTokens: number): number {
+function replyCharLimit(maxOutputTokens: number): number {
   return Math.max(1, maxOutputTokens) * OVERRUN_CHARS_PER_TOKEN;
 }
 

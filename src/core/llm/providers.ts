@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import { API_KEY_ENV_PROBLEM, ConfigError, ENV_NAME } from '../config';
+import { API_KEY_ENV_PROBLEM, ConfigError } from '../config';
+import { ENV_NAME, keyFromEnv } from '../../shared/models';
 import type { Recording } from './replay';
 import type { ChatProvider, ProviderName } from './types';
 
@@ -61,9 +62,4 @@ export function requireKey(name: ProviderName, config: Config, keys: ApiKeys): s
 /** Keys from the environment, as named by the config. */
 export function keysFromEnv(config: Config, env: NodeJS.ProcessEnv = process.env): ApiKeys {
   return { openai: keyFromEnv(config.providers.openai.apiKeyEnv, env), gemini: keyFromEnv(config.providers.gemini.apiKeyEnv, env) };
-}
-
-/** The key in the variable `name`; a name that is no variable's (a pasted key) is not looked up. */
-function keyFromEnv(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  return ENV_NAME.test(name) ? env[name] || undefined : undefined;
 }

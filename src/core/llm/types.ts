@@ -1,7 +1,8 @@
 /** What every model provider speaks: one chat request in, text and exact usage out. */
 
 export type Role = 'planner' | 'worker' | 'expert';
-export type ProviderName = 'openai' | 'gemini';
+import { MODEL_ID, type ProviderName } from '../../shared/models';
+export type { ProviderName };
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -76,7 +77,7 @@ export class ProviderError extends Error {
 }
 
 export function parseModelRef(id: string): ModelRef {
-  const match = /^(openai|gemini):(.+)$/.exec(id.trim());
+  const match = MODEL_ID.exec(id.trim());
   if (!match) throw new Error(`model "${id}" must be named provider:model with provider openai or gemini`);
   return { provider: match[1] as ProviderName, model: match[2], id: `${match[1]}:${match[2]}` };
 }

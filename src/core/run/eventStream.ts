@@ -23,6 +23,6 @@ export function eventStream(log: ResearchLog, listeners: readonly RunEventListen
   return emit;
 }
 
-export function isRecordedEvent(record: LogRecord | RunEvent): record is RecordedEvent {
+function isRecordedEvent(record: LogRecord | RunEvent): record is RecordedEvent {
   return RECORDED_TYPES.has(record.type);
 }

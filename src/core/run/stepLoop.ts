@@ -59,7 +59,7 @@ async function plan(
 }
 
 /** The actions the planner may choose now: the expert lifeline only while one is left. */
-export function menuFor(ctx: RunContext): ActionDef[] {
+function menuFor(ctx: RunContext): ActionDef[] {
   return ctx.lifelines.left > 0 ? [...ALL_ACTIONS, requestExpertHelp] : [...ALL_ACTIONS];
 }
 

@@ -7,7 +7,7 @@ import { TaskError } from './taskError';
  * MLAgentBench's tasks whose score is better when lower (its own list); every other task is
  * higher-is-better unless told otherwise.
  */
-export const LOWER_IS_BETTER_TASKS: ReadonlySet<string> = new Set([
+const LOWER_IS_BETTER_TASKS: ReadonlySet<string> = new Set([
   'house-price',
   'vectorization',
   'parkinsons-disease',
@@ -64,7 +64,7 @@ function readGlobs(path: string): string[] {
     .map((l) => (isAbsolute(l) ? l.replace(/^\/+/, '') : l));
 }
 
-export function readText(path: string): string {
+function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {

@@ -63,7 +63,7 @@ export function scoreReader(evaluation: Evaluation): (output: string) => { metri
 }
 
 /** Reads `{"score": …}` JSON (MLAgentBench's eval.py) from the last such line, else the last number printed. */
-export function parseScoreOutput(output: string): { score: number | null; metric?: string; higherIsBetter?: boolean } {
+function parseScoreOutput(output: string): { score: number | null; metric?: string; higherIsBetter?: boolean } {
   const lines = output.trim().split('\n').reverse();
   for (const line of lines) {
     const match = /"score"\s*:\s*(-?Infinity|NaN|-?[\d.]+(?:[eE][-+]?\d+)?)/.exec(line);

@@ -10,7 +10,7 @@ export { isBenchmarkTask, loadBenchmarkTask } from './benchmarkTask';
 export const TASK_FILE = 'budgetml.task.json';
 
 /** `budgetml.task.json` in a workspace. */
-export const taskFileSchema = z.strictObject({
+const taskFileSchema = z.strictObject({
   goal: z.string().min(1).optional(),
   /** the training script, relative to the workspace */
   script: z.string().min(1).optional(),

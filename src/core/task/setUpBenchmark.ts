@@ -14,6 +14,8 @@ export interface SetUpDeps {
   signal: AbortSignal;
   /** the whole environment of prepare.py; unset: this process's without the well-known provider keys */
   env?: Record<string, string>;
+  /** prepare.py is ended with everything it started after this long (downloads can be slow: the script time limit) */
+  timeoutSec?: number;
   /** takes the provider keys out of prepare.log and the error naming its last lines; unset: the well-known keys' */
   redactor?: Redactor;
 }
@@ -54,6 +56,7 @@ async function prepareOnce({ scripts }: BenchmarkFolder, deps: SetUpDeps): Promi
     purpose: 'eval' as const,
     display: `${deps.python} prepare.py`,
     env,
+    timeoutSec: deps.timeoutSec,
   };
   let exit;
   try {
@@ -62,6 +65,7 @@ async function prepareOnce({ scripts }: BenchmarkFolder, deps: SetUpDeps): Promi
     await capture.close();
   }
   deps.signal.throwIfAborted();
+  if (exit.timedOut) throw new TaskError(`the task's prepare.py did not finish within ${deps.timeoutSec} s (scriptTimeoutSec) in ${scripts}`);
   if (exit.exitCode !== 0) {
     const last = capture.text().trim().split('\n').slice(-SHOWN_LINES).join(' | ');
     throw new TaskError(`the task's prepare.py failed (exit ${exit.exitCode ?? 'none'}) in ${scripts}: ${last || 'it printed nothing'}`);

@@ -2,7 +2,7 @@ import type { ArtifactKind, Evidence, FactCheckItem } from '../../shared/viewMod
 import type { SeenExperiment, SeenStep } from './types';
 
 /** What a confirmed statement that cites numbers no measurement holds is marked with. */
-export const UNCONFIRMED_NOTE = 'claimed confirmed, no measurement found';
+const UNCONFIRMED_NOTE = 'claimed confirmed, no measurement found';
 
 /** A finished step as the evidence search reads it. */
 type EvidenceStep = Omit<SeenStep, 'action'>;

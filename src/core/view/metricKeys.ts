@@ -18,7 +18,7 @@ const LOWER_BETTER = new Set(['loss', 'mae', 'mse', 'rmse', 'error', 'err', 'per
 const HIGHER_BETTER = new Set(['accuracy', 'acc', 'f1', 'auc', 'score', 'r2', 'precision', 'recall', 'map', 'bleu', 'iou', 'dice']);
 
 /** "test_MAE" → ["test", "mae"]; "valAcc" → ["val", "acc"]. */
-export function metricWords(name: string): string[] {
+function metricWords(name: string): string[] {
   return name
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
@@ -53,7 +53,7 @@ export function isResultKey(key: string): boolean {
  * Lower is more relevant: keys naming a result metric first, among them the test split, then
  * validation, then the rest; then the metric's place in the preference list.
  */
-export function relevance(key: string): number {
+function relevance(key: string): number {
   const words = metricWords(key);
   const split = words.includes('test') ? 0 : words.some((w) => VALIDATION.has(w)) ? 1 : 2;
   const named = RESULT_WORDS.findIndex((r) => words.includes(r));

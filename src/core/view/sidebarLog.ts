@@ -1,4 +1,4 @@
-import type { RunPhase } from '../../shared/viewModels';
+import { runStatusOf } from '../../shared/runs';
 import type { LogRecord } from '../memory/researchLog';
 import { initialSidebar, reduceSidebar, type SidebarInput, type SidebarOptions, type SidebarState } from './sidebarState';
 
@@ -82,12 +82,6 @@ function inputsOf(record: LogRecord, state: SidebarState): SidebarInput[] {
       // the call's own record follows; one that never ended is booked by the ledger on resume
       return [];
     case 'end':
-      return [{ type: 'run-ended', status: phaseOf(record.status), ...(record.message ? { message: record.message } : {}) }];
+      return [{ type: 'run-ended', status: runStatusOf(record.status), ...(record.message ? { message: record.message } : {}) }];
   }
-}
-
-const END_STATUSES: readonly RunPhase[] = ['final_answer', 'max_steps', 'budget_exhausted', 'cancelled', 'error'];
-
-function phaseOf(status: string): Exclude<RunPhase, 'running' | 'interrupted'> {
-  return (END_STATUSES.includes(status as RunPhase) ? status : 'error') as Exclude<RunPhase, 'running' | 'interrupted'>;
 }

@@ -1,6 +1,7 @@
 /** Text helpers of the sidebar's view models: one-line summaries, metric reading. (Plan highlights: shared/planText.ts.) */
 
 const INPUT_SUMMARY_CHARS = 160;
+import { clip } from '../../shared/text';
 const OBSERVATION_SUMMARY_CHARS = 280;
 
 /** An action input in one short line: `key: value, key: value`. */
@@ -41,10 +42,6 @@ function summaryLines(lines: string[], action: string): string[] {
     return [lines[0].replace(DIFF_INTRO, ''), `+${added} −${removed} lines`];
   }
   return lines.length <= 3 ? lines : [lines[0], '…', ...lines.slice(-2)];
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function escapeRegExp(text: string): string {

@@ -52,7 +52,7 @@ export async function staysInside(workspace: string, target: string): Promise<bo
 }
 
 /** Data and model weights (by extension, as the recorder decides): never code, never restored. */
-export function isDataOrWeights(path: string): boolean {
+function isDataOrWeights(path: string): boolean {
   return NOT_CODE.has(extname(path).toLowerCase());
 }
 

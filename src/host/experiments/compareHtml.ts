@@ -5,11 +5,11 @@ import type { CompareModel, CompareRow, CompareSection } from './compareModel';
  * Content-Security-Policy allows; colours come from the theme's `--vscode-*` variables.
  */
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-export function comparePolicy(nonce: string): string {
+function comparePolicy(nonce: string): string {
   return ["default-src 'none'", `style-src 'nonce-${nonce}'`].join('; ');
 }
 

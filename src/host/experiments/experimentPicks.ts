@@ -7,7 +7,7 @@ interface ExperimentPick extends vscode.QuickPickItem {
 }
 
 /** "#3 step 4 · train.py" with "test accuracy 0.9722" beside it; grouped by run, newest run first. */
-export function pickItems(runs: readonly RunNode[], accept: (node: ExperimentNode) => boolean = () => true): ExperimentPick[] {
+function pickItems(runs: readonly RunNode[], accept: (node: ExperimentNode) => boolean = () => true): ExperimentPick[] {
   const items: ExperimentPick[] = [];
   for (const run of runs) {
     const nodes = run.children.filter((c): c is ExperimentNode => c.kind === 'experiment' && accept(c));

@@ -42,7 +42,7 @@ export function formatTime(iso: string): string {
 }
 
 /** At most `max` characters, cut at a word's end when one is not too far back. */
-export function shorten(text: string, max: number): string {
+function shorten(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max - 1);
@@ -125,7 +125,7 @@ export function hyperParamText(hyperParams: Record<string, [Literal | null, Lite
 }
 
 /** What changed since the experiment's parent: its hyper-parameters, else the size of the diff. */
-export function changeText(record: Pick<ExperimentRecord, 'changedSinceParent'>): string {
+function changeText(record: Pick<ExperimentRecord, 'changedSinceParent'>): string {
   const change = record.changedSinceParent;
   if (!change) return '';
   const params = hyperParamText(change.hyperParams);

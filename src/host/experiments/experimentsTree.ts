@@ -41,7 +41,7 @@ export interface PendingNode {
 export type ExperimentsNode = RunNode | ExperimentNode | PendingNode;
 
 /** How long the view waits after an event or a file change before it reads the run folders again. */
-export const REFRESH_DEBOUNCE_MS = 250;
+const REFRESH_DEBOUNCE_MS = 250;
 
 const RUN_ICONS: Record<RunState, vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('sync~spin'),

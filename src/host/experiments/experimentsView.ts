@@ -9,7 +9,7 @@ import { ExperimentsTree, type ExperimentNode, type ExperimentsNode } from './ex
 import { confirmRestore, restoreExperiment, type RestoreConfirm, type RestoreResult } from './restoreExperiment';
 import { SnapshotDocuments } from './snapshotDocuments';
 
-export const EXPERIMENTS_VIEW_ID = 'budgetml.experiments';
+const EXPERIMENTS_VIEW_ID = 'budgetml.experiments';
 /** the files whose changes the view follows, for runs started elsewhere (the CLI, another window) */
 const WATCHED = '.budgetml/runs/*/{experiments.jsonl,summary.json}';
 /** run folders created or deleted whole (a watcher reports the folder, not the files in it) */

@@ -3,7 +3,7 @@ import { Disposable } from '../disposable';
 import { runsSignature } from './runData';
 
 /** How often the run folders are looked at while the view is visible. */
-export const POLL_MS = 2000;
+const POLL_MS = 2000;
 
 /**
  * A look at the run folders every couple of seconds while the Experiments view is visible, beside

@@ -12,7 +12,7 @@ import { readRunTask, runsRoot } from '../runFolders';
  * No `vscode` here: the unit tests read fixture folders with it in plain Node.
  */
 
-export const SUMMARY_FILE = 'summary.json';
+const SUMMARY_FILE = 'summary.json';
 
 /** What the Experiments view uses of `summary.json` (older runs have no verdict). */
 export interface RunSummaryFile {
@@ -45,7 +45,7 @@ export interface TaskDirection {
 }
 
 /** The records of a run folder (a torn last line is skipped), without lines that are not records. */
-export function readRecords(dir: string): ExperimentRecord[] {
+function readRecords(dir: string): ExperimentRecord[] {
   return readExperiments(dir).filter(isExperimentRecord);
 }
 
@@ -102,7 +102,7 @@ async function readSummary(dir: string): Promise<RunSummaryFile | undefined> {
 }
 
 /** Run ids made by the host and the CLI start with the time: `2026-11-29T23-32-14-abcd`. */
-export function timeOfRunId(id: string): string | undefined {
+function timeOfRunId(id: string): string | undefined {
   const match = /(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})/.exec(id);
   return match ? `${match[1]}T${match[2]}:${match[3]}:${match[4]}.000Z` : undefined;
 }

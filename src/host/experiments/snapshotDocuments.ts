@@ -5,7 +5,7 @@ import { Disposable } from '../disposable';
 import { runsRoot } from '../runFolders';
 import { snapshotPath } from './runData';
 
-export const SNAPSHOT_SCHEME = 'budgetml-snapshot';
+const SNAPSHOT_SCHEME = 'budgetml-snapshot';
 
 export interface SnapshotRef {
   /** absolute path of the run folder */
@@ -43,6 +43,6 @@ export class SnapshotDocuments extends Disposable implements vscode.TextDocument
 }
 
 /** A folder directly inside `.budgetml/runs` of a workspace folder. */
-export function isRunFolder(dir: string): boolean {
+function isRunFolder(dir: string): boolean {
   return (vscode.workspace.workspaceFolders ?? []).some((folder) => dirname(dir) === runsRoot(folder.uri.fsPath));
 }

@@ -72,7 +72,7 @@ async function experimentRecord(runDir: string, id: number): Promise<ExperimentR
 }
 
 /** The file `rel` names, when it exists inside `folder` (links resolved); else undefined. */
-export async function insideFolder(folder: string, rel: unknown): Promise<string | undefined> {
+async function insideFolder(folder: string, rel: unknown): Promise<string | undefined> {
   if (typeof rel !== 'string' || rel === '' || isAbsolute(rel)) return undefined;
   try {
     const root = await realpath(folder);

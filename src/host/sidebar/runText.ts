@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 
-export const RUN_TEXT_SCHEME = 'budgetml-text';
+const RUN_TEXT_SCHEME = 'budgetml-text';
 /** texts kept for reopening; the oldest go first */
 const KEEP = 50;
 

@@ -9,6 +9,7 @@ import { sidebarLimits } from './limits';
 import { RunTextProvider } from './runText';
 import { SIDEBAR_VIEW_ID, SidebarProvider } from './sidebarProvider';
 import { SidebarSession } from './sidebarSession';
+import { assertNever } from '../../shared/text';
 
 export interface SidebarControllerDeps {
   extensionUri: vscode.Uri;
@@ -97,8 +98,4 @@ export class SidebarController extends Disposable {
       this.deps.channel.warn(`The sidebar could not show the last run: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-}
-
-function assertNever(value: never): void {
-  void value;
 }

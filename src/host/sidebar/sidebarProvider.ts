@@ -9,7 +9,7 @@ import { messageFor } from './viewDiff';
 export const SIDEBAR_VIEW_ID = 'budgetml.sidebar';
 
 /** How long a page of the view gets to say `ready` before it is written again; doubled on each try, up to a minute. */
-export const PAGE_READY_TIMEOUT_MS = 5000;
+const PAGE_READY_TIMEOUT_MS = 5000;
 const PAGE_READY_TIMEOUT_MAX_MS = 60000;
 
 export interface RenderTiming {

@@ -119,7 +119,7 @@ export class SidebarSession {
 }
 
 /** `npm run replay` names its run folders replay-<time>: their model answers are recorded. */
-export function isReplayRun(runDir: string): boolean {
+function isReplayRun(runDir: string): boolean {
   return basename(runDir).startsWith('replay-');
 }
 

@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import type { ScriptRequest } from '../../core/host';
-import { endScript, newScriptTag, scriptEnv } from '../../node/processTree';
+import { runTaggedProcess, type ProcessEnd } from '../../node/scriptProcess';
 import { EscapeStripper } from './ansi';
 import { TERMINAL_NAME, type ScriptRun, type TerminalPath } from './types';
 
@@ -42,12 +40,8 @@ class ProcessPty implements vscode.Pseudoterminal {
   readonly onDidClose = this.closeEmitter.event;
   private opened = false;
   private backlog: string[] = [];
-  private child: ChildProcess | undefined;
-  private stopReason: 'cancelled' | 'timedOut' | undefined;
-  /** the marker in the environment of this run's processes */
-  private readonly tag = newScriptTag();
-  /** ending the process tree: after a stop, or when the script exited and may have left children */
-  private ending: Promise<void> | undefined;
+  private running = false;
+  private readonly cancel = new AbortController();
 
   constructor(private readonly request: ScriptRequest) {}
 
@@ -58,88 +52,60 @@ class ProcessPty implements vscode.Pseudoterminal {
 
   close(): void {
     // the user closed the terminal: end the process like Stop Task would
-    this.stop('cancelled');
+    this.stop();
   }
 
   handleInput(data: string): void {
-    if (data === '\x03') this.stop('cancelled');
+    if (data === '\x03') this.stop();
   }
 
-  start(onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun> {
-    const { command, args, cwd, timeoutSec } = this.request;
-    this.show(`\x1b[2m${cwd}\x1b[0m\r\n\x1b[1m$ ${this.request.display}\x1b[0m\r\n`);
-    return new Promise((resolve) => {
-      const child = spawn(command, args, {
-        cwd,
-        env: scriptEnv(this.request.env ?? process.env, this.tag),
-        detached: process.platform !== 'win32',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        windowsHide: true,
-      });
-      this.child = child;
-      const stripper = new EscapeStripper();
-      const forward = (decoder: StringDecoder) => (data: Buffer) => {
-        const text = decoder.write(data);
-        this.show(text.replace(/\r?\n/g, '\r\n'));
-        const plain = stripper.push(text);
-        if (plain) onOutput(plain);
-      };
-      child.stdout?.on('data', forward(new StringDecoder('utf8')));
-      child.stderr?.on('data', forward(new StringDecoder('utf8')));
-      const onAbort = () => this.stop('cancelled');
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) onAbort();
-      const timer = timeoutSec ? setTimeout(() => this.stop('timedOut'), timeoutSec * 1000) : undefined;
-      let settled = false;
-      const settle = (exitCode: number | null, note: string) => {
-        if (settled) return;
-        settled = true;
-        signal.removeEventListener('abort', onAbort);
-        if (timer) clearTimeout(timer);
-        const rest = stripper.flush();
-        if (rest) onOutput(rest);
-        this.show(`\r\n\x1b[2m${note}\x1b[0m\r\n`);
-        resolve({
-          exitCode,
-          timedOut: this.stopReason === 'timedOut',
-          cancelled: this.stopReason === 'cancelled',
-          via: 'pseudoterminal',
-        });
-      };
-      child.once('error', (err) => {
-        const message = `could not start ${command}: ${err.message}\n`;
-        onOutput(message);
-        this.show(message.replace(/\n/g, '\r\n'));
-        settle(null, 'not started');
-      });
-      // a background child may hold the output pipes open: end it when the script exits, so that they close
-      child.once('exit', () => this.endTree(child));
-      child.once('close', (code, sig) => {
-        void (this.ending ?? Promise.resolve()).then(() =>
-          settle(this.stopReason ? null : code, sig ? `ended by ${sig}` : `exit code ${code}`),
-        );
-      });
-    });
+  async start(onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun> {
+    this.show(`\x1b[2m${this.request.cwd}\x1b[0m\r\n\x1b[1m$ ${this.request.display}\x1b[0m\r\n`);
+    const stripper = new EscapeStripper();
+    const forward = (text: string) => {
+      this.show(text.replace(/\r?\n/g, '\r\n'));
+      const plain = stripper.push(text);
+      if (plain) onOutput(plain);
+    };
+    this.running = true;
+    const onAbort = () => this.stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    const end = await runTaggedProcess(this.request, forward, this.cancel.signal).finally(() =>
+      signal.removeEventListener('abort', onAbort),
+    );
+    this.running = false;
+    const rest = stripper.flush();
+    if (rest) onOutput(rest);
+    if (end.startError) {
+      onOutput(`${end.startError}\n`);
+      this.show(`${end.startError}\r\n`);
+    }
+    this.show(`\r\n\x1b[2m${noteOf(end)}\x1b[0m\r\n`);
+    return { exitCode: end.exitCode, timedOut: end.timedOut, cancelled: end.cancelled, via: 'pseudoterminal' };
   }
 
   /** The run is over: the terminal stays open to show the output until the next run replaces it. */
   finished(): void {
-    this.child = undefined;
+    this.running = false;
   }
 
-  private stop(reason: 'cancelled' | 'timedOut'): void {
-    if (!this.child || this.stopReason) return;
-    this.stopReason = reason;
-    this.show(`\r\n\x1b[33m${reason === 'timedOut' ? 'time limit reached' : 'stopping'}: ending the process tree\x1b[0m\r\n`);
-    this.endTree(this.child);
-  }
-
-  private endTree(child: ChildProcess): void {
-    this.ending ??= endScript(child, this.tag);
+  /** Stop Task, Ctrl+C or closing the terminal: the process tree ends and the run counts as cancelled. */
+  private stop(): void {
+    if (!this.running || this.cancel.signal.aborted) return;
+    this.show(`\r\n\x1b[33mstopping: ending the process tree\x1b[0m\r\n`);
+    this.cancel.abort();
   }
 
   private show(text: string): void {
     if (this.opened) this.writeEmitter.fire(text);
     else this.backlog.push(text);
   }
+}
+
+function noteOf(end: ProcessEnd): string {
+  if (end.startError) return 'not started';
+  if (end.timedOut) return 'time limit reached: the process tree was ended';
+  if (end.cancelled) return 'stopped: the process tree was ended';
+  return end.endSignal ? `ended by ${end.endSignal}` : `exit code ${end.exitCode}`;
 }

@@ -89,10 +89,7 @@ export class ShellIntegrationPath implements TerminalPath {
 }
 
 /** What a terminal must change of the inherited environment to have `wanted`: null removes a variable. */
-export function environmentChanges(
-  inherited: NodeJS.ProcessEnv,
-  wanted: Record<string, string> | undefined,
-): Record<string, string | null> {
+function environmentChanges(inherited: NodeJS.ProcessEnv, wanted: Record<string, string> | undefined): Record<string, string | null> {
   if (!wanted) return {};
   const changes: Record<string, string | null> = {};
   for (const name of Object.keys(inherited)) if (!(name in wanted)) changes[name] = null;
