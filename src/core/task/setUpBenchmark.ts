@@ -65,7 +65,8 @@ async function prepareOnce({ scripts }: BenchmarkFolder, deps: SetUpDeps): Promi
     await capture.close();
   }
   deps.signal.throwIfAborted();
-  if (exit.timedOut) throw new TaskError(`the task's prepare.py did not finish within ${deps.timeoutSec} s (scriptTimeoutSec) in ${scripts}`);
+  if (exit.timedOut)
+    throw new TaskError(`the task's prepare.py did not finish within ${deps.timeoutSec} s (scriptTimeoutSec) in ${scripts}`);
   if (exit.exitCode !== 0) {
     const last = capture.text().trim().split('\n').slice(-SHOWN_LINES).join(' | ');
     throw new TaskError(`the task's prepare.py failed (exit ${exit.exitCode ?? 'none'}) in ${scripts}: ${last || 'it printed nothing'}`);
