@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Steering } from './steering';
 import type { Config } from './config';
 import { BudgetExhaustedError } from './cost/budget';
 import { CascadeFailure } from './llm/cascade';
@@ -37,6 +38,8 @@ export interface RunOptions {
   replay?: Recording;
   /** asked before each step: a problem the user wants the expert to plan, spending a lifeline */
   expertRequests?: { take(): string | undefined };
+  /** the user's notes for the planner and pauses between steps (src/core/steering.ts) */
+  steering?: Steering;
 }
 
 export interface RunSummary {

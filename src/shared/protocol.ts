@@ -13,6 +13,18 @@ export type ToWebview =
   /** only the top-level parts of the view that changed */
   | { type: 'patch'; view: Partial<SidebarView> };
 
+/** Commands the sidebar may run: nothing else is accepted from it. */
+export const SIDEBAR_COMMANDS = [
+  'budgetml.setApiKey',
+  'budgetml.selectModels',
+  'budgetml.testConnection',
+  'budgetml.openSample',
+  'budgetml.runDemo',
+  'budgetml.createTaskFile',
+  'budgetml.showExperiments',
+  'workbench.trust.manage',
+] as const;
+
 const MAX_STEP = 100_000;
 const MAX_METRIC_NAME = 120;
 const step = z.number().int().min(0).max(MAX_STEP);
@@ -27,9 +39,23 @@ export const fromWebviewSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('rendered'), ms: duration, drawMs: duration, source: z.enum(['restored', 'page', 'host']) }),
   empty('start'),
   empty('stop'),
-  empty('acceptEdit'),
-  empty('rejectEdit'),
+  /** the answer to the decision card `id`; a reason goes to the planner with Decline and Reject */
+  z.strictObject({
+    type: z.literal('decide'),
+    id: z.string().min(1).max(100),
+    choice: z.enum(['run', 'decline', 'accept', 'reject']),
+    reason: z.string().max(2000).optional(),
+  }),
+  /** show the diff of the edit decision `id` */
+  z.strictObject({ type: z.literal('openDiff'), id: z.string().min(1).max(100) }),
+  /** a note for the planner's next prompt */
+  z.strictObject({ type: z.literal('steer'), text: z.string().trim().min(1).max(4000) }),
+  /** pause after the current step / go on */
+  empty('pause'),
+  empty('continue'),
   empty('askExpert'),
+  /** one of the commands the empty state, the restricted mode and the setup offer */
+  z.strictObject({ type: z.literal('command'), command: z.enum(SIDEBAR_COMMANDS) }),
   /** open what a step produced; `cite`: reveal the first line that holds this text */
   z.strictObject({
     type: z.literal('openArtifact'),

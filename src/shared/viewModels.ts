@@ -14,6 +14,72 @@ export interface RunView {
   maxSteps: number;
   /** why the run ended, when it says */
   message?: string;
+  /** the user asked to pause after the current step; the run waits for Continue */
+  paused: boolean;
+}
+
+/**
+ * A decision the run waits for, shown as a card in the sidebar (a notification may announce it and is
+ * withdrawn once it is made anywhere or the run stops). `id` names it in the `decide` message.
+ */
+export type DecisionView =
+  | {
+      kind: 'run';
+      id: string;
+      step: number;
+      /** as the user would type it */
+      command: string;
+      /** the working folder, relative to the workspace ('.' for its root) */
+      folder: string;
+      timeoutSec: number | null;
+    }
+  | {
+      kind: 'edit';
+      id: string;
+      step: number;
+      /** relative to the workspace */
+      file: string;
+      hunks: number;
+      added: number;
+      removed: number;
+      /** the planner's instruction */
+      reason: string;
+    };
+
+/** What the agent does this moment: the "Now" line at the top of the sidebar. */
+export type NowView =
+  | {
+      kind: 'model';
+      role: 'planner' | 'worker' | 'expert';
+      model: string;
+      /** ms since the epoch */
+      startedAt: number;
+      /** the Thought of the reply arriving, so far ('' until it starts) */
+      thought: string;
+    }
+  | {
+      kind: 'script';
+      command: string;
+      startedAt: number;
+      /** the last line it printed */
+      lastLine: string;
+      timeoutSec: number | null;
+    }
+  | { kind: 'waiting'; since: number; decision: 'run' | 'edit' }
+  | { kind: 'paused'; since: number };
+
+/** What the empty sidebar offers before the first run, and what the restricted mode allows. */
+export interface SetupView {
+  /** the workspace is trusted: runs may start (Restricted Mode shows past runs read-only) */
+  trusted: boolean;
+  /** providers of the configured models that have a key (SecretStorage or environment) or a base URL */
+  readyProviders: string[];
+  /** providers the configured models need */
+  neededProviders: string[];
+  /** the configured models, by role, cheapest first */
+  models: { planner: string[]; worker: string[]; expert: string };
+  /** budgetml.task.json is in the workspace */
+  hasTaskFile: boolean;
 }
 
 /** A piece of the plan text; `fresh` pieces were written `**bold**`: the newest progress. */
@@ -82,6 +148,8 @@ export interface CostView {
   lifelinesTotal: number;
   /** a reply is still arriving: `usd` includes an estimate of it */
   streaming: boolean;
+  /** what one lifeline may cost at most, with the planner's context as it is now; null before the first call */
+  expertWorstCaseUsd: number | null;
 }
 
 export interface TimelineEntry {
@@ -97,6 +165,14 @@ export interface TimelineEntry {
   artifacts: ArtifactKind[];
   /** the script run of this step failed or timed out: how, and its error line */
   failure?: StepFailure;
+  /** ms since the epoch; unknown for steps of a log written before it was kept */
+  startedAt?: number;
+  /** from its start to its observation */
+  durationMs?: number;
+  /** what its model calls cost */
+  usd: number;
+  /** the user's notes that went into this step's prompt */
+  notes: string[];
 }
 
 export interface StepFailure {
@@ -183,23 +259,45 @@ export interface SidebarView {
   verdict: VerdictView | null;
   /** numbers stated as results that no experiment measured */
   unverifiedClaims: UnverifiedClaimView[];
-  /** an edit waiting for review (path relative to the workspace) */
-  pendingEdit: { file: string } | null;
+  /** the decision the run waits for */
+  decision: DecisionView | null;
+  now: NowView | null;
+  setup: SetupView;
   /** the run replays recorded model answers: nothing is charged */
   replay: boolean;
 }
+
+export const EMPTY_SETUP: SetupView = {
+  trusted: true,
+  readyProviders: [],
+  neededProviders: [],
+  models: { planner: [], worker: [], expert: '' },
+  hasTaskFile: false,
+};
 
 export function emptySidebarView(lifelinesTotal = 0, budgetUsd = 0): SidebarView {
   return {
     run: null,
     plan: { current: '', parts: [], updatedAt: 0, history: [] },
     factCheck: [],
-    cost: { usd: 0, budgetUsd, byModel: {}, byRole: {}, escalations: [], lifelinesLeft: lifelinesTotal, lifelinesTotal, streaming: false },
+    cost: {
+      usd: 0,
+      budgetUsd,
+      byModel: {},
+      byRole: {},
+      escalations: [],
+      lifelinesLeft: lifelinesTotal,
+      lifelinesTotal,
+      streaming: false,
+      expertWorstCaseUsd: null,
+    },
     timeline: [],
     metrics: { metric: null, higherIsBetter: null, baseline: null, points: [], axis: null, choices: [], isTaskMetric: false },
     verdict: null,
     unverifiedClaims: [],
-    pendingEdit: null,
+    decision: null,
+    now: null,
+    setup: EMPTY_SETUP,
     replay: false,
   };
 }

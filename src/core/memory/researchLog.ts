@@ -45,6 +45,8 @@ export type LogRecord =
   | { type: 'experiment'; time: string; experiment: ExperimentRecord }
   | { type: 'verdict'; time: string; verdict: Verdict; unverifiedClaims: UnverifiedClaim[] }
   | { type: 'resume'; time: string; fromStep: number }
+  /** a note the user wrote in the sidebar; it goes into the planner's prompt for `step` */
+  | { type: 'user-note'; time: string; step: number; text: string }
   | { type: 'end'; time: string; status: string; message?: string };
 
 /** Takes the secrets out of a text. */
