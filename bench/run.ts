@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { experimentRecording } from './experiments';
 import { activationTime, extensionBundle, sidebarFirstRender } from './vscode';
 import { timedHost } from './timedHost';
+import { realisticCost } from './realisticCost';
 
 /**
  * Prints the figures the project is held to. Nothing here asserts: it measures.
  *   npm run bench            every part
- *   npm run bench -- core    one part: core, cascade, bundle, activation, sidebar, experiments
+ *   npm run bench -- core    one part: core, cascade, bundle, activation, sidebar, experiments, realistic
  */
 
 const ENV = join(DIABETES_TASK, 'env');
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
     activation: () => activationTime(),
     sidebar: () => sidebarFirstRender(),
     experiments: experimentRecording,
+    realistic: realisticCost,
   };
   for (const [name, part] of Object.entries(parts)) if (!only || only === name) await part();
 }

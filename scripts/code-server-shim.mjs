@@ -75,6 +75,8 @@ await page.exposeFunction('codeAutomationLog', async (type, parts) => {
   if (shot) return screenshot(shot[1]);
   const focus = /^BUDGETML_FOCUS (\S+)/.exec(first);
   if (focus) return reportFocus(focus[1]);
+  const picks = /^BUDGETML_QUICKPICK (\S+)/.exec(first);
+  if (picks) return reportQuickPick(picks[1]);
   if (!process.env.VERBOSE && noise.test(first)) return;
   (console[type] || console.log)(...(parts || []));
 });
@@ -221,6 +223,20 @@ async function reportFocus(name) {
   fs.mkdirSync(shotDir, { recursive: true });
   const file = path.join(shotDir, `${name}.json`);
   fs.writeFileSync(`${file}.partial`, JSON.stringify(where));
+  fs.renameSync(`${file}.partial`, file);
+}
+
+/** The labels of the rows the open quick pick (the command palette) lists, for the suite to check. */
+async function reportQuickPick(name) {
+  if (!shotDir) return;
+  const labels = await page.evaluate(() =>
+    [...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row')].map(
+      (row) => row.getAttribute('aria-label') ?? row.textContent ?? '',
+    ),
+  );
+  fs.mkdirSync(shotDir, { recursive: true });
+  const file = path.join(shotDir, `${name}.json`);
+  fs.writeFileSync(`${file}.partial`, JSON.stringify(labels));
   fs.renameSync(`${file}.partial`, file);
 }
 

@@ -29,3 +29,17 @@ export function shortModel(id: string): string {
   const colon = id.indexOf(':');
   return colon >= 0 ? id.slice(colon + 1) : id;
 }
+
+/** A duration as the sidebar writes it: "12 s", "3 min 04 s", "1 h 02 min". */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** The folder a command runs in, as the user reads it. */
+export function folderText(folder: string): string {
+  return folder === '.' || folder === '' ? 'the workspace folder' : folder;
+}

@@ -1,15 +1,25 @@
 import type { SidebarIntent } from '../src/shared/protocol';
+import { SIDEBAR_COMMANDS, type SidebarCommand } from '../src/shared/viewModels';
 
-/** The intent a clicked element stands for, from its data attributes. */
+const isCommand = (command: string | undefined): command is SidebarCommand => SIDEBAR_COMMANDS.some((c) => c === command);
+
+/**
+ * The intent a clicked element stands for, from its data attributes. (The decision buttons and the
+ * steering box read their text fields: decision.ts and steering.ts.)
+ */
 export function intentOf(data: DOMStringMap): SidebarIntent | undefined {
   switch (data.intent) {
     case 'start':
     case 'stop':
-    case 'acceptEdit':
-    case 'rejectEdit':
     case 'askExpert':
     case 'showHistory':
+    case 'pause':
+    case 'continue':
       return { type: data.intent };
+    case 'openDiff':
+      return data.id ? { type: 'openDiff', id: data.id } : undefined;
+    case 'command':
+      return isCommand(data.command) ? { type: 'command', command: data.command } : undefined;
     case 'openArtifact': {
       const step = Number(data.step);
       const kind = data.kind;

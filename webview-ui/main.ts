@@ -1,9 +1,15 @@
 import type { ToWebview } from '../src/shared/protocol';
 import type { SidebarView } from '../src/shared/viewModels';
+import { announcement } from './announce';
 import { h } from './dom';
 import { panels } from './panels/index';
 import { mountPanel, type MountedPanel } from './panels/shell';
 import { intentOf } from './intents';
+import { decideIntent, decisionSection } from './sections/decision';
+import { restrictedNotice } from './sections/notice';
+import { nowSection } from './sections/now';
+import type { Section } from './sections/section';
+import { steeringSection } from './sections/steering';
 import { loadState, post, saveState, type UiState } from './vscodeApi';
 
 /** The sidebar: renders the view the host sends, keeps it for instant restore, reports the user's intents. */
@@ -16,8 +22,19 @@ const ui: UiState = saved?.ui ?? { collapsed: [], historyOpen: false };
 let reported = false;
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
-const mounted: MountedPanel[] = panels.map((panel) => mountPanel(panel, app, ui));
+/** announces changes of state only (see announce.ts) */
+const liveRegion = document.body.appendChild(h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', id: 'announcer' }));
+const now = nowSection();
+const [runPanel, ...otherPanels] = panels;
+const sections: Section[] = [restrictedNotice(), decisionSection(), now];
+for (const section of sections) app.append(section.element);
+const mounted: MountedPanel[] = [mountPanel(runPanel, app, ui)];
+const steering = steeringSection(post);
+app.append(steering.element);
+sections.push(steering);
+mounted.push(...otherPanels.map((panel) => mountPanel(panel, app, ui)));
 app.classList.add('empty');
+setInterval(() => now.tick(), 1000);
 
 /** The view the host wrote into the page, so the first drawing needs no round trip. */
 function viewInPage(): SidebarView | undefined {
@@ -40,6 +57,9 @@ function draw(changed?: (keyof SidebarView)[]): number {
   if (!view) return 0;
   app.classList.remove('empty');
   const available = width();
+  for (const section of sections) {
+    if (!changed || section.uses.some((key) => changed.includes(key))) section.update(view);
+  }
   for (const m of mounted) {
     if (!changed || m.panel.uses.some((key) => changed.includes(key))) m.draw(view, ui, available);
   }
@@ -62,6 +82,7 @@ function reportFirstRender(source: 'restored' | 'page' | 'host', drawMs: number)
 
 function receive(message: ToWebview): void {
   let drawMs: number;
+  const before = view;
   if (message.type === 'state') {
     view = message.view;
     drawMs = draw();
@@ -69,8 +90,14 @@ function receive(message: ToWebview): void {
     view = { ...view, ...message.view };
     drawMs = draw(Object.keys(message.view) as (keyof SidebarView)[]);
   } else return;
+  announce(before);
   remember();
   reportFirstRender('host', drawMs);
+}
+
+function announce(before: SidebarView | undefined): void {
+  const text = view && before ? announcement(before, view) : null;
+  if (text) liveRegion.textContent = text;
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
@@ -79,8 +106,18 @@ window.addEventListener('message', (event: MessageEvent) => {
 });
 
 app.addEventListener('click', (event) => {
-  const target = (event.target as Element).closest<HTMLElement>('[data-intent], [data-ui]');
+  const target = (event.target as Element).closest<HTMLElement>('[data-intent], [data-ui], [data-decide]');
   if (!target || target.hasAttribute('disabled')) return;
+  if (target.dataset.decide) {
+    const decided = decideIntent(target);
+    if (!decided) return;
+    post(decided);
+    target
+      .closest('.decision')
+      ?.querySelectorAll('.buttons button')
+      .forEach((b) => b.setAttribute('disabled', ''));
+    return;
+  }
   if (target.dataset.ui === 'toggleHistory') {
     ui.historyOpen = !ui.historyOpen;
     draw(['plan']);

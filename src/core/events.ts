@@ -25,7 +25,8 @@ export type RunEvent =
       action: string;
       actionInput: Record<string, unknown>;
     }
-  | { type: 'observation'; step: number; action: string; observation: string; artifacts?: { diff?: string; output?: string } }
+  /** `at`: the time of the step's record in the log (ms since the epoch) */
+  | { type: 'observation'; step: number; action: string; observation: string; artifacts?: { diff?: string; output?: string }; at?: number }
   /** spend so far; `streaming` while a reply is still arriving (an estimate until it ends) */
   | { type: 'spend'; usd: number; budgetUsd: number; streaming: boolean }
   | { type: 'budget-warning'; usd: number; budgetUsd: number }

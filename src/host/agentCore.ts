@@ -11,3 +11,5 @@ export { runAgent, type ApiKeys, type RunSummary } from '../core/run';
 export { loadWorkspaceTask, readTaskFile, TaskError, TASK_FILE } from '../core/task/loadTask';
 /** the sidebar's messages are checked with the protocol's zod schema, which also stays out of activation */
 export { parseFromWebview } from '../shared/protocol';
+/** Test Connection: one tiny request per configured provider */
+export { probeProvider, probeTargets, type ProbeResult } from './connectionProbe';

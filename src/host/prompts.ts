@@ -1,10 +1,15 @@
 import * as vscode from 'vscode';
 import type { ReviewPrompts } from './editReview/editReview';
+import { formatUsd } from '../shared/money';
 
-/** Everything the host asks the user. Tests replace it to answer without clicking. */
+/** Everything the host asks the user outside the sidebar. Tests replace it to answer without clicking. */
 export interface UserPrompts extends ReviewPrompts {
-  /** Run / Decline for one script run; false when declined, dismissed or the run stops. */
-  confirmRun(display: string, cwd: string, signal: AbortSignal): Promise<boolean>;
+  /** Optional reason for declining a script run (from a notification or a command); undefined: none. */
+  declineReason(command: string): Promise<string | undefined>;
+  /** Ask the Expert costs a lifeline and up to `worstCaseUsd` (null: not known yet): true to go ahead. */
+  confirmExpert(worstCaseUsd: number | null, lifelinesLeft: number): Promise<boolean>;
+  /** `what` needs a trusted folder: says so, with a way to manage trust. */
+  explainUntrusted(what: string): void;
   /** The configured models need providers that have neither a key nor a base URL; `offerDemo`: also offer the recorded demo. */
   missingKeys(providers: string[], offerDemo?: boolean): void;
   /** No key, but a local OpenAI-compatible server answers: true to run on its `model` this time. */
@@ -14,64 +19,99 @@ export interface UserPrompts extends ReviewPrompts {
 export const defaultPrompts: UserPrompts = {
   async rejectReason(relPath) {
     const reason = await vscode.window.showInputBox({
-      title: `Reject the edit to ${relPath}`,
-      prompt: 'Why? The planner reads this (optional; Enter to reject without a reason).',
-      placeHolder: 'e.g. keep the learning rate, change the batch size instead',
+      title: vscode.l10n.t('Reject the edit to {0}', relPath),
+      prompt: vscode.l10n.t('Why? The planner reads this (optional; Enter to reject without a reason).'),
+      placeHolder: vscode.l10n.t('e.g. keep the learning rate, change the batch size instead'),
+      ignoreFocusOut: true,
+    });
+    return reason?.trim() || undefined;
+  },
+
+  async declineReason(command) {
+    const reason = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Decline to run {0}', command),
+      prompt: vscode.l10n.t('Why? The planner reads this (optional; Enter to decline without a reason).'),
+      placeHolder: vscode.l10n.t('e.g. it takes too long; try a smaller subset first'),
       ignoreFocusOut: true,
     });
     return reason?.trim() || undefined;
   },
 
   async stillWaiting(relPath) {
+    const [show, accept, reject] = [vscode.l10n.t('Show Diff'), vscode.l10n.t('Accept'), vscode.l10n.t('Reject')];
     const choice = await vscode.window.showInformationMessage(
-      `BudgetML is waiting for your review of the edit to ${relPath}.`,
-      'Show Diff',
-      'Accept',
-      'Reject',
+      vscode.l10n.t('BudgetML is waiting for your review of the edit to {0}.', relPath),
+      show,
+      accept,
+      reject,
     );
-    return choice === 'Show Diff' ? 'show' : choice === 'Accept' ? 'accept' : choice === 'Reject' ? 'reject' : undefined;
+    return choice === show ? 'show' : choice === accept ? 'accept' : choice === reject ? 'reject' : undefined;
   },
 
-  async confirmRun(display, cwd, signal) {
-    const question = vscode.window.showInformationMessage(
-      `BudgetML wants to run \`${display}\` in ${vscode.workspace.asRelativePath(cwd) || cwd}.`,
-      'Run',
-      'Decline',
+  async confirmExpert(worstCaseUsd, lifelinesLeft) {
+    const ask = vscode.l10n.t('Ask the Expert');
+    const cost =
+      worstCaseUsd === null
+        ? vscode.l10n.t('Its cost is known after the first planner call.')
+        : vscode.l10n.t('It costs at most {0} with the context as it is now.', formatUsd(worstCaseUsd));
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('Ask the expert model to plan the next step?'),
+      { modal: true, detail: `${cost} ${vscode.l10n.t('It spends one of the {0} lifelines left.', lifelinesLeft)}` },
+      ask,
     );
-    const stopped = new Promise<undefined>((resolve) => {
-      if (signal.aborted) resolve(undefined);
-      signal.addEventListener('abort', () => resolve(undefined), { once: true });
-    });
-    return (await Promise.race([question, stopped])) === 'Run';
+    return choice === ask;
+  },
+
+  explainUntrusted(what) {
+    const manage = vscode.l10n.t('Manage Workspace Trust');
+    void vscode.window
+      .showWarningMessage(
+        vscode.l10n.t(
+          'BudgetML: {0} needs a trusted folder, because the agent edits files and runs scripts in it. In Restricted Mode past runs and experiments stay readable.',
+          what,
+        ),
+        manage,
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
   },
 
   missingKeys(providers, offerDemo) {
-    const names = providers.map(providerLabel).join(' and ');
-    const demo = offerDemo ? ['Run the Recorded Demo'] : [];
+    const names = providers.map(providerLabel).join(vscode.l10n.t(' and '));
+    const [setKey, select, demo] = [vscode.l10n.t('Set API Key'), vscode.l10n.t('Select Models'), vscode.l10n.t('Run the Recorded Demo')];
     void vscode.window
       .showWarningMessage(
-        `BudgetML needs an API key for ${names}: the configured models use ${providers.length > 1 ? 'them' : 'it'}. ` +
-          'Set a key, point budgetml.providers.<name>.baseUrl at a compatible server, or choose other models.',
-        'Set API Key',
-        'Select Models',
-        ...demo,
+        vscode.l10n.t(
+          'BudgetML needs an API key for {0}: the configured models use it. Set a key, point budgetml.providers.<name>.baseUrl at a compatible server, or choose other models.',
+          names,
+        ),
+        setKey,
+        select,
+        ...(offerDemo ? [demo] : []),
       )
       .then((choice) => {
-        if (choice === 'Set API Key') void vscode.commands.executeCommand('budgetml.setApiKey', providers[0]);
-        if (choice === 'Select Models') void vscode.commands.executeCommand('budgetml.selectModels');
-        if (choice === 'Run the Recorded Demo') void vscode.commands.executeCommand('budgetml.startTask', { replay: true });
+        if (choice === setKey) void vscode.commands.executeCommand('budgetml.setApiKey', providers[0]);
+        if (choice === select) void vscode.commands.executeCommand('budgetml.selectModels');
+        if (choice === demo) void vscode.commands.executeCommand('budgetml.runDemo');
       });
   },
 
   async offerLocalModel(providers, model, baseUrl) {
-    const names = providers.map(providerLabel).join(' and ');
+    const names = providers.map(providerLabel).join(vscode.l10n.t(' and '));
+    const [useLocal, setKey] = [vscode.l10n.t('Use local Ollama'), vscode.l10n.t('Set API Key')];
     const choice = await vscode.window.showInformationMessage(
-      `BudgetML has no API key for ${names}, but a local server answers at ${baseUrl}. Run this task on its model ${model} (free, on this machine)?`,
-      'Use local Ollama',
-      'Set API Key',
+      vscode.l10n.t(
+        'BudgetML has no API key for {0}, but a local server answers at {1}. Run this task on its model {2} (free, on this machine)?',
+        names,
+        baseUrl,
+        model,
+      ),
+      useLocal,
+      setKey,
     );
-    if (choice === 'Set API Key') void vscode.commands.executeCommand('budgetml.setApiKey', providers[0]);
-    return choice === 'Use local Ollama';
+    if (choice === setKey) void vscode.commands.executeCommand('budgetml.setApiKey', providers[0]);
+    return choice === useLocal;
   },
 };
 

@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../core/events';
 import type { RunSummary } from '../core/run';
@@ -9,28 +8,27 @@ import { Disposable } from './disposable';
 import { OLLAMA_BASE_URL } from './modelSources';
 import { logRunEvent } from './runLog';
 import {
+  createRunFolder,
   lifelinesUsedSoFar,
   newestRun,
   newestUnfinishedRun,
   readRunTask,
   REPLAY_PREFIX,
-  runsRoot,
   saveRunLimits,
   saveRunTask,
-  spentSoFar,
 } from './runFolders';
+import { showRunProgress } from './runProgress';
+import { RunSteering } from './runSteering';
 import { gatherInputs, type RunInputs, type StartArgs } from './runInputs';
 import { reportPreflightFailure } from './preflightReport';
 import { reportRunEnd } from './runReport';
 import { prepareStart, type StartPlan } from './runStart';
 import type { KeyStore } from './secrets';
-import type { SpendMeter } from './spendMeter';
 import type { VsCodeHost } from './vscodeHost';
 import { newRunId } from '../shared/runs';
 
 export interface RunControllerDeps {
   host: VsCodeHost;
-  meter: SpendMeter;
   channel: vscode.LogOutputChannel;
   keys: KeyStore;
   /** the `budgetml.*` keys declared in the manifest */
@@ -47,15 +45,17 @@ interface ActiveRun {
   runDir: string;
   replay: boolean;
   lifelinesLeft: number;
+  /** the user's notes and pauses for this run */
+  steering: RunSteering;
   /** set by Ask the Expert, taken by the run before its next step */
   expertRequest?: string;
 }
 
-/** Starts, stops and resumes runs; their events drive the spend meter, the log channel and the sidebar. */
 /** Why a run was cancelled, as the run's summary and the sidebar say it. */
 const STOPPED_BY_USER = 'the run was stopped';
 const WINDOW_CLOSED = 'the window was closed or reloaded; BudgetML: Resume Run continues the run';
 
+/** Starts, stops and resumes runs; their events drive the log channel, the sidebar and the spend meter. */
 export class RunController extends Disposable {
   private active: ActiveRun | undefined;
   /** a Start Task / Resume Run is under way (asking for the goal, or running) */
@@ -67,6 +67,9 @@ export class RunController extends Disposable {
   private readonly _onDidRunEvent = this._register(new vscode.EventEmitter<RunEvent>());
   /** every event of the current run, in order (for views that follow runs) */
   readonly onDidRunEvent = this._onDidRunEvent.event;
+  private readonly _onDidChangeSteering = this._register(new vscode.EventEmitter<RunSteering | undefined>());
+  /** a note or pause of the current run changed, or a run started or ended */
+  readonly onDidChangeSteering = this._onDidChangeSteering.event;
 
   constructor(private readonly deps: RunControllerDeps) {
     super();
@@ -77,9 +80,14 @@ export class RunController extends Disposable {
     return this.active !== undefined;
   }
 
+  /** The Steering port of the current run (undefined when none is going). */
+  get steering(): RunSteering | undefined {
+    return this.active?.steering;
+  }
+
   /** Start Task: asks for the goal (unless given) and runs the agent until it ends. */
   async start(args?: StartArgs): Promise<RunSummary | undefined> {
-    if (this.refuseSecondRun()) return undefined;
+    if (this.refuseSecondRun() || this.refuseUntrusted(vscode.l10n.t('Start Task'))) return undefined;
     return this.guard(async () => {
       const core = await loadAgentCore();
       const { settingKeys, keys, host, extensionUri } = this.deps;
@@ -89,8 +97,7 @@ export class RunController extends Disposable {
         args,
       );
       if (!plan) return undefined;
-      const runDir = join(runsRoot(plan.inputs.folder.uri.fsPath), `${plan.replay ? REPLAY_PREFIX : ''}${newRunId()}`);
-      await mkdir(runDir, { recursive: true });
+      const runDir = await createRunFolder(plan.inputs.folder.uri.fsPath, `${plan.replay ? REPLAY_PREFIX : ''}${newRunId()}`);
       await saveRunTask(runDir, plan.task);
       return this.launch(core, plan, runDir, false);
     });
@@ -98,14 +105,18 @@ export class RunController extends Disposable {
 
   /** Resume Run: continues the newest unfinished run of the workspace from its last finished step. */
   async resume(): Promise<RunSummary | undefined> {
-    if (this.refuseSecondRun()) return undefined;
+    if (this.refuseSecondRun() || this.refuseUntrusted(vscode.l10n.t('Resume Run'))) return undefined;
     return this.guard(async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];
       const runDir = folder && (await newestUnfinishedRun(folder.uri.fsPath));
-      if (!runDir) return void vscode.window.showInformationMessage('BudgetML: there is no unfinished run in this workspace to resume.');
+      if (!runDir) {
+        return void vscode.window.showInformationMessage(
+          vscode.l10n.t('BudgetML: there is no unfinished run in this workspace to resume.'),
+        );
+      }
       if (basename(runDir).startsWith(REPLAY_PREFIX)) {
         return void vscode.window.showInformationMessage(
-          'BudgetML: a replay of the recorded demo cannot be resumed; start the demo again.',
+          vscode.l10n.t('BudgetML: a replay of the recorded demo cannot be resumed; start the demo again.'),
         );
       }
       const core = await loadAgentCore();
@@ -123,7 +134,7 @@ export class RunController extends Disposable {
   /** Stop Task: aborts the run; its script's process tree ends, a waiting review closes. */
   stop(): boolean {
     if (!this.active) {
-      void vscode.window.showInformationMessage('BudgetML: no run is going.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('BudgetML: no run is going.'));
       return false;
     }
     this.deps.channel.info('Stopping the run');
@@ -137,12 +148,38 @@ export class RunController extends Disposable {
    */
   requestExpert(): string | undefined {
     const run = this.active;
-    if (!run) return 'no run is going';
-    if (run.replay) return 'a replay has no expert to ask';
-    if (run.lifelinesLeft <= 0) return 'no lifeline is left';
+    const refused = this.whyNoExpert();
+    if (refused || !run) return refused;
     run.expertRequest = USER_EXPERT_REQUEST;
     this.deps.channel.info('The user asked the expert to plan the next step');
     return undefined;
+  }
+
+  /** Why the expert cannot be asked now (no run, a replay, no lifeline left); undefined when it can. */
+  whyNoExpert(): string | undefined {
+    const run = this.active;
+    if (!run) return 'no run is going';
+    if (run.replay) return 'a replay has no expert to ask';
+    if (run.lifelinesLeft <= 0) return 'no lifeline is left';
+    return undefined;
+  }
+
+  /** A note for the planner's next prompt. False when no run is going. */
+  steer(text: string): boolean {
+    this.active?.steering.addNote(text);
+    if (this.active) this.deps.channel.info(`A note for the planner: ${text}`);
+    return this.active !== undefined;
+  }
+
+  /** Pause after the current step / go on. False when no run is going. */
+  pause(): boolean {
+    this.active?.steering.pause();
+    return this.active !== undefined;
+  }
+
+  continue(): boolean {
+    this.active?.steering.resume();
+    return this.active !== undefined;
   }
 
   /** The run folder Open Run Log and the meter show: the current run, else the latest. */
@@ -154,20 +191,24 @@ export class RunController extends Disposable {
   }
 
   private async launch(core: AgentCore, { inputs, task, replay }: StartPlan, runDir: string, resume: boolean): Promise<RunSummary> {
-    const spent = resume ? await spentSoFar(runDir) : 0;
     const used = resume ? await lifelinesUsedSoFar(runDir) : 0;
     await saveRunLimits(runDir, { maxSteps: inputs.config.maxSteps, lifelinesTotal: inputs.config.lifelines });
+    const steering = new RunSteering();
     const run: ActiveRun = {
       controller: new AbortController(),
       runDir,
       replay: replay !== undefined,
       lifelinesLeft: Math.max(0, inputs.config.lifelines - used),
+      steering,
     };
     this.active = run;
     this.lastRunDir = runDir;
+    const steeringChanged = steering.onDidChange(() => this._onDidChangeSteering.fire(steering));
+    this._onDidChangeSteering.fire(steering);
     void vscode.commands.executeCommand('setContext', 'budgetml.running', true);
-    this.deps.meter.reset(inputs.config.budgetUsd, spent, run.replay);
     this.announce(inputs, runDir, resume, run.replay);
+    let settled!: () => void;
+    const progress = showRunProgress(new Promise<void>((resolve) => (settled = resolve)), inputs.config.maxSteps);
     try {
       const summary = await core.runAgent({
         task,
@@ -177,14 +218,22 @@ export class RunController extends Disposable {
         runDir,
         resume,
         signal: run.controller.signal,
-        onEvent: (event) => this.onEvent(event, run),
+        onEvent: (event) => {
+          progress(event);
+          this.onEvent(event, run);
+        },
         ...(replay ? { replay } : {}),
         expertRequests: { take: () => takeRequest(run) },
+        steering,
       });
       reportRunEnd(summary);
       return summary;
     } finally {
+      settled();
       this.active = undefined;
+      steeringChanged.dispose();
+      steering.dispose();
+      this._onDidChangeSteering.fire(undefined);
       void vscode.commands.executeCommand('setContext', 'budgetml.running', false);
     }
   }
@@ -196,7 +245,9 @@ export class RunController extends Disposable {
         `Replay: starting the recorded demo in ${runDir}: recorded model answers, no API is called (python: ${inputs.config.python})`,
       );
       void vscode.window.showInformationMessage(
-        'BudgetML: Replay of the recorded demo started. The model answers are recorded (no API is called, nothing is charged); edits and script runs are real.',
+        vscode.l10n.t(
+          'BudgetML: Replay of the recorded demo started. The model answers are recorded (no API is called, nothing is charged); edits and script runs are real.',
+        ),
       );
       return;
     }
@@ -207,14 +258,22 @@ export class RunController extends Disposable {
 
   private onEvent(event: RunEvent, run: ActiveRun): void {
     if (event.type === 'lifeline') run.lifelinesLeft = event.left;
-    this.deps.meter.handle(event);
+    if (event.type === 'step-started') this.deps.host.step = event.step;
     logRunEvent(this.deps.channel, event);
     this._onDidRunEvent.fire(event);
   }
 
   private refuseSecondRun(): boolean {
     if (!this.busy) return false;
-    void vscode.window.showWarningMessage('BudgetML: a run is already going. Stop it first (BudgetML: Stop Task).');
+    void vscode.window.showWarningMessage(vscode.l10n.t('BudgetML: a run is already going. Stop it first (BudgetML: Stop Task).'));
+    return true;
+  }
+
+  /** In Restricted Mode nothing runs: says so, with a way to trust the folder. */
+  private refuseUntrusted(what: string): boolean {
+    if (this.deps.host.isTrusted()) return false;
+    this.deps.channel.info(`${what}: the workspace is not trusted`);
+    this.deps.host.prompts.explainUntrusted(what);
     return true;
   }
 
@@ -230,7 +289,7 @@ export class RunController extends Disposable {
         return undefined;
       }
       this.deps.channel.error(`Run failed: ${message}`);
-      void vscode.window.showErrorMessage(`BudgetML: ${message}`, 'Open Log').then((choice) => {
+      void vscode.window.showErrorMessage(`BudgetML: ${message}`, vscode.l10n.t('Open Log')).then((choice) => {
         if (choice) this.deps.channel.show();
       });
       return undefined;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Task } from '../core/task/task';
 import { RESUMABLE_STATUSES } from '../shared/runs';
@@ -7,6 +7,18 @@ import { RESUMABLE_STATUSES } from '../shared/runs';
 /** Runs live under `.budgetml/runs/<id>/` in the workspace. */
 export function runsRoot(workspace: string): string {
   return join(workspace, '.budgetml', 'runs');
+}
+
+/**
+ * Creates the run folder; the first one also creates `.budgetml/` with a `.gitignore` of `*`, so
+ * runs (logs, outputs, code snapshots) stay out of the project's repository.
+ */
+export async function createRunFolder(workspace: string, name: string): Promise<string> {
+  const ignore = join(workspace, '.budgetml', '.gitignore');
+  const runDir = join(runsRoot(workspace), name);
+  await mkdir(runDir, { recursive: true });
+  if (!existsSync(ignore)) await writeFile(ignore, '*\n');
+  return runDir;
 }
 
 /** The host keeps the exact task of a run next to its log, so Resume Run continues the same task. */
@@ -96,13 +108,6 @@ async function isUnfinished(dir: string): Promise<boolean> {
   } catch {
     return true;
   }
-}
-
-/** What the calls recorded in a run's log cost so far (for the meter of a resumed run). */
-export async function spentSoFar(runDir: string): Promise<number> {
-  let usd = 0;
-  for (const record of await recordsOfType(runDir, 'call')) if (typeof record.usd === 'number') usd += record.usd;
-  return usd;
 }
 
 /** The lifelines a run spent so far (for asking the expert in a resumed run). */

@@ -77,6 +77,25 @@ export function logRunEvent(channel: vscode.LogOutputChannel, event: RunEvent): 
     case 'warning':
       channel.warn(event.message);
       break;
+    case 'call-started':
+      channel.trace(`${event.role} call ${event.model} (${event.purpose}) started, at most ${formatUsd(event.worstCaseUsd)}`);
+      break;
+    case 'user-note':
+      channel.info(`Step ${event.step} · the user's note for the planner: ${preview(event.text)}`);
+      break;
+    case 'expert-quote':
+      channel.trace(`Ask the Expert would cost at most ${formatUsd(event.usd)} now`);
+      break;
+    case 'paused':
+      channel.info(`Paused after step ${event.afterStep}: waiting for Continue`);
+      break;
+    case 'continued':
+      channel.info('Continued');
+      break;
+    case 'script-output':
+    case 'reply-progress':
+      // progress for the views; the output and the reply are logged whole when they end
+      break;
     case 'run-ended':
       (event.status === 'error' ? channel.error : channel.info).call(
         channel,

@@ -54,7 +54,7 @@ async function prepareReplay(core: AgentCore, deps: StartDeps, args: StartArgs):
   const folder = workspaceFolder();
   if (!folder) return undefined;
   if (!(await fitsRecording(folder.uri.fsPath))) {
-    void explainDemoNeedsSample(deps.extensionUri);
+    void explainDemoNeedsSample();
     return undefined;
   }
   const config = await readConfig(core, deps.settingKeys, folder);

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import type { EditDecision, EditProposal, Host, LogLevel, ScriptExit, ScriptRequest } from '../core/host';
+import { askToRun, type RunAnswer } from './decisions/askToRun';
+import type { DecisionBoard } from './decisions/decisionBoard';
+import { editDraft, runDraft } from './decisions/drafts';
 import type { EditReview } from './editReview/editReview';
 import { writeThroughEditor } from './editReview/workspaceText';
 import { defaultPrompts, type UserPrompts } from './prompts';
@@ -16,57 +19,87 @@ function liveApprovalSettings(): ApprovalSettings {
   return { autoApproveEdits: c.get<boolean>('autoApproveEdits') === true, autoRunScripts: c.get<boolean>('autoRunScripts') === true };
 }
 
-/** The Host port in VS Code: edits become reviewable diffs, scripts run in the integrated terminal. */
+export interface VsCodeHostDeps {
+  review: EditReview;
+  scripts: ScriptRunner;
+  channel: vscode.LogOutputChannel;
+  /** where edits and script runs wait for the user's answer */
+  decisions: DecisionBoard;
+  settings?: () => ApprovalSettings;
+}
+
+/**
+ * The Host port in VS Code: edits become reviewable diffs, scripts run in the integrated terminal.
+ * Both wait on the decision board, so the sidebar, the commands and a notification can answer.
+ */
 export class VsCodeHost implements Host {
   /** what the host asks the user; replaceable so tests can answer */
   prompts: UserPrompts = defaultPrompts;
   /** replaceable so tests can simulate an untrusted workspace */
   isTrusted: () => boolean = () => vscode.workspace.isTrusted;
+  /** the step the run is at (set by the run controller): decisions say which step asks */
+  step = 0;
 
-  constructor(
-    private readonly review: EditReview,
-    private readonly scripts: ScriptRunner,
-    private readonly channel: vscode.LogOutputChannel,
-    private readonly settings: () => ApprovalSettings = liveApprovalSettings,
-  ) {}
+  constructor(private readonly deps: VsCodeHostDeps) {}
+
+  private get settings(): ApprovalSettings {
+    return (this.deps.settings ?? liveApprovalSettings)();
+  }
 
   async proposeEdit(proposal: EditProposal, signal: AbortSignal): Promise<EditDecision> {
+    const { review, channel, decisions } = this.deps;
     if (signal.aborted) return { accepted: false, reason: 'the run was stopped before the edit was reviewed' };
-    if (this.settings().autoApproveEdits) {
+    if (this.settings.autoApproveEdits) {
       await writeThroughEditor(vscode.Uri.file(proposal.path), proposal.proposed);
-      this.channel.info(`Applied the edit to ${proposal.relPath} without review (budgetml.autoApproveEdits)`);
+      channel.info(`Applied the edit to ${proposal.relPath} without review (budgetml.autoApproveEdits)`);
       return { accepted: true, text: proposal.proposed, userModified: false };
     }
-    this.channel.info(`Edit to ${proposal.relPath} waits for review`);
-    const decision = await this.review.review(proposal, signal);
-    this.channel.info(`Edit to ${proposal.relPath}: ${describeDecision(decision)}`);
-    return decision;
+    channel.info(`Edit to ${proposal.relPath} waits for review`);
+    let id: string | undefined;
+    try {
+      const decision = await review.review(proposal, signal, (target) => {
+        id = decisions.post(editDraft(proposal, this.step), {
+          answer: ({ choice, reason }) => (choice === 'accept' ? review.accept(target) : review.reject(target, reason)),
+          open: () => review.reveal(target),
+        });
+      });
+      channel.info(`Edit to ${proposal.relPath}: ${describeDecision(decision)}`);
+      return decision;
+    } finally {
+      if (id) decisions.withdraw(id);
+    }
   }
 
   async runScript(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptExit> {
+    const { channel, scripts } = this.deps;
     if (!this.isTrusted()) {
-      this.channel.warn(`Did not run ${request.display}: the workspace is not trusted`);
+      channel.warn(`Did not run ${request.display}: the workspace is not trusted`);
       return declined(
         'the workspace is not trusted, so BudgetML runs no scripts in it; the user can trust it with "Workspaces: Manage Workspace Trust"',
       );
     }
-    if (!this.settings().autoRunScripts) {
-      const approved = await this.prompts.confirmRun(request.display, request.cwd, signal);
-      if (signal.aborted) return { exitCode: null, timedOut: false, cancelled: true };
-      if (!approved) {
-        this.channel.info(`The user declined to run ${request.display}`);
-        return declined('the user declined to run it');
+    if (!this.settings.autoRunScripts) {
+      const answer = await this.confirmRun(request, signal);
+      if (signal.aborted || !answer) return { exitCode: null, timedOut: false, cancelled: true };
+      if (!answer.run) {
+        channel.info(`The user declined to run ${request.display}${answer.reason ? `: ${answer.reason}` : ''}`);
+        return declined(answer.reason ? `the user declined to run it: ${answer.reason}` : 'the user declined to run it');
       }
     }
-    this.channel.info(`Running ${request.display} in ${request.cwd}`);
-    const result = await this.scripts.run(request, onOutput, signal);
+    channel.info(`Running ${request.display} in ${request.cwd}`);
+    const result = await scripts.run(request, onOutput, signal);
     const how = result.timedOut ? 'hit the time limit' : result.cancelled ? 'was stopped' : `exited with ${result.exitCode}`;
-    this.channel.info(`${request.display} ${how} (${result.via})`);
+    channel.info(`${request.display} ${how} (${result.via})`);
     return result;
   }
 
   log(level: LogLevel, message: string): void {
-    this.channel[level](message);
+    this.deps.channel[level](message);
+  }
+
+  /** Run / Decline, as a card on the decision board; undefined when the run stopped first. */
+  private confirmRun(request: ScriptRequest, signal: AbortSignal): Promise<RunAnswer | undefined> {
+    return askToRun(this.deps.decisions, runDraft(request, this.step), (command) => this.prompts.declineReason(command), signal);
   }
 }
 

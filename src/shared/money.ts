@@ -10,11 +10,11 @@ export function budgetLevel(usd: number, budgetUsd: number): BudgetLevel {
   return ratio >= 1 ? 'over' : ratio >= BUDGET_WARNING_RATIO ? 'warning' : 'ok';
 }
 
-/** Cents from $1, four decimals below, three significant figures under a cent. */
+/** Cents from $1 and for whole cents ($0.50), four decimals below, three significant figures under a cent. */
 export function formatUsd(usd: number): string {
   const size = Math.abs(usd);
-  if (size === 0) return '$0.00';
-  if (size >= 1) return `$${usd.toFixed(2)}`;
+  const wholeCents = Math.abs(size * 100 - Math.round(size * 100)) < 1e-9;
+  if (size >= 1 || wholeCents) return `$${usd.toFixed(2)}`;
   if (size >= 0.01) return `$${usd.toFixed(4)}`;
   return `$${usd.toPrecision(3)}`;
 }

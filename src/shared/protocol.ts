@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { SidebarView } from './viewModels';
+import { SIDEBAR_COMMANDS, type SidebarView } from './viewModels';
+
+export { SIDEBAR_COMMANDS };
 
 /**
  * Messages between the sidebar webview and the host. The host validates every message from the
@@ -12,18 +14,6 @@ export type ToWebview =
   | { type: 'state'; view: SidebarView }
   /** only the top-level parts of the view that changed */
   | { type: 'patch'; view: Partial<SidebarView> };
-
-/** Commands the sidebar may run: nothing else is accepted from it. */
-export const SIDEBAR_COMMANDS = [
-  'budgetml.setApiKey',
-  'budgetml.selectModels',
-  'budgetml.testConnection',
-  'budgetml.openSample',
-  'budgetml.runDemo',
-  'budgetml.createTaskFile',
-  'budgetml.showExperiments',
-  'workbench.trust.manage',
-] as const;
 
 const MAX_STEP = 100_000;
 const MAX_METRIC_NAME = 120;

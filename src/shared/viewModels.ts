@@ -267,6 +267,23 @@ export interface SidebarView {
   replay: boolean;
 }
 
+/**
+ * Commands the sidebar may run: nothing else is accepted from it (protocol.ts checks it). Here, not in
+ * protocol.ts, so that the webview reads the list without bundling the schema library.
+ */
+export const SIDEBAR_COMMANDS = [
+  'budgetml.setApiKey',
+  'budgetml.selectModels',
+  'budgetml.testConnection',
+  'budgetml.openSample',
+  'budgetml.runDemo',
+  'budgetml.createTaskFile',
+  'budgetml.showExperiments',
+  'workbench.trust.manage',
+] as const;
+
+export type SidebarCommand = (typeof SIDEBAR_COMMANDS)[number];
+
 export const EMPTY_SETUP: SetupView = {
   trusted: true,
   readyProviders: [],

@@ -1,9 +1,23 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { budgetml, EXTENSION_ID, screenshot, setSetting, sleep, useDarkTheme, waitFor } from './helpers';
+import { budgetml, EXTENSION_ID, inWorkspace, paletteRows, screenshot, setSetting, sleep, useDarkTheme, waitFor } from './helpers';
 
-const PALETTE = ['startTask', 'stopTask', 'acceptEdit', 'rejectEdit', 'setApiKey', 'selectModels', 'openRunLog', 'resumeRun'];
+const PALETTE = [
+  'startTask',
+  'stopTask',
+  'acceptEdit',
+  'rejectEdit',
+  'setApiKey',
+  'selectModels',
+  'testConnection',
+  'openSample',
+  'runDemo',
+  'createTaskFile',
+  'showExperiments',
+  'openRunLog',
+  'resumeRun',
+];
 
 describe('activation and commands', () => {
   it('activates quickly, without loading the agent core', async () => {
@@ -21,7 +35,8 @@ describe('activation and commands', () => {
 
   it('registers every command, the palette ones in the BudgetML category', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
-    for (const id of [...PALETTE, 'acceptHunk', 'rejectHunk', 'showSpend']) assert.ok(registered.has(`budgetml.${id}`), `budgetml.${id}`);
+    for (const id of [...PALETTE, 'acceptHunk', 'rejectHunk', 'showSpend', 'decide', 'openDecision'])
+      assert.ok(registered.has(`budgetml.${id}`), `budgetml.${id}`);
     const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as {
       command: string;
       category: string;
@@ -52,8 +67,48 @@ describe('activation and commands', () => {
     await restoreTheme();
   });
 
+  it('shows palette commands only when they apply (their when clauses)', async function () {
+    const api = await budgetml();
+    const rows = (query: string) => paletteRows(query, `palette-${query.replace(/\W+/g, '-')}`);
+    const idle = await rows('BudgetML: ');
+    if (!idle) return this.skip(); // only the code-server runner reads the palette
+    const has = (list: string[] | undefined, title: string) => (list ?? []).some((row) => row.includes(`BudgetML: ${title}`));
+    assert.ok(has(await rows('BudgetML: Start Task'), 'Start Task'), 'Start Task while no run goes');
+    assert.ok(!has(await rows('BudgetML: Stop Task'), 'Stop Task'), 'no Stop Task while no run goes');
+    assert.ok(!has(await rows('BudgetML: Accept Edit'), 'Accept Edit'), 'no Accept Edit while no edit waits');
+    assert.ok(!has(await rows('BudgetML: Answer the Waiting'), 'Answer the Waiting Decision'), 'internal commands stay hidden');
+    const controller = new AbortController();
+    const edit = api.host.proposeEdit(
+      {
+        path: inWorkspace('palette.txt'),
+        relPath: 'palette.txt',
+        root: inWorkspace(),
+        original: '',
+        proposed: 'a\n',
+        diff: '',
+        reason: 'a file for the palette test',
+      },
+      controller.signal,
+    );
+    try {
+      await waitFor(() => api.decisions.pending, 'the pending edit');
+      assert.ok(has(await rows('BudgetML: Accept Edit'), 'Accept Edit'), 'Accept Edit while an edit waits');
+      assert.ok(has(await rows('BudgetML: Reject Edit'), 'Reject Edit'), 'Reject Edit while an edit waits');
+    } finally {
+      controller.abort();
+      await edit;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   it('says so, and does nothing, when Accept Edit finds no proposal', async () => {
     assert.equal(await vscode.commands.executeCommand('budgetml.acceptEdit'), false);
+  });
+
+  it('the commands the sidebar offers all exist', async () => {
+    const { SIDEBAR_COMMANDS } = await import('../../src/shared/protocol');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const id of SIDEBAR_COMMANDS) assert.ok(registered.has(id), id);
   });
 
   it('Start Task says what to do when a provider has neither a key nor a base URL', async () => {

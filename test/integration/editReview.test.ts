@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { emptySidebarView } from '../../src/shared/viewModels';
 import type { EditDecision, EditProposal } from '../../src/core/host';
 import type { BudgetmlApi } from '../../src/host/api';
 import { budgetml, closeAllEditors, focusReport, inWorkspace, screenshot, setSetting, sleep, waitFor } from './helpers';
@@ -122,8 +123,12 @@ describe('edit review', function () {
       ['$(check) Accept change', '$(discard) Reject change', '$(check) Accept change', '$(discard) Reject change'],
     );
     assert.equal(vscode.workspace.getConfiguration('diffEditor').get('codeLens'), true, 'CodeLens shows in diff editors');
-    api.meter.handle({ type: 'run-started', runId: 'shot', runDir: '/tmp/shot', goal: 'g', budgetUsd: 1, resumedFromStep: 0 });
-    api.meter.handle({ type: 'spend', usd: 0.0123, budgetUsd: 1, streaming: false });
+    const shown = emptySidebarView(5, 1);
+    api.meter.show({
+      ...shown,
+      run: { id: 'shot', goal: 'g', status: 'running', step: 1, maxSteps: 30, paused: false },
+      cost: { ...shown.cost, usd: 0.0123 },
+    });
     await sleep(1500); // let the CodeLenses render
     await screenshot('diff-review');
     const acceptFirst = lenses[0].command!;

@@ -182,7 +182,16 @@ describe('Experiments view', function () {
       budgetUsd: 1,
       resumedFromStep: 0,
     });
-    tree().handle({ type: 'experiment-started', id: 1, step: 0, kind: 'baseline', script: SCRIPT, command: 'python classify.py' });
+    tree().handle({
+      type: 'experiment-started',
+      id: 1,
+      step: 0,
+      kind: 'baseline',
+      script: SCRIPT,
+      command: 'python classify.py',
+      startedAt: Date.now(),
+      timeoutSec: null,
+    });
     tree().handle({ type: 'metric', experiment: 1, step: 0, name: 'test accuracy', value: 0.8123 });
     const live = await waitFor(
       () => (runNode(path.basename(liveDir))?.children.length === 1 ? runNode(path.basename(liveDir)) : undefined),

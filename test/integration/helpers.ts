@@ -106,3 +106,31 @@ export async function useDarkTheme(): Promise<() => Thenable<void>> {
   await workbench.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
   return () => vscode.workspace.getConfiguration('workbench').update('colorTheme', before, vscode.ConfigurationTarget.Global);
 }
+
+/** Answers every decision the run posts (script runs, edits) as `answer` says, as the sidebar's card would. */
+export function answerDecisions(
+  api: BudgetmlApi,
+  answer: (view: import('../../src/shared/viewModels').DecisionView) => import('../../src/host/decisions/decisionBoard').Answer | undefined,
+): vscode.Disposable {
+  return api.decisions.onDidPost(({ view }) => {
+    const given = answer(view);
+    if (given) setTimeout(() => void api.decisions.decide(view.id, given), 0);
+  });
+}
+
+/**
+ * What the command palette lists for `query` (code-server runner only; undefined elsewhere): opens
+ * it with the query typed, reads its rows, closes it.
+ */
+export async function paletteRows(query: string, name: string): Promise<string[] | undefined> {
+  const dir = process.env.BUDGETML_SCREENSHOT_DIR;
+  if (!dir) return undefined;
+  await vscode.commands.executeCommand('workbench.action.quickOpen', `>${query}`);
+  await sleep(700);
+  const file = path.join(dir, `${name}.json`);
+  fs.rmSync(file, { force: true });
+  console.log(`BUDGETML_QUICKPICK ${name}`);
+  await waitFor(() => fs.existsSync(file), `palette rows ${name}`, 15000);
+  await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as string[];
+}

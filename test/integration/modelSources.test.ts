@@ -5,6 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { spendText } from '../../src/shared/money';
 import type { RunSummary } from '../../src/core/run';
 import type { BudgetmlApi } from '../../src/host/api';
 import type { FakeServer } from '../fixtures/fakeLlmScript';
@@ -126,7 +127,13 @@ describe('model sources: keys, a local server, the recorded demo', function () {
     await vscode.commands.executeCommand('budgetml.sidebar.focus');
     const running = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask', { replay: true });
     await waitFor(() => api.meter.item.text.startsWith('Replay '), 'the Replay label in the status bar');
-    assert.match(api.meter.item.text, /^Replay \$\(credit-card\) ~?\$\d+\.\d{4} \/ \$1\.00$/);
+    const { cost } = api.sidebar.session.view;
+    assert.equal(
+      api.meter.item.text,
+      `Replay $(credit-card) ${spendText(cost.usd, cost.budgetUsd, cost.streaming)}`,
+      'the sidebar’s figure',
+    );
+    assert.match(api.meter.item.text, / \/ \$1\.00$/);
     await waitFor(() => api.sidebar.provider.delivered?.replay, 'the Replay badge in the sidebar');
     assert.equal(api.runs.requestExpert(), 'a replay has no expert to ask');
     await waitFor(

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../src/core/run';
+import { formatUsd, spendText } from '../../src/shared/money';
 import type { BudgetmlApi } from '../../src/host/api';
 import type { FakeServer } from '../fixtures/fakeLlmScript';
 import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
@@ -112,7 +113,9 @@ describe('a scripted run against a fake model server', function () {
     assert.match(String(steps[2].observation), /"score": 0\.8/, 'the script output from the terminal');
     assert.ok(fs.existsSync(path.join(runDir, 'summary.json')));
     assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'task.json'), 'utf8')).goal, 'Raise the accuracy printed by train.py.');
-    assert.equal(api.meter.item.text, `$(credit-card) $${summary.cost.usd.toFixed(4)} / $1.00`);
+    assert.equal(api.meter.item.text, `$(credit-card) ${formatUsd(summary.cost.usd)} / $1.00`);
+    assert.equal(api.meter.item.text, `$(credit-card) ${spendText(api.sidebar.session.view.cost.usd, 1)}`, 'the sidebar’s figure');
+    assert.equal(fs.readFileSync(inWorkspace('.budgetml', '.gitignore'), 'utf8'), '*\n', 'runs stay out of git');
     await screenshot('run-finished');
     await api.keys.store('openai', '');
 
@@ -169,23 +172,22 @@ describe('a scripted run against a fake model server', function () {
     fs.rmSync(path.join(runDir, 'summary.json'), { force: true });
     server = await startFakeOpenAI({ replies: planner(steps.slice(1), 2) });
     await setSetting('providers.openai.baseUrl', server.url);
-    api.meter.reset(1); // as after a reload
-    const handle = api.meter.handle;
     let meterAtStart: string | undefined;
-    api.meter.handle = function (event) {
-      handle.call(this, event);
-      if (event.type === 'run-started') meterAtStart = this.item.text;
-    };
+    let sidebarAtStart: number | undefined;
+    // the sidebar follows the run first (it subscribed at activation), then this listener reads both
+    const listener = api.runs.onDidRunEvent((event) => {
+      if (event.type !== 'run-started') return;
+      meterAtStart = api.meter.item.text;
+      sidebarAtStart = api.sidebar.session.view.cost.usd;
+    });
     let resumed: RunSummary | undefined;
     try {
       resumed = await vscode.commands.executeCommand<RunSummary | undefined>('budgetml.resumeRun');
     } finally {
-      api.meter.handle = handle;
+      listener.dispose();
     }
-    assert.ok(
-      meterAtStart && meterAtStart !== '$(credit-card) $0.0000 / $1.00',
-      `the meter starts from the first life’s spend: ${meterAtStart}`,
-    );
+    assert.ok(sidebarAtStart && sidebarAtStart > 0, `the sidebar starts from the first life’s spend: ${sidebarAtStart}`);
+    assert.equal(meterAtStart, `$(credit-card) ${spendText(sidebarAtStart, 1)}`, 'the meter shows the sidebar’s figure');
     assert.equal(resumed?.status, 'final_answer', resumed?.message);
     assert.equal(resumed?.runDir, runDir);
     const log = readLog(runDir);

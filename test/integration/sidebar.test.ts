@@ -86,9 +86,17 @@ describe('the sidebar', function () {
     const running = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask', {
       goal: 'Raise the accuracy printed by train.py.',
     });
-    await waitFor(() => api.sidebar.provider.delivered?.pendingEdit?.file === 'train.py', 'the pending edit in the sidebar', 30000);
+    const decision = await waitFor(
+      () => {
+        const shown = api.sidebar.provider.delivered?.decision;
+        return shown?.kind === 'edit' && shown.file === 'train.py' ? shown : undefined;
+      },
+      'the pending edit in the sidebar',
+      30000,
+    );
+    assert.equal(api.sidebar.provider.delivered?.now?.kind, 'waiting');
     await screenshot('sidebar-pending-edit', { clearNotifications: true });
-    await api.sidebar.provider.receive({ type: 'acceptEdit' });
+    await api.sidebar.provider.receive({ type: 'decide', id: decision.id, choice: 'accept' });
     summary = await running;
     assert.equal(summary?.status, 'final_answer', summary?.message);
 
@@ -103,7 +111,7 @@ describe('the sidebar', function () {
       ['List Files', 'Edit Script (AI)', 'Execute Script', 'Final Answer'],
     );
     assert.deepEqual(view.timeline[1].artifacts, ['diff']);
-    assert.equal(view.pendingEdit, null);
+    assert.equal(view.decision, null);
     assert.ok(Math.abs(view.cost.usd - summary!.cost.usd) < 1e-9, `${view.cost.usd} vs ${summary!.cost.usd}`);
     assert.equal(view.metrics.baseline, 0.6);
     // the verdict, from the measured baseline and final score; the chart from the experiments
@@ -208,7 +216,15 @@ describe('the sidebar', function () {
     await useFakeModels(server);
     const running = vscode.commands.executeCommand<RunSummary | undefined>('budgetml.startTask', { goal: 'Look around.' });
     await waitFor(() => server!.requests.length >= 1 && api.runs.running, 'the planner asked for step 1');
-    await api.sidebar.provider.receive({ type: 'askExpert' });
+    const saved = api.host.prompts;
+    let quoted: number | null | undefined;
+    api.host.prompts = { ...saved, confirmExpert: async (worstCaseUsd) => ((quoted = worstCaseUsd), true) };
+    try {
+      await api.sidebar.provider.receive({ type: 'askExpert' });
+    } finally {
+      api.host.prompts = saved;
+    }
+    assert.notEqual(quoted, undefined, 'the user saw the worst case before the expert was asked');
     const result = await running;
     assert.equal(result?.status, 'final_answer', result?.message);
     assert.equal(result?.lifelinesUsed, 1);

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { ScriptExit, ScriptRequest } from '../../src/core/host';
 import type { BudgetmlApi } from '../../src/host/api';
-import { budgetml, inWorkspace, screenshot, setSetting, waitFor, workspaceDir } from './helpers';
+import { answerDecisions, budgetml, inWorkspace, screenshot, setSetting, waitFor, workspaceDir } from './helpers';
 
 function request(args: string[], timeoutSec?: number): ScriptRequest {
   return {
@@ -117,26 +117,35 @@ describe('script approval', () => {
     api.host.isTrusted = () => true;
   });
 
-  it('asks before each run and reports a declined run to the planner', async () => {
+  it('asks before each run and reports a declined run, with the reason asked for, to the planner', async () => {
     const asked: string[] = [];
-    api.host.prompts = { ...saved, confirmRun: async (display) => (asked.push(display), false) };
-    const { exit } = await run(api, request(['exit_code.py']));
-    assert.deepEqual(asked, ['python3 exit_code.py']);
-    assert.equal(exit.declined, true);
-    assert.equal(exit.declineReason, 'the user declined to run it');
+    api.host.prompts = { ...saved, declineReason: async () => 'too slow' };
+    const answering = answerDecisions(api, (view) => (view.kind === 'run' ? (asked.push(view.command), { choice: 'decline' }) : undefined));
+    try {
+      const { exit } = await run(api, request(['exit_code.py']));
+      assert.deepEqual(asked, ['python3 exit_code.py']);
+      assert.equal(exit.declined, true);
+      assert.equal(exit.declineReason, 'the user declined to run it: too slow');
+    } finally {
+      answering.dispose();
+    }
   });
 
   it('runs once the user approves', async () => {
-    api.host.prompts = { ...saved, confirmRun: async () => true };
-    const { exit } = await run(api, request(['exit_code.py']));
-    assert.equal(exit.exitCode, 3);
+    const answering = answerDecisions(api, () => ({ choice: 'run' }));
+    try {
+      const { exit } = await run(api, request(['exit_code.py']));
+      assert.equal(exit.exitCode, 3);
+    } finally {
+      answering.dispose();
+    }
   });
 
   it('runs nothing in an untrusted workspace, even with autoRunScripts', async () => {
     await setSetting('autoRunScripts', true);
     api.host.isTrusted = () => false;
     let asked = false;
-    api.host.prompts = { ...saved, confirmRun: async () => ((asked = true), true) };
+    const answering = answerDecisions(api, () => ((asked = true), { choice: 'run' }));
     try {
       const { exit, output } = await run(api, request(['exit_code.py']));
       assert.equal(exit.declined, true);
@@ -144,6 +153,7 @@ describe('script approval', () => {
       assert.equal(output, '');
       assert.equal(asked, false);
     } finally {
+      answering.dispose();
       await setSetting('autoRunScripts', undefined);
     }
   });

@@ -78,7 +78,13 @@ describe('Edit Script (AI)', () => {
     assert.equal(await h.read('train.py'), mine);
     assert.match(outcome.observation, /The user changed the proposed edit before accepting it/);
     assert.match(outcome.observation, /\+EPOCHS = 5\n/);
-    assert.doesNotMatch(outcome.observation, /EPOCHS = 10/);
+    // the diff of what landed comes first; then what the user changed in the proposal, proposed → saved
+    const [landed, changes] = outcome.observation.split(
+      /What the user changed in the proposal before accepting it \(proposed → saved\):\n/,
+    );
+    assert.ok(changes, outcome.observation);
+    assert.doesNotMatch(landed, /EPOCHS = 10/);
+    assert.match(changes, /^-EPOCHS = 10\n\+EPOCHS = 5\n/m);
     assert.match(await fs.readFile(path.join(h.runDir, 'diffs', 'step-4.diff'), 'utf8'), /\+EPOCHS = 5/);
   });
 

@@ -46,12 +46,14 @@ function reportedCost(request: RecordedRequest, price: Price): number {
   return ((u.input - u.cachedInput) * price.input + u.cachedInput * (price.cachedInput ?? price.input) + u.output * price.output) / 1e6;
 }
 
-/** The dollar amounts in "… $X spent of the $B budget; the next call could have cost up to $Y." */
-function amountsIn(message: string): { spent: number; budget: number; next: number } {
+/** What the refusal says, in "the next <role> call may cost up to $X; $Y is left ($S spent of the $B budget)". */
+function amountsIn(message: string): { role: string; next: number; left: number; spent: number; budget: number } {
   const amount = String.raw`\$(\d+(?:\.\d+)?(?:e[+-]?\d+)?)`;
-  const match = new RegExp(`${amount} spent of the ${amount} budget.*up to ${amount}`).exec(message);
-  assert.ok(match, `the message gives what was spent, the budget and the next call's cost: ${message}`);
-  return { spent: Number(match[1]), budget: Number(match[2]), next: Number(match[3]) };
+  const match = new RegExp(
+    `the next (\\w+) call may cost up to ${amount}; ${amount} is left \\(${amount} spent of the ${amount} budget\\)`,
+  ).exec(message);
+  assert.ok(match, `the message says what the next call may cost, what is left, what was spent and the budget: ${message}`);
+  return { role: match[1], next: Number(match[2]), left: Number(match[3]), spent: Number(match[4]), budget: Number(match[5]) };
 }
 
 const near = (actual: number, expected: number, relative: number) => Math.abs(actual - expected) <= Math.abs(expected) * relative;
@@ -88,6 +90,8 @@ describe('a call that might pass the budget is never sent', () => {
     assert.ok(near(amounts.spent, spentByFirst, 0.01), `spent ${amounts.spent} vs ${spentByFirst}`);
     assert.ok(near(amounts.budget, budgetUsd, 0.01), `budget ${amounts.budget} vs ${budgetUsd}`);
     assert.ok(near(amounts.next, worstSecond, 0.01), `next call ${amounts.next} vs ${worstSecond}`);
+    assert.equal(amounts.role, 'planner');
+    assert.ok(near(amounts.left, budgetUsd - spentByFirst, 0.01), `left ${amounts.left} vs ${budgetUsd - spentByFirst}`);
     assert.deepEqual(run.log.at(-1), { ...run.log.at(-1), type: 'end', status: 'budget_exhausted', message: run.summary.message });
     assert.deepEqual(run.events.at(-1), { type: 'run-ended', status: 'budget_exhausted', message: run.summary.message });
   });
@@ -105,7 +109,10 @@ describe('a call that might pass the budget is never sent', () => {
     assert.equal(run.summary.status, 'budget_exhausted', run.summary.message);
     assert.equal(openai.requests.length, 1, 'only the planner was asked');
     assert.ok(run.summary.cost.usd > 0 && run.summary.cost.usd <= 0.01);
-    assert.ok(near(amountsIn(run.summary.message ?? '').next, 0.04, 0.05), run.summary.message);
+    const amounts = amountsIn(run.summary.message ?? '');
+    assert.equal(amounts.role, 'worker');
+    assert.ok(near(amounts.next, 0.04, 0.05), run.summary.message);
+    assert.ok(near(amounts.left, 0.01 - run.summary.cost.usd, 0.01), run.summary.message);
   });
 });
 

@@ -143,12 +143,13 @@ describe('BudgetGuard', () => {
     ledger.record(call('planner', 'openai:gpt-4.1', 0.75));
     const guard = new BudgetGuard(1, ledger);
     assert.deepEqual(guard.check(0.25), { ok: true });
-    const refused = guard.check(0.2500001);
+    assert.equal(guard.check(0.2500001).ok, false);
+    const refused = guard.check(0.2600001, 'planner call');
     assert.equal(refused.ok, false);
     if (!refused.ok) {
-      assert.match(refused.message, /\$0\.7500 spent/);
+      assert.match(refused.message, /the next planner call may cost up to \$0\.2600; \$0\.25 is left/);
+      assert.match(refused.message, /\$0\.75 spent/);
       assert.match(refused.message, /\$1\.00 budget/);
-      assert.match(refused.message, /up to \$0\.2500/);
     }
     near(guard.remainingUsd, 0.25);
     near(guard.fractionSpent, 0.75);

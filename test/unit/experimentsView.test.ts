@@ -172,7 +172,16 @@ describe('the live run', () => {
   it('folds the events of a run into what the view shows before the files have it', () => {
     const events: RunEvent[] = [
       { type: 'run-started', runId: 'r', runDir: '/w/.budgetml/runs/r', goal: 'g', budgetUsd: 1, resumedFromStep: 0 },
-      { type: 'experiment-started', id: 1, step: 0, kind: 'baseline', script: 'classify.py', command: 'python classify.py' },
+      {
+        type: 'experiment-started',
+        id: 1,
+        step: 0,
+        kind: 'baseline',
+        script: 'classify.py',
+        command: 'python classify.py',
+        startedAt: Date.parse('2026-11-20T09:15:00.000Z'),
+        timeoutSec: 600,
+      },
       { type: 'metric', experiment: 1, step: 0, name: 'train loss', value: 2.18 },
       { type: 'metric', experiment: 1, step: 0, name: 'train loss', value: 1.34 },
     ];

@@ -4,17 +4,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema, parseConfig } from '../../src/core/config';
 
+type Property = { type?: string | string[]; default?: unknown; description?: string; markdownDescription?: string };
+
 /** package.json, read as data: the extension's settings must be the config schema, key for key. */
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  l10n?: string;
   contributes: {
     commands: { command: string; title: string; category?: string }[];
     menus: { commandPalette?: { command: string; when: string }[] };
-    configuration: {
-      properties: Record<string, { type?: string | string[]; default?: unknown; description?: string; markdownDescription?: string }>;
-    };
+    configuration: { id: string; title: string; properties: Record<string, Property> }[];
   };
 };
-const properties = manifest.contributes.configuration.properties;
+/** The manifest's strings (`%key%` in package.json) */
+const nls = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.nls.json'), 'utf8')) as Record<string, string>;
+
+/** A manifest string as users read it: `%key%` looked up in package.nls.json. */
+function text(value: string | undefined): string {
+  const key = /^%(.+)%$/.exec(value ?? '')?.[1];
+  if (!key) return value ?? '';
+  assert.ok(key in nls, `package.nls.json has no ${key}`);
+  return nls[key];
+}
+
+const properties: Record<string, Property> = Object.assign({}, ...manifest.contributes.configuration.map((s) => s.properties));
 
 interface ZodNode {
   _zod: {
@@ -74,7 +86,7 @@ describe('package.json settings match the config schema', () => {
       const optional = valueAt(defaults, path) === undefined;
       const expectedType = optional ? [jsonTypeOf(node), 'null'] : jsonTypeOf(node);
       assert.deepEqual(declared.type, expectedType, `type of budgetml.${path}`);
-      assert.ok((declared.markdownDescription ?? declared.description ?? '').length > 20, `budgetml.${path} needs a description`);
+      assert.ok(text(declared.markdownDescription ?? declared.description).length > 20, `budgetml.${path} needs a description`);
     }
   });
 
@@ -91,6 +103,18 @@ describe('package.json settings match the config schema', () => {
   });
 });
 
+describe('package.json settings layout', () => {
+  it('groups the settings in titled categories, each with its own id', () => {
+    const sections = manifest.contributes.configuration;
+    assert.ok(Array.isArray(sections) && sections.length > 1);
+    for (const section of sections) {
+      assert.match(section.id, /^budgetml\./);
+      assert.ok(text(section.title).length > 3, section.id);
+      assert.ok(Object.keys(section.properties).length > 0, section.id);
+    }
+  });
+});
+
 describe('package.json commands', () => {
   const palette = [
     'Start Task',
@@ -99,6 +123,11 @@ describe('package.json commands', () => {
     'Reject Edit',
     'Set API Key',
     'Select Models',
+    'Test Connection',
+    'Open Sample Project',
+    'Run the Recorded Demo',
+    'Create Task File',
+    'Show Experiments',
     'Open Run Log',
     'Resume Run',
     'Compare Experiments',
@@ -106,12 +135,27 @@ describe('package.json commands', () => {
   ];
 
   it('puts every command in the BudgetML category', () => {
-    for (const c of manifest.contributes.commands) assert.equal(c.category, 'BudgetML', c.command);
+    for (const c of manifest.contributes.commands) assert.equal(text(c.category), 'BudgetML', c.command);
   });
 
   it('offers the user-facing commands in the palette', () => {
     const hidden = new Set((manifest.contributes.menus.commandPalette ?? []).filter((m) => m.when === 'false').map((m) => m.command));
-    const shown = manifest.contributes.commands.filter((c) => !hidden.has(c.command)).map((c) => c.title);
+    const shown = manifest.contributes.commands.filter((c) => !hidden.has(c.command)).map((c) => text(c.title));
     assert.deepEqual(shown.sort(), [...palette].sort());
+  });
+
+  it('shows Accept / Reject Edit only while an edit waits, Stop only while a run goes, Start only when it can', () => {
+    const when = (id: string) => manifest.contributes.menus.commandPalette?.find((m) => m.command === `budgetml.${id}`)?.when;
+    assert.equal(when('acceptEdit'), 'budgetml.reviewingEdit');
+    assert.equal(when('rejectEdit'), 'budgetml.reviewingEdit');
+    assert.equal(when('stopTask'), 'budgetml.running');
+    assert.match(when('startTask') ?? '', /!budgetml\.running/);
+    assert.match(when('startTask') ?? '', /isWorkspaceTrusted/);
+  });
+
+  it('has every manifest string in package.nls.json', () => {
+    const keys = JSON.stringify(manifest).match(/"%[^"%]+%"/g) ?? [];
+    for (const key of keys) text(key.slice(1, -1));
+    assert.equal(manifest.l10n, './l10n');
   });
 });

@@ -12,8 +12,17 @@ const VALID: FromWebview[] = [
   { type: 'rendered', ms: 0, drawMs: 0, source: 'restored' },
   { type: 'start' },
   { type: 'stop' },
-  { type: 'acceptEdit' },
-  { type: 'rejectEdit' },
+  { type: 'decide', id: 'run-7', choice: 'run' },
+  { type: 'decide', id: 'run-7', choice: 'decline', reason: 'Train on the small split first.' },
+  { type: 'decide', id: 'edit-6', choice: 'accept' },
+  { type: 'decide', id: 'edit-6', choice: 'reject', reason: 'Keep the tree; tune its depth.' },
+  { type: 'openDiff', id: 'edit-6' },
+  { type: 'steer', text: 'Try a Ridge regression next.' },
+  { type: 'pause' },
+  { type: 'continue' },
+  { type: 'command', command: 'budgetml.setApiKey' },
+  { type: 'command', command: 'budgetml.runDemo' },
+  { type: 'command', command: 'workbench.trust.manage' },
   { type: 'askExpert' },
   { type: 'openArtifact', step: 3, kind: 'output' },
   { type: 'openArtifact', step: 4, kind: 'diff', cite: '46.265' },
@@ -62,6 +71,25 @@ const MALFORMED: [string, unknown][] = [
   ['chooseMetric with a long metric', { type: 'chooseMetric', metric: 'm'.repeat(121) }],
   ['chooseMetric with a number', { type: 'chooseMetric', metric: 3 }],
   ['chooseMetric with an extra key', { type: 'chooseMetric', metric: 'loss', series: true }],
+  ['the old acceptEdit', { type: 'acceptEdit' }],
+  ['the old rejectEdit', { type: 'rejectEdit' }],
+  ['decide without an id', { type: 'decide', choice: 'run' }],
+  ['decide with an empty id', { type: 'decide', id: '', choice: 'run' }],
+  ['decide with an unknown choice', { type: 'decide', id: 'run-7', choice: 'always' }],
+  ['decide with a reason that is not a string', { type: 'decide', id: 'run-7', choice: 'decline', reason: 3 }],
+  ['decide with a long reason', { type: 'decide', id: 'run-7', choice: 'decline', reason: 'x'.repeat(2001) }],
+  ['decide with an extra key', { type: 'decide', id: 'run-7', choice: 'run', command: 'rm -rf /' }],
+  ['openDiff without an id', { type: 'openDiff' }],
+  ['openDiff with a path', { type: 'openDiff', id: 'edit-6', file: '/etc/passwd' }],
+  ['steer without text', { type: 'steer' }],
+  ['steer with blank text', { type: 'steer', text: '   \n ' }],
+  ['steer with a long text', { type: 'steer', text: 'x'.repeat(4001) }],
+  ['pause with an extra key', { type: 'pause', step: 3 }],
+  ['continue with an extra key', { type: 'continue', now: true }],
+  ['command outside the allowlist', { type: 'command', command: 'workbench.action.terminal.sendSequence' }],
+  ['command with arguments', { type: 'command', command: 'budgetml.setApiKey', args: ['openai'] }],
+  ['command in the wrong case', { type: 'command', command: 'BudgetML.setApiKey' }],
+  ['command without a command', { type: 'command' }],
   ['rendered without ms', { type: 'rendered', drawMs: 1, source: 'host' }],
   ['rendered without drawMs', { type: 'rendered', ms: 1, source: 'host' }],
   ['rendered with negative ms', { type: 'rendered', ms: -1, drawMs: 1, source: 'host' }],
@@ -97,14 +125,18 @@ describe('messages from the webview', () => {
   test('ready and rendered are the sidebar’s own; everything else is a user intent', () => {
     const intents = VALID.filter(isIntent).map((m) => m.type);
     assert.deepEqual([...new Set(intents)].sort(), [
-      'acceptEdit',
       'askExpert',
       'chooseMetric',
+      'command',
+      'continue',
+      'decide',
       'openArtifact',
+      'openDiff',
       'openExperiment',
-      'rejectEdit',
+      'pause',
       'showHistory',
       'start',
+      'steer',
       'stop',
     ]);
   });
@@ -124,12 +156,16 @@ describe('messages to the webview', () => {
     const many = {
       ...tick,
       replay: true,
-      pendingEdit: { file: 'train.py' },
+      now: { kind: 'paused' as const, since: 1 },
+      plan: { current: 'p', parts: [{ text: 'p', fresh: false }], updatedAt: 1, history: [{ step: 1, text: 'p' }] },
+      decision: { kind: 'edit' as const, id: 'edit-1', step: 1, file: 'train.py', hunks: 1, added: 1, removed: 0, reason: 'x' },
       factCheck: [{ statement: 'x', status: 'guessed' as const }],
       timeline: [] as SidebarView['timeline'],
       unverifiedClaims: [{ text: '0.99', value: 0.99, where: 'final answer' as const, context: 'x' }],
     };
-    many.timeline = [{ step: 1, action: 'List Files', input: 'dir_path: .', observation: 'a', done: true, model: 'm', artifacts: [] }];
+    many.timeline = [
+      { step: 1, action: 'List Files', input: 'dir_path: .', observation: 'a', done: true, model: 'm', artifacts: [], usd: 0, notes: [] },
+    ];
     assert.equal(messageFor(base, many)?.type, 'state');
   });
 });

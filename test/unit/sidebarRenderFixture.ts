@@ -2,8 +2,8 @@ import type { RunEvent } from '../../src/core/events';
 import type { ExperimentKind, ExperimentRecord } from '../../src/core/experiments/types';
 import type { LogRecord } from '../../src/core/memory/researchLog';
 import type { StepRecord } from '../../src/core/memory/types';
-import { initialSidebar, reduceSidebar, withPendingEdit, type SidebarInput, type SidebarOptions } from '../../src/core/view/sidebarState';
-import type { SidebarView } from '../../src/shared/viewModels';
+import { initialSidebar, reduceSidebar, type SidebarInput, type SidebarOptions } from '../../src/core/view/sidebarState';
+import type { DecisionView, SidebarView } from '../../src/shared/viewModels';
 
 /**
  * Realistic runs as the core emits them (model calls, experiments with their live metric lines,
@@ -89,12 +89,14 @@ export function experimentRun(record: ExperimentRecord, printed: number[], metri
     kind: record.kind,
     script: record.script,
     command: record.command,
+    startedAt: Date.parse(record.startedAt),
+    timeoutSec: 600,
   };
   const lines = printed.map((value): SidebarInput => ({ type: 'metric', experiment: record.id, step: record.step, name: metric, value }));
   return [started, ...lines, { type: 'experiment', time: TIME, experiment: record }];
 }
 
-const EVENTS: SidebarInput[] = [
+const UNTIMED_EVENTS: SidebarInput[] = [
   {
     type: 'run-started',
     runId: 'replay-1795396199095',
@@ -229,7 +231,7 @@ const TRACEBACK =
 const CLAIM = 'Gradient boosting reaches a test MAE of 38.2 on the test split';
 
 /** The rest of the run: an edit, a script that fails, a fix, a score, the final answer, the final scoring, the verdict. */
-const ENDING: SidebarInput[] = [
+const UNTIMED_ENDING: SidebarInput[] = [
   { type: 'observation', step: 6, action: 'Edit Script (AI)', observation: GB_DIFF, artifacts: { diff: 'diffs/step-6.diff' } },
   { type: 'step-started', step: 7 },
   call(7, 'planner', 'gemini:gemini-2.5-flash-lite', 0.0008),
@@ -335,13 +337,56 @@ const ENDING: SidebarInput[] = [
   { type: 'run-ended', status: 'final_answer' },
 ];
 
+const STEP_MS = 60_000;
+
+/**
+ * The events with the times a live run gives them: each step starts a minute after the last, each
+ * model call is announced by its `call-started` record a second apart, the observation comes 20 s
+ * (plus a second per step) after the start.
+ */
+export function timed(events: readonly SidebarInput[]): SidebarInput[] {
+  const start = (step: number) => Date.parse(TIME) + step * STEP_MS;
+  const out: SidebarInput[] = [];
+  let calls = 0;
+  const inStep: Record<number, number> = {};
+  for (const e of events) {
+    if (e.type === 'step-started') out.push({ ...e, at: start(e.step) });
+    else if (e.type === 'observation') out.push({ ...e, at: start(e.step) + 20_000 + e.step * 1000 });
+    else if (e.type === 'call') {
+      const callId = `call-${++calls}`;
+      inStep[e.step] = (inStep[e.step] ?? 0) + 1;
+      const time = new Date(start(e.step) + inStep[e.step] * 1000).toISOString();
+      const { role, model, purpose, attempt, step } = e;
+      out.push({
+        type: 'call-started',
+        time,
+        callId,
+        step,
+        role,
+        model,
+        purpose,
+        attempt,
+        promptTokens: 1200,
+        maxOutputTokens: 2000,
+        worstCaseUsd: e.usd * 3,
+        priced: true,
+      });
+      out.push({ ...e, callId });
+    } else out.push(e);
+  }
+  return out;
+}
+
+const EVENTS = timed(UNTIMED_EVENTS);
+const ENDING = timed(UNTIMED_ENDING);
+
 /** The middle of the run: step 6 is being planned, a reply is streaming. */
 export const MID_RUN: SidebarInput[] = [...EVENTS, { type: 'spend', usd: 0.0437, budgetUsd: 0.05, streaming: true }];
 /** The whole run, to its verdict. */
 export const ENDED_RUN: SidebarInput[] = [...EVENTS, ...ENDING];
 
 /** A workspace without a task file: train.py prints its test accuracy, no scorer; step 4's script is running. */
-export const NO_TASK_RUN: SidebarInput[] = [
+export const NO_TASK_RUN: SidebarInput[] = timed([
   {
     type: 'run-started',
     runId: 'run-mnist',
@@ -386,7 +431,7 @@ export const NO_TASK_RUN: SidebarInput[] = [
   { type: 'metric', experiment: 3, step: 2, name: 'loss', value: 0.07 },
   { type: 'metric', experiment: 3, step: 2, name: 'test accuracy', value: 0.9728 },
   { type: 'metric', experiment: 3, step: 2, name: 'test accuracy', value: 0.9731 },
-];
+]);
 
 export function foldView(events: readonly SidebarInput[], options: SidebarOptions = OPTIONS): SidebarView {
   return events.reduce((s, input) => reduceSidebar(s, input, options), initialSidebar(options)).view;
@@ -408,7 +453,15 @@ export function logOf(events: readonly SidebarInput[]): LogRecord[] {
   const records: LogRecord[] = [];
   let planned: Extract<RunEvent, { type: 'planned' }> | undefined;
   for (const e of events) {
-    if (e.type === 'call' || e.type === 'warning' || e.type === 'experiment' || e.type === 'verdict') records.push(e);
+    if (
+      e.type === 'call' ||
+      e.type === 'call-started' ||
+      e.type === 'warning' ||
+      e.type === 'experiment' ||
+      e.type === 'verdict' ||
+      e.type === 'user-note'
+    )
+      records.push(e);
     else if (e.type === 'run-started')
       records.push({ type: 'run', time: TIME, runId: e.runId, goal: e.goal, workspace: '/w', models: {}, budgetUsd: e.budgetUsd });
     else if (e.type === 'planned') planned = e;
@@ -442,12 +495,12 @@ export function logOf(events: readonly SidebarInput[]): LogRecord[] {
   return records;
 }
 
-function stepRecord(planned: Extract<RunEvent, { type: 'planned' }>, observed: Extract<RunEvent, { type: 'observation' }>): StepRecord {
+function stepRecord(planned: Extract<RunEvent, { type: 'planned' }>, observed: Extract<SidebarInput, { type: 'observation' }>): StepRecord {
   const { type: _type, step, model, ...response } = planned;
   return {
     type: 'step',
     step,
-    time: TIME,
+    time: observed.at === undefined ? TIME : new Date(observed.at).toISOString(),
     response,
     observation: observed.observation,
     model,
@@ -455,7 +508,27 @@ function stepRecord(planned: Extract<RunEvent, { type: 'planned' }>, observed: E
   };
 }
 
+/** Step 6 planned an edit of train.py: it waits for the user's review. */
 export function realisticView(): SidebarView {
-  const state = MID_RUN.reduce((s, input) => reduceSidebar(s, input, OPTIONS), initialSidebar(OPTIONS));
-  return withPendingEdit(state, 'train.py').view;
+  return { ...foldView(MID_RUN), decision: EDIT_DECISION };
 }
+
+export const EDIT_DECISION: DecisionView = {
+  kind: 'edit',
+  id: 'edit-6',
+  step: 6,
+  file: 'train.py',
+  hunks: 2,
+  added: 2,
+  removed: 2,
+  reason: 'Add a GradientBoostingRegressor(n_estimators=300, learning_rate=0.05) and keep the better model.',
+};
+
+export const RUN_DECISION: DecisionView = {
+  kind: 'run',
+  id: 'run-7',
+  step: 7,
+  command: 'python train.py --epochs 3',
+  folder: 'experiments/diabetes',
+  timeoutSec: 600,
+};

@@ -5,14 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunEvent } from '../../src/core/events';
 import type { LogRecord } from '../../src/core/memory/researchLog';
-import {
-  initialSidebar,
-  reduceSidebar,
-  withMetricChoice,
-  withPendingEdit,
-  type SidebarInput,
-  type SidebarOptions,
-} from '../../src/core/view/sidebarState';
+import { initialSidebar, reduceSidebar, withMetricChoice, type SidebarInput, type SidebarOptions } from '../../src/core/view/sidebarState';
 import { sidebarFromLog } from '../../src/core/view/sidebarLog';
 import type { SidebarView } from '../../src/shared/viewModels';
 import { axisFor } from '../../src/core/view/axis';
@@ -167,6 +160,27 @@ after(() => server?.close());
 
 const records = () => run.log as LogRecord[];
 
+/**
+ * The view without what the log cannot know exactly: the live clock (a step's start and duration
+ * are read from the log's record times, a few ms off the live events), and what only the live run
+ * knows (the "Now" line, a pause, the expert's quote).
+ */
+function withoutClock(view: SidebarView): SidebarView {
+  return {
+    ...withoutLiveOnly(view),
+    timeline: view.timeline.map(({ startedAt: _s, durationMs: _d, ...entry }) => entry),
+  };
+}
+
+function withoutLiveOnly(view: SidebarView): SidebarView {
+  return {
+    ...view,
+    now: null,
+    run: view.run && { ...view.run, paused: false },
+    cost: { ...view.cost, expertWorstCaseUsd: null },
+  };
+}
+
 describe('a realistic run, live and rebuilt from its log', () => {
   test('the run ends with the final answer', () => {
     assert.equal(run.summary.status, 'final_answer', run.summary.message);
@@ -175,8 +189,20 @@ describe('a realistic run, live and rebuilt from its log', () => {
 
   test('rebuilding from log.jsonl gives the live view after every step and at the end', () => {
     assert.equal(live.cuts.length, 6);
-    for (const cut of live.cuts) assert.deepEqual(sidebarFromLog(cut.records, { ...OPTIONS, live: true }).view, cut.view);
-    assert.deepEqual(sidebarFromLog(records(), OPTIONS).view, live.view);
+    for (const cut of live.cuts)
+      assert.deepEqual(withoutClock(sidebarFromLog(cut.records, { ...OPTIONS, live: true }).view), withoutClock(cut.view));
+    assert.deepEqual(withoutClock(sidebarFromLog(records(), OPTIONS).view), withoutClock(live.view));
+  });
+
+  test('the log gives each step its start (its first model call), duration and cost', () => {
+    const { timeline } = sidebarFromLog(records(), OPTIONS).view;
+    const calls = records().filter((r): r is Extract<LogRecord, { type: 'call' }> => r.type === 'call');
+    for (const entry of timeline) {
+      const paid = calls.filter((c) => c.step === entry.step).reduce((a, c) => a + c.usd, 0);
+      assert.ok(Math.abs(entry.usd - paid) < 1e-12, `step ${entry.step} cost`);
+      assert.ok(entry.startedAt !== undefined && entry.durationMs !== undefined && entry.durationMs >= 0, `step ${entry.step} timing`);
+    }
+    assert.equal(timeline.at(-1)?.durationMs !== undefined, true);
   });
 
   test('run: goal, status and step', () => {
@@ -366,12 +392,6 @@ describe('the reducer on single events', () => {
     ]);
     assert.equal(state.view.cost.escalations[0].step, 4);
     assert.equal(state.view.cost.lifelinesLeft, 3);
-  });
-
-  test('the edit waiting for review comes from the host', () => {
-    const state = withPendingEdit(fold([started()]), 'train.py');
-    assert.deepEqual(state.view.pendingEdit, { file: 'train.py' });
-    assert.equal(withPendingEdit(state, null).view.pendingEdit, null);
   });
 
   test('a resumed log continues the same run', () => {

@@ -1,6 +1,10 @@
+import { formatUsd } from '../../src/shared/money';
 import type { RunPhase } from '../../src/shared/runs';
 import type { SidebarView, VerdictView } from '../../src/shared/viewModels';
 import { h, type Child } from '../dom';
+import { icon } from '../icons';
+import { isWaiting } from '../sections/decision';
+import { renderWelcome } from './welcome';
 
 /** The run's goal and state, the Replay badge, and the buttons (enabled only when they apply). */
 
@@ -8,7 +12,7 @@ const PHASE_TEXT: Record<RunPhase, string> = {
   running: 'Running',
   final_answer: 'Finished',
   max_steps: 'Step limit reached',
-  budget_exhausted: 'Budget spent',
+  budget_exhausted: 'Stopped before the next step: the budget cannot pay for it',
   cancelled: 'Stopped',
   error: 'Failed',
   interrupted: 'Interrupted',
@@ -21,9 +25,9 @@ export function renderHeader(view: SidebarView): Child[] {
     { class: 'badges' },
     view.replay && h('span', { class: 'badge replay', title: 'Recorded model answers are replayed: nothing is charged' }, 'Replay'),
   );
-  if (!run) return [h('p', { class: 'goal muted' }, 'No run yet. Start a task to see the plan, spend and results here.'), badges];
-  const phase = phaseOf(run.status, view.verdict);
-  const state = h('span', { class: `phase phase-${phase.look}` }, phase.text);
+  if (!run) return [badges, ...renderWelcome(view)];
+  const phase = phaseOf(view);
+  const state = h('span', { class: `phase phase-${phase.look}` }, phase.icon && icon(phase.icon), phase.text);
   const step = h('span', { class: 'muted' }, `step ${run.step} of ${run.maxSteps}`);
   return [
     h('p', { class: 'goal', title: run.goal }, run.goal),
@@ -33,36 +37,45 @@ export function renderHeader(view: SidebarView): Child[] {
 }
 
 /**
- * The run's state in words and its look; a run that finished says what its verdict found, and is
- * green only when it improved.
+ * The run's state in words and its look: waiting for the user, paused, or its phase; a run that
+ * finished says what its verdict found, and is green only when it improved.
  */
-function phaseOf(status: RunPhase, verdict: VerdictView | null): { text: string; look: string } {
+function phaseOf(view: SidebarView): { text: string; look: string; icon?: 'bell' | 'pause' } {
+  const run = view.run!;
+  if (isWaiting(view) && view.setup.trusted) return { text: 'Waiting for you', look: 'waiting', icon: 'bell' };
+  if (run.status === 'running' && run.paused) return { text: `Paused after step ${run.step}`, look: 'paused', icon: 'pause' };
+  return verdictPhase(run.status, view.verdict);
+}
+
+function verdictPhase(status: RunPhase, verdict: VerdictView | null): { text: string; look: string } {
   if (status !== 'final_answer' || !verdict) return { text: PHASE_TEXT[status], look: status };
   return { text: `${PHASE_TEXT[status]} — ${verdict.verdict}`, look: verdict.verdict.replace(' ', '-') };
 }
 
 interface ButtonSpec {
-  intent: 'start' | 'stop' | 'acceptEdit' | 'rejectEdit' | 'askExpert';
+  intent: 'start' | 'stop' | 'askExpert';
   label: string;
   /** why the button is disabled; undefined: enabled */
   off: string | undefined;
   secondary?: boolean;
 }
 
+/** Start, Stop and Ask the Expert; in Restricted Mode none (nothing starts there). */
 export function renderControls(view: SidebarView): Child[] {
+  if (!view.setup.trusted) return [];
   const running = view.run?.status === 'running';
-  const edit = view.pendingEdit;
+  const worstCase = view.cost.expertWorstCaseUsd;
   const buttons: ButtonSpec[] = [
     { intent: 'start', label: 'Start', off: running ? 'A run is going' : undefined },
     { intent: 'stop', label: 'Stop', off: running ? undefined : 'No run is going', secondary: true },
-    { intent: 'acceptEdit', label: 'Accept', off: edit ? undefined : 'No edit is waiting for review' },
-    { intent: 'rejectEdit', label: 'Reject', off: edit ? undefined : 'No edit is waiting for review', secondary: true },
-    { intent: 'askExpert', label: 'Ask the expert now', off: expertOff(view, running), secondary: true },
+    {
+      intent: 'askExpert',
+      label: worstCase === null ? 'Ask the Expert' : `Ask the Expert (up to ${formatUsd(worstCase)})`,
+      off: expertOff(view, running),
+      secondary: true,
+    },
   ];
-  return [
-    edit && h('p', { class: 'pending-edit' }, 'Edit waiting for review: ', h('code', {}, edit.file)),
-    h('div', { class: 'buttons' }, ...buttons.map(button)),
-  ];
+  return [h('div', { class: 'buttons' }, ...buttons.map(button))];
 }
 
 function expertOff(view: SidebarView, running: boolean): string | undefined {

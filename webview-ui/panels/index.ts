@@ -12,7 +12,7 @@ export const panels: Panel[] = [
   {
     id: 'run',
     title: 'Run',
-    uses: ['run', 'replay', 'pendingEdit', 'cost', 'verdict', 'unverifiedClaims'],
+    uses: ['run', 'replay', 'decision', 'setup', 'cost', 'verdict', 'unverifiedClaims'],
     body: (v) => [...renderVerdict(v), ...renderHeader(v), ...renderControls(v)],
   },
   { id: 'plan', title: 'Plan', uses: ['plan'], body: (v, ui) => renderPlan(v.plan, ui), summary: (v) => planSummary(v.plan) },

@@ -44,7 +44,7 @@ function verdictBody(verdict: VerdictView): Child[] {
     h(
       'p',
       { class: 'verdict-rule muted small', title: verdict.reason },
-      `${verdict.verdict === 'improved' ? 'Success' : 'No success'}: ${verdict.rule}`,
+      `${verdict.verdict === 'improved' ? 'Success:' : 'Success means'} ${verdict.rule}`,
     ),
   ];
 }

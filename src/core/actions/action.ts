@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { LandedEdits } from './diskDrift';
 import type { ExperimentRecorder } from '../experiments/recorder';
 import type { Host } from '../host';
 import type { ResearchLogView } from '../memory/types';
@@ -44,6 +45,8 @@ export interface ActionContext {
   log: ResearchLogView;
   /** runs scripts as recorded experiments */
   experiments: Pick<ExperimentRecorder, 'run'>;
+  /** what the accepted edits put on disk, to tell the planner when a file changes afterwards */
+  landed?: LandedEdits;
   signal: AbortSignal;
 }
 

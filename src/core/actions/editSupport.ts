@@ -7,6 +7,7 @@ import { checkPythonCompiles } from '../python/compileCheck';
 import { unifiedDiff } from '../text/diff';
 import { EnvError, fsError } from '../workspace';
 import type { ActionContext, ActionOutcome } from './action';
+import { userChangesOf } from './diskDrift';
 
 /**
  * What the edit actions share: checking the worker's reply, saving the step's diff,
@@ -113,14 +114,21 @@ export async function proposeWorkerEdit(ctx: ActionContext, edit: EditRequest): 
       artifacts: { diff: diffRel },
     };
   }
+  ctx.landed?.remember(edit.saveRel, {
+    step: ctx.step,
+    before: edit.existed ? edit.original : undefined,
+    text: decision.text,
+    what: 'edit',
+  });
   const landedDiff = unifiedDiff(edit.baseRel, edit.baseText, decision.text, edit.saveRel);
   if (decision.userModified) await saveStepDiff(ctx, landedDiff);
   const changedByUser = decision.userModified
     ? ' The user changed the proposed edit before accepting it; the diff shows what was actually saved.'
     : '';
+  const userChanges = decision.userModified ? `\n\n${userChangesOf(edit.saveRel, edit.proposed, decision.text)}` : '';
   const observation =
     `The edited file is saved to ${edit.saveRel}.${changedByUser} ` +
-    `Here is the diff, please check if the edit is correct and desirable:\n\n${landedDiff || '(no difference)'}`;
+    `Here is the diff, please check if the edit is correct and desirable:\n\n${landedDiff || '(no difference)'}${userChanges}`;
   return { observation, artifacts: { diff: diffRel } };
 }
 

@@ -3,6 +3,7 @@ import { headAndTail } from '../text/outputCapture';
 import { unifiedDiff } from '../text/diff';
 import { EnvError, observeEnvErrors } from '../workspace';
 import type { ActionDef } from './action';
+import { userChangesOf } from './diskDrift';
 import { askUserSafely, dropBackup, latestBackup, readOrEmpty, rejection, saveStepDiff, stillIs, withoutPrefix } from './editSupport';
 
 const input = z.strictObject({ script_name: z.string() });
@@ -51,8 +52,11 @@ export const undoEditScript: ActionDef<typeof input> = {
         return { observation: rejection(`undoing the last edit of ${rel}`, decision.reason, consequence), artifacts: { diff: diffRel } };
       }
       await dropBackup(backup);
+      ctx.landed?.remember(rel, { step: ctx.step, before: current.existed ? current.text : undefined, text: decision.text, what: 'undo' });
       if (decision.userModified) await saveStepDiff(ctx, unifiedDiff(rel, current.text, decision.text));
-      const changed = decision.userModified ? ' The user changed the restored text before accepting it.' : '';
+      const changed = decision.userModified
+        ? ` The user changed the restored text before accepting it.\n${userChangesOf(rel, restored, decision.text)}\n`
+        : '';
       if (backup.text === undefined) {
         const what = `${rel} did not exist before its most recent edit; files cannot be deleted here, so it was emptied instead.`;
         return { observation: `${what}${changed}`, artifacts: { diff: diffRel } };

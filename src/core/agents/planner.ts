@@ -91,6 +91,20 @@ async function askExpert(
   return { response: answer.value, model: answer.model.id, expertHelped: true };
 }
 
+/**
+ * What asking the expert to plan a step may cost at most now: the budget guard's worst case for the
+ * expert's request with the planner's current context.
+ */
+export function expertWorstCase(
+  setup: PlannerSetup,
+  build: (menu: readonly ActionDef[]) => ChatMessage[],
+  menu: readonly ActionDef[],
+): number {
+  const expertMenu = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
+  const messages = appendNote(build(expertMenu), expertRequestMessage(''));
+  return setup.deps.client.worstCase(setup.expert, request(messages, setup));
+}
+
 function request(messages: ChatMessage[], setup: PlannerSetup) {
   return { messages, maxOutputTokens: setup.maxOutputTokens, temperature: PLANNER_TEMPERATURE };
 }

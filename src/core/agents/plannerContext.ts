@@ -41,14 +41,29 @@ export function summaryOf(folded: readonly StepRecord[], limits: ContextLimits):
   return [`(${dropped} earlier steps omitted)`, ...lines.slice(dropped)];
 }
 
+/** A note the user wrote for the planner, for the prompt of `step`. */
+export interface UserNote {
+  step: number;
+  text: string;
+}
+
 /** What the planner is told about the run so far. */
 export interface PlannerHistory {
   goal: string;
   steps: readonly StepRecord[];
   /** every experiment so far; those of folded steps (and the baseline) go into the Experiments table */
   experiments?: readonly ExperimentRecord[];
+  /** the user's notes so far; each joins the prompt of its step and stays where it was put */
+  notes?: readonly UserNote[];
+  /** told before the step being planned (files changed on disk); the steps done keep theirs in their record */
+  notice?: string;
 }
 
+/**
+ * The planner's messages. What the planner was told before a step (a notice, the user's notes) closes
+ * the user message in front of that step's answer, where it was put when that step was planned, so a
+ * prompt still only appends to the one before it. Notes of folded steps go with the task.
+ */
 export function buildPlannerMessages(
   history: PlannerHistory,
   menu: readonly ActionDef[],
@@ -59,14 +74,37 @@ export function buildPlannerMessages(
   const first = firstVisibleStep(steps.length, limits);
   const lastFolded = first > 0 ? steps[first - 1].step : 0;
   const table = experimentsTable((history.experiments ?? []).filter((e) => e.step <= lastFolded));
+  const visible = steps.slice(first);
+  // the steps shown, then the one being planned: what was said before each
+  const next = [...visible.map((s) => ({ step: s.step, notice: s.notice })), { step: nextStep(steps), notice: history.notice }];
+  const folded = (history.notes ?? []).filter((n) => n.step < next[0].step).map(userNoteText);
+  const task =
+    taskMessage(goal, summaryOf(steps.slice(0, first), limits), table) +
+    (visible.length === 0 ? `\n\n${OBSERVATION_TRAILER}` : '') +
+    folded.map((note) => `\n\n${note}`).join('') +
+    toldBefore(history, next[0].step, next[0].notice);
   const messages: ChatMessage[] = [
     { role: 'system', content: plannerSystemPrompt(menu) },
-    {
-      role: 'user',
-      content:
-        taskMessage(goal, summaryOf(steps.slice(0, first), limits), table) + (steps.length === first ? `\n\n${OBSERVATION_TRAILER}` : ''),
-    },
+    { role: 'user', content: task },
   ];
-  for (const step of steps.slice(first)) messages.push(...renderStep(step, cutObservation));
+  visible.forEach((step, i) => {
+    const [answer, observation] = renderStep(step, cutObservation);
+    const after = next[i + 1];
+    messages.push(answer, { ...observation, content: observation.content + toldBefore(history, after.step, after.notice) });
+  });
   return messages;
+}
+
+function nextStep(steps: readonly StepRecord[]): number {
+  return (steps.at(-1)?.step ?? 0) + 1;
+}
+
+/** The notice and the user's notes of a step, each as a paragraph of its own ('' when there are none). */
+function toldBefore(history: PlannerHistory, step: number, notice: string | undefined): string {
+  const notes = (history.notes ?? []).filter((n) => n.step === step).map(userNoteText);
+  return [...(notice ? [notice] : []), ...notes].map((text) => `\n\n${text}`).join('');
+}
+
+export function userNoteText(note: UserNote): string {
+  return `Note from the user (step ${note.step}): ${note.text}`;
 }

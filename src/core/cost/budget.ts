@@ -32,21 +32,24 @@ export class BudgetGuard {
     return this.budgetUsd > 0 ? this.spentUsd / this.budgetUsd : 1;
   }
 
-  /** Allowed while spent + worst case ≤ budget. */
-  check(worstCaseUsd: number): BudgetCheck {
+  /**
+   * Allowed while spent + worst case ≤ budget. `what` names the call for the refusal, e.g. "planner call":
+   * "the next planner call may cost up to $X; $Y is left".
+   */
+  check(worstCaseUsd: number, what = 'call'): BudgetCheck {
     const spent = this.spentUsd;
     if (spent + worstCaseUsd <= this.budgetUsd + EPSILON_USD) return { ok: true };
     return {
       ok: false,
       message:
-        `Budget reached: ${formatUsd(spent)} spent of the ${formatUsd(this.budgetUsd)} budget; ` +
-        `the next call could have cost up to ${formatUsd(worstCaseUsd)}.`,
+        `Budget reached: the next ${what} may cost up to ${formatUsd(worstCaseUsd)}; ${formatUsd(this.remainingUsd)} is left ` +
+        `(${formatUsd(spent)} spent of the ${formatUsd(this.budgetUsd)} budget).`,
     };
   }
 
   /** Like check, but throws BudgetExhaustedError when the call is refused. */
-  ensure(worstCaseUsd: number): void {
-    const result = this.check(worstCaseUsd);
+  ensure(worstCaseUsd: number, what?: string): void {
+    const result = this.check(worstCaseUsd, what);
     if (!result.ok) throw new BudgetExhaustedError(result.message);
   }
 

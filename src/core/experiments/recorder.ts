@@ -2,7 +2,9 @@ import type { Host, ScriptExit, ScriptRequest } from '../host';
 import type { RunEventListener } from '../events';
 import type { ResearchLog } from '../memory/researchLog';
 import type { Redactor } from '../secrets/redactor';
+import { LastLine } from '../text/lastLine';
 import { OutputCapture } from '../text/outputCapture';
+import { Throttle } from '../text/throttle';
 import { startCodeFacts, type CodeFacts } from './codeFactsOf';
 import { redactSnapshots } from './codeSnapshot';
 import { DataFiles } from './dataFiles';
@@ -12,6 +14,9 @@ import { gitState } from './gitState';
 import { MetricTracker } from './metricTracker';
 import type { ExperimentKind, ExperimentRecord } from './types';
 import { clip } from '../../shared/text';
+
+/** At most four `script-output` events a second. */
+const SCRIPT_OUTPUT_INTERVAL_MS = 250;
 
 /** One script run to record. */
 export interface ExperimentRun {
@@ -81,18 +86,30 @@ export class ExperimentRecorder {
   async run(run: ExperimentRun, signal: AbortSignal): Promise<ExperimentResult> {
     const id = this.records.length + 1;
     const { emit } = this.deps;
-    emit({ type: 'experiment-started', id, step: run.step, kind: run.kind, script: run.script, command: run.request.display });
     const startedAt = new Date();
+    emit({
+      type: 'experiment-started',
+      id,
+      step: run.step,
+      kind: run.kind,
+      script: run.script,
+      command: run.request.display,
+      startedAt: startedAt.getTime(),
+      timeoutSec: run.request.timeoutSec ?? null,
+    });
     const capture = new OutputCapture(run.outputFile, { displayPath: run.displayPath, redactor: this.deps.redactor });
     const metrics = new MetricTracker((name, value) => emit({ type: 'metric', experiment: id, step: run.step, name, value }));
+    const lines = this.lineReporter(run.step);
     let exit: ScriptExit;
     // the script starts first; what its code and data are is read meanwhile, so the step waits for neither
     const request = this.deps.scriptEnv ? { ...run.request, env: this.deps.scriptEnv } : run.request;
-    const running = this.deps.host.runScript(request, (chunk) => (capture.write(chunk), metrics.push(chunk)), signal);
+    const onOutput = (chunk: string) => (capture.write(chunk), metrics.push(chunk), lines.push(chunk));
+    const running = this.deps.host.runScript(request, onOutput, signal);
     const described = this.startDescribing(run).catch(() => async () => undefined);
     try {
       exit = await running;
     } finally {
+      lines.stop();
       await capture.close();
       metrics.finish();
       // nothing of this run is still writing into the run folder when it returns, even when the host failed
@@ -103,6 +120,23 @@ export class ExperimentRecorder {
     const record = this.recordOf(run, { id, startedAt, durationMs, exit, capture, metrics, facts });
     this.append(record);
     return { exit, capture, record };
+  }
+
+  /** Tells listeners the last line the script printed, a few times a second at most, without the provider keys. */
+  private lineReporter(step: number): { push(chunk: string): void; stop(): void } {
+    const redact = (text: string) => this.deps.redactor?.text(text) ?? text;
+    const lastLine = new LastLine();
+    const throttle = new Throttle<string>(SCRIPT_OUTPUT_INTERVAL_MS, (line) => this.deps.emit({ type: 'script-output', step, line }));
+    let shown: string | undefined;
+    return {
+      push: (chunk) => {
+        const line = lastLine.push(chunk);
+        if (line === undefined || line === shown) return;
+        shown = line;
+        throttle.push(redact(line));
+      },
+      stop: () => throttle.stop(),
+    };
   }
 
   private recordOf(

@@ -6,6 +6,7 @@ import { callCost, priceFor, worstCaseCost } from '../cost/prices';
 import type { RunEventListener } from '../events';
 import type { CallRecord, ResearchLog } from '../memory/researchLog';
 import { estimateMessagesTokens } from './estimate';
+import { replyProgress } from './replyProgress';
 import type { ProviderPool } from './providers';
 import { withRetry } from './retry';
 import { ProviderError, type ChatMessage, type ChatResult, type ModelRef, type Role, type Usage } from './types';
@@ -71,18 +72,19 @@ export class ModelClient {
     let callId = '';
     return withRetry(
       async (attempt) => {
-        this.checkBudget(model, sent);
+        this.checkBudget(model, sent, context.role);
         callId = this.reportStarted(model, sent, context, attempt);
         const started = Date.now();
         const call = linkedController(signal);
+        const onDelta = this.deltaReporter(model, sent, context, callId);
         const result = await provider
-          .complete({ model: model.model, ...sent }, { signal: call.signal, onDelta: this.spendReporter(model, sent), idleTimeoutMs })
+          .complete({ model: model.model, ...sent }, { signal: call.signal, onDelta: onDelta.add, idleTimeoutMs })
           .catch((error: unknown) => {
             // not a ProviderError (it is booked by onFailure): close the started record all the same
             if (!(error instanceof ProviderError)) this.logFailure(model, context, attempt, callId, error);
             throw error;
           })
-          .finally(call.dispose);
+          .finally(() => (call.dispose(), onDelta.stop()));
         this.book({ model, context, attempt, callId }, result.usage, result.latencyMs || Date.now() - started);
         if (result.overran) this.warnOverrun(model, sent, result);
         return result;
@@ -106,8 +108,8 @@ export class ModelClient {
     return worstCaseCost(price, estimateMessagesTokens(request.messages), request.maxOutputTokens);
   }
 
-  private checkBudget(model: ModelRef, request: ModelRequest): void {
-    const verdict = this.deps.budget.check(this.worstCase(model, request));
+  private checkBudget(model: ModelRef, request: ModelRequest, role: Role): void {
+    const verdict = this.deps.budget.check(this.worstCase(model, request), `${role} call`);
     if (!verdict.ok) throw new BudgetExhaustedError(verdict.message);
   }
 
@@ -196,6 +198,16 @@ export class ModelClient {
   private warnOverrun(model: ModelRef, request: ModelRequest, result: ChatResult): void {
     const message = `${model.id} sent more than the ${request.maxOutputTokens} tokens asked for: the reply was cut at ${result.text.length} characters and its stream cancelled`;
     this.deps.log.append({ type: 'warning', message });
+  }
+
+  /** What a streamed piece of a reply is told to: the spend meter and the reply's text so far. */
+  private deltaReporter(model: ModelRef, request: ModelRequest, context: CallContext, callId: string) {
+    const spend = this.spendReporter(model, request);
+    const progress = replyProgress({ callId, role: context.role, model: model.id }, this.deps.emit, this.deps.redact);
+    return {
+      add: (piece: string) => (spend(piece), progress.add(piece)),
+      stop: progress.stop,
+    };
   }
 
   /**

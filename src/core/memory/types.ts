@@ -9,6 +9,8 @@ export interface StepRecord {
   observation: string;
   /** the planner model that chose the action */
   model: string;
+  /** what the planner was told before it chose this step: files that changed on disk since the run edited them */
+  notice?: string;
   /** files the step produced, relative to the run folder: a diff, a script's full output */
   artifacts?: { diff?: string; output?: string };
 }

@@ -1,7 +1,16 @@
 import type { RecordedEvent, RunEvent, RunEventListener } from '../events';
 import type { LogRecord, ResearchLog } from '../memory/researchLog';
 
-const RECORDED_TYPES: ReadonlySet<string> = new Set<RecordedEvent['type']>(['call', 'warning', 'experiment', 'verdict']);
+/** Every type of RecordedEvent: the compiler asks for a new one here. */
+const RECORDED: Record<RecordedEvent['type'], true> = {
+  call: true,
+  'call-started': true,
+  warning: true,
+  experiment: true,
+  verdict: true,
+  'user-note': true,
+};
+const RECORDED_TYPES: ReadonlySet<string> = new Set(Object.keys(RECORDED));
 
 /**
  * The run's one event stream: what is emitted, and every log record of a recorded type as it is

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { RunDirs, WorkerLlm } from '../actions/action';
+import { LandedEdits } from '../actions/diskDrift';
 import { createWorker } from '../agents/worker';
 import type { PlannerSetup } from '../agents/planner';
 import type { Config } from '../config';
@@ -37,6 +38,8 @@ export interface RunContext {
   worker: WorkerLlm;
   /** every script run of the run, recorded */
   experiments: ExperimentRecorder;
+  /** what the accepted edits put on disk (a file changed afterwards is reported to the planner) */
+  landed: LandedEdits;
   /** takes the provider keys out of every text written or sent */
   redactor: Redactor;
   emit: RunEventListener;
@@ -108,6 +111,7 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
         secrets.map((s) => s.value),
       ),
     }),
+    landed: new LandedEdits(),
     emit,
     step: log.steps().length + 1,
   };

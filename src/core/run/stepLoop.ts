@@ -1,7 +1,7 @@
 import type { ActionContext, ActionDef, ActionOutcome } from '../actions/action';
 import { ALL_ACTIONS, findAction } from '../actions/index';
 import { requestExpertHelp } from '../agents/expertHelp';
-import { planByExpert, planStep, type PlannedStep } from '../agents/planner';
+import { expertWorstCase, planByExpert, planStep, type PlannedStep } from '../agents/planner';
 import { buildPlannerMessages, DEFAULT_LIMITS } from '../agents/plannerContext';
 import { BudgetExhaustedError } from '../cost/budget';
 import type { RunStatus } from '../events';
@@ -9,12 +9,14 @@ import { ProviderError, type ChatMessage } from '../llm/types';
 import type { StepRecord } from '../memory/types';
 import { headAndTail } from '../text/outputCapture';
 import type { RunContext } from './runContext';
+import { takeUserNotes, userNotes, waitWhilePaused } from './userSteering';
 
 /** Runs steps until a final answer or the step limit; errors that end the run propagate. */
 export async function runSteps(ctx: RunContext): Promise<RunStatus> {
   if (ctx.log.steps().some((s) => s.response.action === 'Final Answer')) return 'final_answer';
   for (ctx.step = ctx.log.steps().length + 1; ctx.step <= ctx.config.maxSteps; ctx.step++) {
     ctx.options.signal.throwIfAborted();
+    await waitWhilePaused(ctx);
     if (await runOneStep(ctx)) return 'final_answer';
   }
   ctx.step = ctx.config.maxSteps;
@@ -23,27 +25,39 @@ export async function runSteps(ctx: RunContext): Promise<RunStatus> {
 
 /** Plans, acts and records one step; true when it was the final answer. */
 async function runOneStep(ctx: RunContext): Promise<boolean> {
-  ctx.emit({ type: 'step-started', step: ctx.step });
+  ctx.emit({ type: 'step-started', step: ctx.step, at: Date.now() });
   const history = ctx.log.steps();
+  const notice = await ctx.landed.changes(ctx.workspace, ctx.step);
+  takeUserNotes(ctx);
+  const notes = userNotes(ctx);
   const cut = (text: string) => headAndTail(text, DEFAULT_LIMITS.maxObservationChars);
   const build = (menu: readonly ActionDef[]) =>
-    buildPlannerMessages({ goal: ctx.task.goal, steps: history, experiments: ctx.experiments.all() }, menu, cut);
+    buildPlannerMessages({ goal: ctx.task.goal, steps: history, experiments: ctx.experiments.all(), notes, notice }, menu, cut);
   const planned = await plan(ctx, build, history);
   const { response } = planned;
   ctx.emit({ type: 'planned', step: ctx.step, model: planned.model, ...response });
+  quoteExpert(ctx, build);
   const outcome = await act(ctx, response.action, response.actionInput);
   const observation = cut(outcome.observation);
-  ctx.log.append({
+  const written = ctx.log.append({
     type: 'step',
     step: ctx.step,
     response,
     observation,
     model: planned.model,
+    ...(notice ? { notice } : {}),
     ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
   });
-  ctx.emit({ type: 'observation', step: ctx.step, action: response.action, observation, artifacts: outcome.artifacts });
+  const at = Date.parse(written.time);
+  ctx.emit({ type: 'observation', step: ctx.step, action: response.action, observation, artifacts: outcome.artifacts, at });
   ctx.options.host.log('info', `step ${ctx.step}: ${response.action} ${JSON.stringify(response.actionInput)} (${planned.model})`);
   return outcome.finalAnswer !== undefined;
+}
+
+/** After a planner call: what Ask the Expert would cost at most now, while a lifeline is left. */
+function quoteExpert(ctx: RunContext, build: (menu: readonly ActionDef[]) => ChatMessage[]): void {
+  if (ctx.lifelines.left === 0) return;
+  ctx.emit({ type: 'expert-quote', usd: expertWorstCase(ctx.planner, build, menuFor(ctx)) });
 }
 
 /** The planner's step, or the expert's when the user asked for it and a lifeline is left. */
@@ -77,6 +91,7 @@ async function act(ctx: RunContext, name: string, input: Record<string, unknown>
     step: ctx.step,
     log: ctx.log,
     experiments: ctx.experiments,
+    landed: ctx.landed,
     signal: ctx.options.signal,
   };
   try {

@@ -1,6 +1,19 @@
 import { emptySidebarView, type ArtifactKind, type SidebarView, type StepFailure, type TimelineEntry } from '../../shared/viewModels';
 import { planParts } from '../../shared/planText';
 import type { RunEvent } from '../events';
+import { callEnded, callStarted, IDLE, nowOf, replyArrived, scriptEnded, scriptPrinted, scriptStarted, type Activity } from './activity';
+import { replyThought } from './replyThought';
+import {
+  callBooked,
+  callStartedAt,
+  entryWithFacts,
+  epochMs,
+  noteTaken,
+  stepObservedAt,
+  stepStartedAt,
+  timelineWithFacts,
+  type StepFactsByStep,
+} from './stepFacts';
 import { parseFactCheck } from './factCheck';
 import { metricsView } from './metricsView';
 import { seenExperiment, type RunningExperiment, type SeenExperiment, type SeenScores, type SeenStep } from './types';
@@ -35,11 +48,20 @@ export interface SidebarState {
   scores: SeenScores;
   /** the metric the user chose to plot (null: the task's, else the most relevant) */
   chosenMetric: string | null;
+  /** each step's start, end, cost and notes */
+  stepFacts: StepFactsByStep;
+  /** what runs this moment (live only: a log rebuilt after the run shows none) */
+  activity: Activity;
 }
 
 /** An escalation from the log says at which step it happened. */
 type Escalation = Extract<RunEvent, { type: 'escalation' }> & { step?: number };
-export type SidebarInput = Exclude<RunEvent, { type: 'escalation' }> | Escalation;
+/** A step rebuilt from the log may not know when it started. */
+type StepStarted = Omit<Extract<RunEvent, { type: 'step-started' }>, 'at'> & { at?: number };
+/** `at`: when the observation came (ms since the epoch); the log's step record has it, a live event without it is now. */
+type Observation = Extract<RunEvent, { type: 'observation' }> & { at?: number };
+export type SidebarInput =
+  Exclude<RunEvent, { type: 'escalation' | 'step-started' | 'observation' }> | Escalation | StepStarted | Observation;
 
 export function initialSidebar(options: SidebarOptions): SidebarState {
   const view = { ...emptySidebarView(options.lifelinesTotal), replay: options.replay ?? false };
@@ -51,6 +73,8 @@ export function initialSidebar(options: SidebarOptions): SidebarState {
     running: null,
     scores: { metric: null, higherIsBetter: null },
     chosenMetric: null,
+    stepFacts: {},
+    activity: IDLE,
   };
   return withMetrics(state, options);
 }
@@ -65,7 +89,27 @@ function fold(state: SidebarState, input: SidebarInput, options: SidebarOptions)
     case 'run-started':
       return runStarted(state, input, options);
     case 'step-started':
-      return withView(state, { run: view.run && { ...view.run, step: Math.max(view.run.step, input.step) } });
+      return {
+        ...withView(state, { run: view.run && { ...view.run, step: Math.max(view.run.step, input.step) } }),
+        stepFacts: stepStartedAt(state.stepFacts, input.step, input.at),
+      };
+    case 'call-started':
+      return callStartedFold(state, input);
+    case 'reply-progress': {
+      const fallback = { kind: 'model' as const, role: input.role, model: input.model, startedAt: Date.now(), thought: '' };
+      return withActivity(state, replyArrived(state.activity, input.callId, fallback, replyThought(input.text)));
+    }
+    case 'user-note': {
+      const stepFacts = noteTaken(state.stepFacts, input.step, input.text);
+      return { ...withView(state, { timeline: timelineWithFacts(view.timeline, stepFacts, input.step) }), stepFacts };
+    }
+    case 'expert-quote':
+      return withView(state, { cost: { ...view.cost, expertWorstCaseUsd: input.usd } });
+    case 'paused':
+    case 'continued':
+      return pausedFold(state, input.type === 'paused');
+    case 'script-output':
+      return withActivity(state, scriptPrinted(state.activity, input.step, input.line));
     case 'planned':
       return planned(state, input);
     case 'observation':
@@ -85,12 +129,16 @@ function fold(state: SidebarState, input: SidebarInput, options: SidebarOptions)
       return withView(state, { cost: { ...view.cost, lifelinesLeft: input.left } });
     case 'score':
       return scored(state, input);
-    case 'experiment-started':
-      return { ...state, running: { id: input.id, step: input.step, kind: input.kind, metrics: {} } };
+    case 'experiment-started': {
+      const { command, startedAt, timeoutSec, step } = input;
+      const script = { kind: 'script' as const, command, startedAt, lastLine: '', timeoutSec, step };
+      const running = { id: input.id, step: input.step, kind: input.kind, metrics: {} };
+      return withActivity({ ...state, running }, scriptStarted(state.activity, script));
+    }
     case 'metric':
       return { ...state, running: printed(state.running, input) };
     case 'experiment':
-      return experimented(state, input.experiment);
+      return withActivity(experimented(state, input.experiment), scriptEnded(state.activity));
     case 'verdict':
       return withView(state, {
         verdict: { ...input.verdict },
@@ -101,16 +149,40 @@ function fold(state: SidebarState, input: SidebarInput, options: SidebarOptions)
     case 'run-ended':
       return {
         ...withView(state, {
-          run: view.run && { ...view.run, status: input.status, ...(input.message ? { message: input.message } : {}) },
+          run: view.run && { ...view.run, status: input.status, paused: false, ...(input.message ? { message: input.message } : {}) },
           cost: { ...view.cost, streaming: false },
+          now: null,
         }),
         running: null,
+        activity: IDLE,
       };
   }
 }
 
 function withView(state: SidebarState, changes: Partial<SidebarView>): SidebarState {
   return { ...state, view: { ...state.view, ...changes } };
+}
+
+/** What runs changed: the "Now" line follows. */
+function withActivity(state: SidebarState, activity: Activity): SidebarState {
+  if (activity === state.activity) return state;
+  return { ...withView(state, { now: nowOf(activity) }), activity };
+}
+
+/** A model call is sent: the "Now" line shows it; the first call of a step is the step's start. */
+function callStartedFold(state: SidebarState, input: Extract<RunEvent, { type: 'call-started' }>): SidebarState {
+  const at = epochMs(input.time);
+  const now = { kind: 'model' as const, role: input.role, model: input.model, startedAt: at ?? Date.now(), thought: '' };
+  const stepFacts = at === undefined ? state.stepFacts : callStartedAt(state.stepFacts, input.step, at);
+  return withActivity({ ...state, stepFacts }, callStarted(state.activity, input.callId, now));
+}
+
+/** The run waits between steps until the user continues. */
+function pausedFold(state: SidebarState, paused: boolean): SidebarState {
+  const { run } = state.view;
+  if (!run || run.status !== 'running') return state;
+  const activity = { ...state.activity, paused: paused ? { kind: 'paused' as const, since: Date.now() } : null };
+  return withActivity(withView(state, { run: { ...run, paused } }), activity);
 }
 
 /** The chart follows the experiments, the running one, the scores and the user's choice. */
@@ -138,11 +210,11 @@ export function withMetricChoice(state: SidebarState, metric: string | null, opt
 /** A new run starts from scratch; the same run, resumed, keeps what it showed but not its verdict. */
 function runStarted(state: SidebarState, input: Extract<RunEvent, { type: 'run-started' }>, options: SidebarOptions): SidebarState {
   const resumed = state.view.run?.id === input.runId;
-  const base = resumed ? { ...state, running: null } : initialSidebar(options);
+  const base = resumed ? { ...state, running: null, activity: IDLE } : initialSidebar(options);
   const step = Math.max(base.view.run?.step ?? 0, input.resumedFromStep);
-  const run = { id: input.runId, goal: input.goal, status: 'running' as const, step, maxSteps: options.maxSteps };
+  const run = { id: input.runId, goal: input.goal, status: 'running' as const, step, maxSteps: options.maxSteps, paused: false };
   const cost = { ...base.view.cost, budgetUsd: input.budgetUsd, streaming: false };
-  return withView(base, { run, replay: input.replay ?? base.view.replay, cost, verdict: null, unverifiedClaims: [] });
+  return withView(base, { run, replay: input.replay ?? base.view.replay, cost, verdict: null, unverifiedClaims: [], now: null });
 }
 
 function planned(state: SidebarState, input: Extract<RunEvent, { type: 'planned' }>): SidebarState {
@@ -166,12 +238,16 @@ function planned(state: SidebarState, input: Extract<RunEvent, { type: 'planned'
     done: false,
     model: input.model,
     artifacts: [],
+    usd: 0,
+    notes: [],
   };
-  return withView(state, { plan, factCheck: parseFactCheck(input.factCheck, seen, experiments), timeline: upsert(view.timeline, entry) });
+  const timeline = upsert(view.timeline, entryWithFacts(entry, state.stepFacts));
+  return withView(state, { plan, factCheck: parseFactCheck(input.factCheck, seen, experiments), timeline });
 }
 
-function observed(state: SidebarState, input: Extract<RunEvent, { type: 'observation' }>): SidebarState {
+function observed(state: SidebarState, input: Observation): SidebarState {
   const { view } = state;
+  const stepFacts = stepObservedAt(state.stepFacts, input.step, input.at ?? Date.now());
   const artifacts: ArtifactKind[] = (['diff', 'output'] as const).filter((kind) => input.artifacts?.[kind]);
   const known = view.timeline.find((t) => t.step === input.step);
   const seen = [
@@ -186,8 +262,11 @@ function observed(state: SidebarState, input: Extract<RunEvent, { type: 'observa
     observation: summarizeObservation(input.observation, input.action),
     done: true,
     artifacts,
+    usd: 0,
+    notes: [],
   };
-  return { ...withView(state, { timeline: upsert(view.timeline, withFailure(entry, state.experiments, input.observation)) }), seen };
+  const timeline = upsert(view.timeline, entryWithFacts(withFailure(entry, state.experiments, input.observation), stepFacts));
+  return { ...withView(state, { timeline }), seen, stepFacts };
 }
 
 function upsert(timeline: TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
@@ -207,7 +286,12 @@ function called(state: SidebarState, input: Extract<RunEvent, { type: 'call' }>)
     byRole: add(view.cost.byRole, input.role),
   };
   const run = view.run && { ...view.run, step: Math.max(view.run.step, input.step) };
-  return { ...state, bookedUsd, view: { ...view, cost, run } };
+  const stepFacts = callBooked(state.stepFacts, input.step, input.usd);
+  const timeline = timelineWithFacts(view.timeline, stepFacts, input.step);
+  return withActivity(
+    { ...state, bookedUsd, stepFacts, view: { ...view, cost, run, timeline } },
+    callEnded(state.activity, input.callId, input.model),
+  );
 }
 
 function scored(state: SidebarState, input: Extract<RunEvent, { type: 'score' }>): SidebarState {
@@ -246,9 +330,4 @@ function failureOf(step: number, experiments: readonly SeenExperiment[], observa
   if (!experiment || (experiment.outcome !== 'failed' && experiment.outcome !== 'timeout')) return undefined;
   const fallback = experiment.outcome === 'timeout' ? 'The script timed out.' : 'The script failed.';
   return { outcome: experiment.outcome, error: experiment.error ?? errorLine(observation) ?? fallback };
-}
-
-/** Edits waiting for review are not run events: the host reports them. */
-export function withPendingEdit(state: SidebarState, file: string | null): SidebarState {
-  return withView(state, { pendingEdit: file === null ? null : { file } });
 }

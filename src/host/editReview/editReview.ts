@@ -50,8 +50,11 @@ export class EditReview extends Disposable {
     );
   }
 
-  /** Opens the diff without taking keyboard focus and resolves once the user has decided. */
-  async review(proposal: EditProposal, signal: AbortSignal): Promise<EditDecision> {
+  /**
+   * Opens the diff without taking keyboard focus and resolves once the user has decided.
+   * `onPending` learns the proposal's uri (what accept, reject and reveal take) as soon as it waits.
+   */
+  async review(proposal: EditProposal, signal: AbortSignal, onPending?: (target: vscode.Uri) => void): Promise<EditDecision> {
     const id = this.nextId++;
     const fileUri = vscode.Uri.file(proposal.path);
     const proposalUri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${proposal.relPath}`, query: String(id) });
@@ -63,6 +66,7 @@ export class EditReview extends Disposable {
       this.pending.set(proposalUri.toString(), { proposal, fileUri, proposalUri, leftUri, settled: false, resolve });
     });
     this.changed();
+    onPending?.(proposalUri);
     const onAbort = () => {
       const p = this.pending.get(proposalUri.toString());
       if (p) void this.finish(p, { accepted: false, reason: 'the run was stopped before the edit was reviewed' });
@@ -134,6 +138,14 @@ export class EditReview extends Disposable {
     return computeHunks(left, right);
   }
 
+  /** Shows the diff of a waiting proposal again. False when it no longer waits. */
+  async reveal(target: unknown): Promise<boolean> {
+    const p = this.find(target);
+    if (!p || p.settled) return false;
+    await this.show(p);
+    return true;
+  }
+
   /** Files with a proposal waiting for review, oldest first (relative paths). */
   waiting(): string[] {
     return [...this.pending.values()].map((p) => p.proposal.relPath);
@@ -141,7 +153,7 @@ export class EditReview extends Disposable {
 
   private async show(p: Pending | undefined): Promise<void> {
     if (!p || p.settled) return;
-    const title = `${path.basename(p.proposal.relPath)} ↔ BudgetML proposal`;
+    const title = vscode.l10n.t('{0} ↔ BudgetML proposal', path.basename(p.proposal.relPath));
     const options: vscode.TextDocumentShowOptions = { preview: true, preserveFocus: true, viewColumn: reviewColumn() };
     await vscode.commands.executeCommand('vscode.diff', p.leftUri, p.proposalUri, title, options);
     // decided while the diff was opening: do not leave it behind
@@ -149,7 +161,9 @@ export class EditReview extends Disposable {
   }
 
   private onShowFailed(error: unknown): void {
-    void vscode.window.showErrorMessage(`BudgetML could not open the proposed edit: ${error instanceof Error ? error.message : error}`);
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('BudgetML could not open the proposed edit: {0}', error instanceof Error ? error.message : String(error)),
+    );
   }
 
   private async hunkAt(target: unknown, index: number, fingerprint?: string): Promise<{ p: Pending; hunk: Hunk } | undefined> {
@@ -158,7 +172,9 @@ export class EditReview extends Disposable {
     const [left, right] = await this.texts(p);
     const hunk = computeHunks(left, right)[index];
     if (!hunk || (fingerprint !== undefined && fingerprint !== hunkFingerprint(hunk))) {
-      void vscode.window.showWarningMessage('BudgetML: that change moved while you were reviewing; use the updated CodeLens.');
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('BudgetML: that change moved while you were reviewing; use the updated CodeLens.'),
+      );
       return undefined;
     }
     return { p, hunk };

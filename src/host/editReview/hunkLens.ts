@@ -21,10 +21,14 @@ export class HunkCodeLens extends Disposable implements vscode.CodeLensProvider 
       const line = Math.min(hunk.rightLine, Math.max(document.lineCount - 1, 0));
       const range = new vscode.Range(line, 0, line, 0);
       const args = [uri, hunk.index, hunkFingerprint(hunk)];
-      const what = !hunk.right.text ? 'deletion' : !hunk.left.text ? 'addition' : 'change';
+      const [accept, reject] = !hunk.right.text
+        ? [vscode.l10n.t('Accept deletion'), vscode.l10n.t('Reject deletion')]
+        : !hunk.left.text
+          ? [vscode.l10n.t('Accept addition'), vscode.l10n.t('Reject addition')]
+          : [vscode.l10n.t('Accept change'), vscode.l10n.t('Reject change')];
       return [
-        new vscode.CodeLens(range, { title: `$(check) Accept ${what}`, command: 'budgetml.acceptHunk', arguments: args }),
-        new vscode.CodeLens(range, { title: `$(discard) Reject ${what}`, command: 'budgetml.rejectHunk', arguments: args }),
+        new vscode.CodeLens(range, { title: `$(check) ${accept}`, command: 'budgetml.acceptHunk', arguments: args }),
+        new vscode.CodeLens(range, { title: `$(discard) ${reject}`, command: 'budgetml.rejectHunk', arguments: args }),
       ];
     });
   }

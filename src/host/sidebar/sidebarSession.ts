@@ -1,17 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { Ledger } from '../../core/cost/ledger';
 import type { RunEvent } from '../../core/events';
+import type { LogRecord } from '../../core/memory/researchLog';
 import { sidebarFromLog } from '../../core/view/sidebarLog';
 import {
   initialSidebar,
   reduceSidebar,
   withMetricChoice,
-  withPendingEdit,
   type SidebarInput,
   type SidebarOptions,
   type SidebarState,
 } from '../../core/view/sidebarState';
-import type { SidebarView } from '../../shared/viewModels';
+import { EMPTY_SETUP, type DecisionView, type SetupView, type SidebarView } from '../../shared/viewModels';
 import { newestRun, readRunLimits } from '../runFolders';
 import { readRunLog, readRunLogNow } from './runLog';
 
@@ -30,7 +31,16 @@ export interface SidebarSessionDeps {
 export class SidebarSession {
   private state: SidebarState;
   private options: SidebarOptions;
-  private pendingEdit: string | null = null;
+  /** what the host adds on top of the run's own view: the pending decision, a pause asked for, the setup */
+  private decision: { view: DecisionView; since: number } | null = null;
+  private pauseRequested = false;
+  private setup: SetupView = EMPTY_SETUP;
+  /**
+   * A resumed run's booked total (its ended calls, and each call a reload cut off at its worst
+   * case), shown until the run's own first spend figure arrives.
+   */
+  private bookedFloor: number | undefined;
+  private composed: SidebarView;
   /** the run folder the view shows */
   private shownRunDir: string | undefined;
   /** live runs followed so far: a restore that a live run overtook is dropped */
@@ -39,10 +49,17 @@ export class SidebarSession {
   constructor(private readonly deps: SidebarSessionDeps) {
     this.options = deps.limits();
     this.state = initialSidebar(this.options);
+    this.composed = this.compose();
   }
 
+  /** What the sidebar shows: the run's view with the host's decision, pause and setup on top. */
   get view(): SidebarView {
-    return this.state.view;
+    return this.composed;
+  }
+
+  /** A live run was followed in this window (the spend meter shows only those). */
+  get followsLive(): boolean {
+    return this.followed > 0;
   }
 
   /** The folder of the run the view shows (its log and artifacts), if any. */
@@ -54,6 +71,8 @@ export class SidebarSession {
   handle(event: RunEvent): void {
     if (event.type === 'run-started') this.start(event);
     else this.reduce(event);
+    if (event.type === 'spend' || event.type === 'budget-warning') this.bookedFloor = undefined;
+    if (event.type === 'run-ended') this.pauseRequested = false;
     this.publish();
   }
 
@@ -77,9 +96,22 @@ export class SidebarSession {
     if (runDir) await this.restore(runDir);
   }
 
-  /** The edit waiting for review, from the edit review (null when none waits). */
-  setPendingEdit(file: string | null): void {
-    this.pendingEdit = file;
+  /** The decision the run waits for, from the decision board (null when none waits). */
+  setDecision(decision: { view: DecisionView; since: number } | null): void {
+    this.decision = decision;
+    this.publish();
+  }
+
+  /** The user asked to pause after the current step (until Continue). */
+  setPauseRequested(paused: boolean): void {
+    if (paused === this.pauseRequested) return;
+    this.pauseRequested = paused;
+    this.publish();
+  }
+
+  /** What the empty state and Restricted Mode offer. */
+  setSetup(setup: SetupView): void {
+    this.setup = setup;
     this.publish();
   }
 
@@ -98,8 +130,9 @@ export class SidebarSession {
     this.shownRunDir = event.runDir;
     this.options = { ...this.limitsOf(event.runDir), replay: event.replay ?? isReplayRun(event.runDir) };
     const shown = this.state.view.run?.id === event.runId;
-    const records = shown ? [] : readRunLogNow(event.runDir);
-    if (records.length > 0) this.state = sidebarFromLog(records, { ...this.options, live: true });
+    const log = event.resumedFromStep > 0 || !shown ? readRunLogNow(event.runDir) : [];
+    this.bookedFloor = event.resumedFromStep > 0 ? bookedTotal(log) : undefined;
+    if (!shown && log.length > 0) this.state = sidebarFromLog(log, { ...this.options, live: true });
     else this.reduce(event, shown ? this.state : initialSidebar(this.options));
   }
 
@@ -113,9 +146,30 @@ export class SidebarSession {
   }
 
   private publish(): void {
-    this.state = withPendingEdit(this.state, this.pendingEdit);
-    this.deps.show(this.state.view);
+    this.composed = this.compose();
+    this.deps.show(this.composed);
   }
+
+  private compose(): SidebarView {
+    const view = this.state.view;
+    const { decision } = this;
+    const run = view.run && this.pauseRequested && view.run.status === 'running' ? { ...view.run, paused: true } : view.run;
+    const floor = this.bookedFloor;
+    const cost = floor !== undefined && floor > view.cost.usd ? { ...view.cost, usd: floor } : view.cost;
+    return {
+      ...view,
+      run,
+      cost,
+      decision: decision?.view ?? null,
+      now: decision ? { kind: 'waiting', since: decision.since, decision: decision.view.kind } : view.now,
+      setup: this.setup,
+    };
+  }
+}
+
+/** What a run's log has booked: the core's ledger rebuilt from it, as the run's own resume does. */
+function bookedTotal(records: LogRecord[]): number {
+  return Ledger.fromLog(records).totalUsd;
 }
 
 /** `npm run replay` names its run folders replay-<time>: their model answers are recorded. */
