@@ -76,6 +76,11 @@ export const configSchema = z.strictObject({
       worker: z.number().int().positive().default(4000),
     })
     .default({ planner: 2000, worker: 4000 }),
+  /**
+   * How the planner writes its six entries: "text" as headed lines, "json" as one JSON object
+   * constrained by a response schema (providers that refuse the schema get text instead)
+   */
+  responseMode: z.enum(['text', 'json']).default('text'),
   /** extension only: apply edits without review */
   autoApproveEdits: z.boolean().default(false),
   /** extension only: run scripts without asking */

@@ -150,7 +150,7 @@ describe('package.json commands', () => {
     assert.equal(when('rejectEdit'), 'budgetml.reviewingEdit');
     assert.equal(when('stopTask'), 'budgetml.running');
     assert.match(when('startTask') ?? '', /!budgetml\.running/);
-    assert.match(when('startTask') ?? '', /isWorkspaceTrusted/);
+    assert.doesNotMatch(when('startTask') ?? '', /isWorkspaceTrusted/, 'in Restricted Mode Start Task is listed and explains that the folder must be trusted');
   });
 
   it('has every manifest string in package.nls.json', () => {

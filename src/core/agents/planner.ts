@@ -5,6 +5,7 @@ import { appendNote, askCascade, type CascadeDeps, type ModelQuestion, type Verd
 import type { ChatMessage, ModelRef } from '../llm/types';
 import type { StepRecord } from '../memory/types';
 import { EXPERT_HELP_ACTION, expertRequestMessage } from './expertHelp';
+import type { PlannerContexts } from './plannerContext';
 
 export interface PlannerSetup {
   deps: CascadeDeps;
@@ -27,12 +28,12 @@ const PLANNER_TEMPERATURE = 0.2;
 
 /**
  * Asks the planner cascade for the next step. When the planner spends a lifeline, the expert is
- * asked the same question (with the planner's note) and its answer is the step. The expert never
- * sees the lifeline action itself, whether it was asked for or reached by escalation.
+ * asked for the step (with the planner's note) and its answer is the step. The expert, reached by
+ * escalation or by a lifeline, gets the compact context and never sees the lifeline action itself.
  */
 export async function planStep(
   setup: PlannerSetup,
-  build: (menu: readonly ActionDef[]) => ChatMessage[],
+  contexts: PlannerContexts,
   menu: readonly ActionDef[],
   history: readonly StepRecord[],
   step: number,
@@ -40,8 +41,10 @@ export async function planStep(
 ): Promise<PlannedStep> {
   const expertMenu = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
   const question = (model: ModelRef, isLast: boolean): ModelQuestion<PlannerResponse> => {
-    const theMenu = model.id === setup.expert.id ? expertMenu : menu;
-    return { request: request(build(theMenu), setup), validate: validator(theMenu, history, setup.repeatLimit, isLast) };
+    const byExpert = model.id === setup.expert.id;
+    const theMenu = byExpert ? expertMenu : menu;
+    const messages = byExpert ? expertContext(setup, contexts, expertMenu) : contexts.planner(theMenu);
+    return { request: request(messages, setup), validate: validator(theMenu, history, setup.repeatLimit, isLast) };
   };
   const answer = await askCascade(
     { role: 'planner', chain: setup.chain, listLength: setup.listLength, ask: question, step, purpose: 'plan' },
@@ -49,13 +52,14 @@ export async function planStep(
     signal,
   );
   if (answer.value.action !== EXPERT_HELP_ACTION) return { response: answer.value, model: answer.model.id, expertHelped: false };
-  return askExpert(setup, build(expertMenu), expertMenu, history, step, String(answer.value.actionInput.problem), signal);
+  const problem = String(answer.value.actionInput.problem);
+  return askExpert(setup, expertContext(setup, contexts, expertMenu), expertMenu, history, step, problem, signal);
 }
 
 /** The user spent a lifeline: the expert plans this step without the planner being asked. */
 export async function planByExpert(
   setup: PlannerSetup,
-  build: (menu: readonly ActionDef[]) => ChatMessage[],
+  contexts: PlannerContexts,
   menu: readonly ActionDef[],
   history: readonly StepRecord[],
   step: number,
@@ -63,7 +67,7 @@ export async function planByExpert(
   signal: AbortSignal,
 ): Promise<PlannedStep> {
   const expertMenu = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
-  return askExpert(setup, build(expertMenu), expertMenu, history, step, problem, signal);
+  return askExpert(setup, expertContext(setup, contexts, expertMenu), expertMenu, history, step, problem, signal);
 }
 
 async function askExpert(
@@ -92,16 +96,20 @@ async function askExpert(
 }
 
 /**
- * What asking the expert to plan a step may cost at most now: the budget guard's worst case for the
- * expert's request with the planner's current context.
+ * The expert's messages: the compact context, unless the expert is the planner's own first model
+ * (an expert-only run), which keeps the context it plans every step with.
  */
-export function expertWorstCase(
-  setup: PlannerSetup,
-  build: (menu: readonly ActionDef[]) => ChatMessage[],
-  menu: readonly ActionDef[],
-): number {
+function expertContext(setup: PlannerSetup, contexts: PlannerContexts, expertMenu: readonly ActionDef[]): ChatMessage[] {
+  return setup.chain[0]?.id === setup.expert.id ? contexts.planner(expertMenu) : contexts.expert(expertMenu);
+}
+
+/**
+ * What asking the expert to plan a step may cost at most now: the budget guard's worst case for the
+ * expert's request with its context for the current step.
+ */
+export function expertWorstCase(setup: PlannerSetup, contexts: PlannerContexts, menu: readonly ActionDef[]): number {
   const expertMenu = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
-  const messages = appendNote(build(expertMenu), expertRequestMessage(''));
+  const messages = appendNote(expertContext(setup, contexts, expertMenu), expertRequestMessage(''));
   return setup.deps.client.worstCase(setup.expert, request(messages, setup));
 }
 

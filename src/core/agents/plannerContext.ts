@@ -2,22 +2,45 @@ import type { ActionDef } from '../actions/action';
 import { experimentsTable } from '../experiments/table';
 import type { ExperimentRecord } from '../experiments/types';
 import type { ChatMessage } from '../llm/types';
+import { cutObservation } from '../memory/observationView';
 import type { StepRecord } from '../memory/types';
-import { plannerSystemPrompt, renderStep, summaryLine, taskMessage, OBSERVATION_TRAILER } from './plannerPrompt';
+import {
+  experimentsSection,
+  lifelineOffer,
+  OBSERVATION_TRAILER,
+  planSection,
+  plannerSystemPrompt,
+  RECENT_STEPS_HEADING,
+  renderStep,
+  summaryLine,
+  summarySection,
+  taskMessage,
+} from './plannerPrompt';
 
 /** How the planner's context is bounded. */
 export interface ContextLimits {
-  /** steps always shown in full */
+  /** steps always shown (Thought, Action, Action Input and observation) */
   recentSteps: number;
   /** steps folded into the summary at once (folding in batches keeps the prefix stable between folds) */
   foldBatch: number;
   /** summary lines kept; older ones are dropped in one go when the summary overflows */
   maxSummaryLines: number;
-  /** observations longer than this are cut to head and tail */
-  maxObservationChars: number;
+  /** characters of a recent step's observation in the planner's prompt, the end kept */
+  observationChars: number;
+  /** characters of the last step's observation in the expert's compact context */
+  expertObservationChars: number;
 }
 
-export const DEFAULT_LIMITS: ContextLimits = { recentSteps: 3, foldBatch: 3, maxSummaryLines: 12, maxObservationChars: 5000 };
+export const DEFAULT_LIMITS: ContextLimits = {
+  recentSteps: 3,
+  foldBatch: 3,
+  maxSummaryLines: 12,
+  observationChars: 2000,
+  expertObservationChars: 1500,
+};
+
+/** Leading characters of an observation kept in a prompt (the status line and a header or two). */
+const OBSERVATION_HEAD_CHARS = 300;
 
 /**
  * Index of the first step shown in full: it advances `foldBatch` steps at a time, so between folds
@@ -59,15 +82,32 @@ export interface PlannerHistory {
   notice?: string;
 }
 
+/** The two views of the run for planning the next step, each for the menu the model is offered. */
+export interface PlannerContexts {
+  /** the planner's full context: every recent step */
+  planner(menu: readonly ActionDef[]): ChatMessage[];
+  /** the compact context for the expert model (an escalation or a lifeline) */
+  expert(menu: readonly ActionDef[]): ChatMessage[];
+}
+
+export function plannerContexts(history: PlannerHistory, limits: ContextLimits = DEFAULT_LIMITS): PlannerContexts {
+  return {
+    planner: (menu) => buildPlannerMessages(history, menu, limits),
+    expert: (menu) => buildExpertMessages(history, menu, limits),
+  };
+}
+
 /**
- * The planner's messages. What the planner was told before a step (a notice, the user's notes) closes
- * the user message in front of that step's answer, where it was put when that step was planned, so a
- * prompt still only appends to the one before it. Notes of folded steps go with the task.
+ * The planner's messages: the system prompt and one user message. The message holds the task, the
+ * Experiments table and the summary of folded steps, then each recent step (Thought, Action, Action
+ * Input, its observation cut to `observationChars`), then the latest Research Plan and Status. What
+ * the planner was told before a step (a notice, the user's notes) goes in front of that step, where
+ * it was put when that step was planned; notes of folded steps go with the task. Between folds a
+ * prompt therefore starts with the previous one up to its latest plan.
  */
 export function buildPlannerMessages(
   history: PlannerHistory,
   menu: readonly ActionDef[],
-  cutObservation: (text: string) => string,
   limits: ContextLimits = DEFAULT_LIMITS,
 ): ChatMessage[] {
   const { goal, steps } = history;
@@ -75,24 +115,62 @@ export function buildPlannerMessages(
   const lastFolded = first > 0 ? steps[first - 1].step : 0;
   const table = experimentsTable((history.experiments ?? []).filter((e) => e.step <= lastFolded));
   const visible = steps.slice(first);
-  // the steps shown, then the one being planned: what was said before each
-  const next = [...visible.map((s) => ({ step: s.step, notice: s.notice })), { step: nextStep(steps), notice: history.notice }];
-  const folded = (history.notes ?? []).filter((n) => n.step < next[0].step).map(userNoteText);
-  const task =
-    taskMessage(goal, summaryOf(steps.slice(0, first), limits), table) +
-    (visible.length === 0 ? `\n\n${OBSERVATION_TRAILER}` : '') +
-    folded.map((note) => `\n\n${note}`).join('') +
-    toldBefore(history, next[0].step, next[0].notice);
-  const messages: ChatMessage[] = [
+  const budget = { maxChars: limits.observationChars, headChars: OBSERVATION_HEAD_CHARS };
+  const upcoming = nextStep(steps);
+  const firstShown = visible[0]?.step ?? upcoming;
+  const foldedNotes = (history.notes ?? []).filter((n) => n.step < firstShown).map((n) => `\n\n${userNoteText(n)}`);
+  // the heading follows what was told before the first step shown, so a prompt still extends the one before
+  const shown = visible.map(
+    (s, i) =>
+      toldBefore(history, s.step, s.notice) + (i === 0 ? RECENT_STEPS_HEADING : '') + renderStep(s, cutObservation(s.observation, budget)),
+  );
+  const content = [
+    taskMessage(goal),
+    experimentsSection(table),
+    summarySection(summaryOf(steps.slice(0, first), limits)),
+    ...foldedNotes,
+    ...shown,
+    toldBefore(history, upcoming, history.notice),
+    planSection(steps.at(-1)),
+    lifelineOffer(menu),
+    `\n\n${OBSERVATION_TRAILER}`,
+  ].join('');
+  return [
     { role: 'system', content: plannerSystemPrompt(menu) },
-    { role: 'user', content: task },
+    { role: 'user', content },
   ];
-  visible.forEach((step, i) => {
-    const [answer, observation] = renderStep(step, cutObservation);
-    const after = next[i + 1];
-    messages.push(answer, { ...observation, content: observation.content + toldBefore(history, after.step, after.notice) });
-  });
-  return messages;
+}
+
+/**
+ * The expert's compact context: the same system prompt and task, every experiment, one summary line
+ * per step before the last, the latest Research Plan and Status, and the last step with its
+ * observation cut to `expertObservationChars`. The expert answers in the same six entries.
+ */
+export function buildExpertMessages(
+  history: PlannerHistory,
+  menu: readonly ActionDef[],
+  limits: ContextLimits = DEFAULT_LIMITS,
+): ChatMessage[] {
+  const { goal, steps } = history;
+  const last = steps.at(-1);
+  const budget = { maxChars: limits.expertObservationChars, headChars: OBSERVATION_HEAD_CHARS };
+  const upcoming = nextStep(steps);
+  const notes = (history.notes ?? []).filter((n) => n.step < upcoming).map((n) => `\n\n${userNoteText(n)}`);
+  const content = [
+    taskMessage(goal),
+    experimentsSection(experimentsTable(history.experiments ?? [])),
+    summarySection(summaryOf(steps.slice(0, -1), limits), 'Research log, one line per step'),
+    ...notes,
+    planSection(last),
+    last ? `\n\nThe last step:${renderStep(last, cutObservation(last.observation, budget))}` : '',
+    toldBefore(history, upcoming, history.notice),
+    lifelineOffer(menu),
+    `\n\n${OBSERVATION_TRAILER}`,
+  ].join('');
+  return [
+    { role: 'system', content: plannerSystemPrompt(menu) },
+    { role: 'user', content },
+  ];
 }
 
 function nextStep(steps: readonly StepRecord[]): number {

@@ -1,13 +1,16 @@
 import type { ActionDef } from '../actions/action';
-import { describeActions, formatInstructions } from '../format/instructions';
-import type { ChatMessage } from '../llm/types';
+import { describeActions, formatInstructions, menuLine } from '../format/instructions';
 import type { StepRecord } from '../memory/types';
+import { observationGist } from '../memory/observationView';
 import { clip } from '../../shared/text';
+import { EXPERT_HELP_ACTION } from './expertHelp';
 
 /**
- * The planner's prompt, ordered for provider-side prompt caching: what never changes first
- * (persona, rules, action menu, task), then the research-log summary (it only grows), then the
- * recent steps (appended one by one). Consecutive calls therefore share a long byte-identical prefix.
+ * The pieces of the planner's prompt, ordered for provider-side prompt caching: what never changes
+ * first (persona, rules, action menu, format, task), then what changes only when steps are folded
+ * (the Experiments table, the research-log summary), then the recent steps (appended one by one),
+ * and last what is new at every step (the latest plan, the lifeline offer). Consecutive calls
+ * therefore share a long byte-identical prefix.
  */
 
 const PLANNER_PERSONA = `You are a planner solving machine-learning research tasks. You work in a workspace of files by choosing one action at a time; each action returns an observation. You do not know anything about the task beyond what the observations tell you.
@@ -21,46 +24,64 @@ Rules:
 
 export const OBSERVATION_TRAILER = 'Respond with your next step in the required format.';
 
+/** Characters of an action input and of an observation's gist in a summary line. */
+const SUMMARY_INPUT_CHARS = 50;
+const SUMMARY_GIST_CHARS = 100;
+
+/**
+ * The system prompt: the same for the whole run. The lifeline action is not in it (it leaves the menu
+ * when no lifeline is left); lifelineOffer puts it at the end of the prompt while it is offered.
+ */
 export function plannerSystemPrompt(menu: readonly ActionDef[]): string {
-  return `${PLANNER_PERSONA}\n\nYou can use these actions:\n\n${describeActions(menu)}\n\n${formatInstructions()}`;
+  const actions = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
+  return `${PLANNER_PERSONA}\n\nYou can use these actions:\n${describeActions(actions)}\n\n${formatInstructions()}`;
 }
 
-export function taskMessage(goal: string, summaryLines: readonly string[], experimentRows: readonly string[] = []): string {
-  const parts = [`Research problem:\n${goal.trim()}`];
-  if (experimentRows.length > 0) {
-    parts.push(
-      `Experiments (every script run so far, as measured; later runs are named under their output):\n${experimentRows.join('\n')}`,
-    );
-  }
-  if (summaryLines.length > 0) {
-    parts.push(`Research log, earlier steps (use Retrieval from Research Log for details):\n${summaryLines.join('\n')}`);
-  }
-  return parts.join('\n\n');
+export function taskMessage(goal: string): string {
+  return `Research problem:\n${goal.trim()}`;
 }
 
-/** A past step as the planner sees it: its own answer, then the observation. */
-export function renderStep(step: StepRecord, cutObservation: (text: string) => string): ChatMessage[] {
+export function experimentsSection(rows: readonly string[]): string {
+  if (rows.length === 0) return '';
+  return `\n\nExperiments (every script run so far, as measured; later runs are named under their output):\n${rows.join('\n')}`;
+}
+
+export function summarySection(lines: readonly string[], title = 'Research log, earlier steps'): string {
+  if (lines.length === 0) return '';
+  return `\n\n${title} (use Retrieval from Research Log for details):\n${lines.join('\n')}`;
+}
+
+export const RECENT_STEPS_HEADING = '\n\nRecent steps (your Thought, Action and Action Input, then the observation):';
+
+/** A past step as the planner sees it: what it chose and why, then the observation (already cut). */
+export function renderStep(step: StepRecord, observation: string): string {
   const r = step.response;
-  const answer = [
-    `Reflection: ${r.reflection}`,
-    `Research Plan and Status: ${r.researchPlan}`,
-    `Fact Check: ${r.factCheck}`,
-    `Thought: ${r.thought}`,
+  return [
+    `\n\nStep ${step.step}:`,
+    `Thought: ${r.thought.trim()}`,
     `Action: ${r.action}`,
     `Action Input: ${JSON.stringify(r.actionInput)}`,
+    `Observation:\n${observation}`,
   ].join('\n');
-  const observation = `Observation (step ${step.step}):\n${cutObservation(step.observation)}\n\n${OBSERVATION_TRAILER}`;
-  return [
-    { role: 'assistant', content: answer },
-    { role: 'user', content: observation },
-  ];
 }
 
-/** One line per step for the research-log summary. */
+/** The latest Research Plan and Status, told once at the end of the prompt. */
+export function planSection(step: StepRecord | undefined): string {
+  if (!step) return '';
+  return `\n\nYour Research Plan and Status as of step ${step.step} (revise it in your answer):\n${step.response.researchPlan.trim()}`;
+}
+
+/** The lifeline while it is in the menu: offered at the end, so the system prompt never changes. */
+export function lifelineOffer(menu: readonly ActionDef[]): string {
+  const help = menu.find((a) => a.name === EXPERT_HELP_ACTION);
+  return help ? `\n\nWhile lifelines are left you may also use:\n${menuLine(help)}` : '';
+}
+
+/** One line per step for the research-log summary: the action, its input, what it came to. */
 export function summaryLine(step: StepRecord): string {
   const input = Object.values(step.response.actionInput)
     .map((v) => String(v))
     .join(', ');
-  const observation = step.observation.replace(/\s+/g, ' ').trim();
-  return `Step ${step.step}: ${step.response.action} (${clip(input, 60)}) -> ${clip(observation, 110)}`;
+  const gist = observationGist(step.observation, SUMMARY_GIST_CHARS);
+  return `Step ${step.step}: ${step.response.action} (${clip(input.replace(/\s+/g, ' '), SUMMARY_INPUT_CHARS)}) -> ${gist}`;
 }

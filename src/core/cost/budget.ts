@@ -47,6 +47,25 @@ export class BudgetGuard {
     };
   }
 
+  /**
+   * The most output tokens, up to `wanted`, that a call may ask for and stay within the budget,
+   * `worstCaseUsd(n)` being its worst case with n output tokens (it grows with n). -1 when not even
+   * the prompt alone fits.
+   */
+  affordableOutput(worstCaseUsd: (outputTokens: number) => number, wanted: number): number {
+    const fits = (n: number) => this.check(worstCaseUsd(n)).ok;
+    if (fits(wanted)) return wanted;
+    if (!fits(0)) return -1;
+    let [low, high] = [0, wanted];
+    // low fits, high does not
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (fits(middle)) low = middle;
+      else high = middle;
+    }
+    return low;
+  }
+
   /** Like check, but throws BudgetExhaustedError when the call is refused. */
   ensure(worstCaseUsd: number, what?: string): void {
     const result = this.check(worstCaseUsd, what);

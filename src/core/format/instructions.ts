@@ -44,18 +44,37 @@ function exampleInput(action: ActionDef): string {
   return JSON.stringify(example, null, 4);
 }
 
-function describeAction(action: ActionDef): string {
+/** One line of the menu: the name, what the action does, and its input keys. */
+export function menuLine(action: ActionDef): string {
+  const description = action.description.replace(/\s+/g, ' ').trim();
+  return `- ${action.name}: ${description} Keys: ${inputKeys(action).join(', ')}.`;
+}
+
+/**
+ * The action menu, one line per action in the order given. The format section shows the shape of
+ * an answer; the full usage of an action is given when its input comes out wrong (see fullUsage).
+ */
+export function describeActions(actions: readonly ActionDef[]): string {
+  return actions.map(menuLine).join('\n');
+}
+
+/**
+ * The full usage of an action: what it does, then an example answer with every key described.
+ * For the message that asks for a corrected response when the action's input was wrong.
+ */
+export function fullUsage(action: ActionDef): string {
   return [
-    `- ${action.name}: ${action.description.trim()}`,
-    '    Usage:',
-    '    ```',
-    `    Action: ${action.name}`,
-    `    Action Input: ${exampleInput(action).replace(/\n/g, '\n    ')}`,
-    '    ```',
+    `Usage of ${action.name}: ${action.description.trim()}`,
+    '```',
+    `Action: ${action.name}`,
+    `Action Input: ${exampleInput(action)}`,
+    '```',
   ].join('\n');
 }
 
-/** The action menu, in the order the actions are given. */
-export function describeActions(actions: readonly ActionDef[]): string {
-  return actions.map(describeAction).join('\n\n');
+/** The full usage of the action of this name (any case) in `actions`, or undefined when there is none. */
+export function fullUsageOf(actionName: string, actions: readonly ActionDef[]): string | undefined {
+  const wanted = actionName.trim().toLowerCase();
+  const action = actions.find((a) => a.name.toLowerCase() === wanted);
+  return action ? fullUsage(action) : undefined;
 }

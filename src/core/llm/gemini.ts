@@ -1,10 +1,18 @@
 import type * as Genai from '@google/genai' with { 'resolution-mode': 'import' };
-import type { Content, GenerateContentConfig, GenerateContentResponse, GoogleGenAI } from '@google/genai' with {
+import type { Content, GenerateContentConfig, GenerateContentResponse, GoogleGenAI, Schema } from '@google/genai' with {
   'resolution-mode': 'import',
 };
 import { redactKey, streamCompletion, type ChunkContent, type PartialResult } from './providerSupport';
 import { kindForStatus } from './retry';
-import { ProviderError, type ChatMessage, type ChatProvider, type ChatRequest, type ChatResult, type CompleteOptions } from './types';
+import {
+  ProviderError,
+  type ChatMessage,
+  type ChatProvider,
+  type ChatRequest,
+  type ChatResult,
+  type CompleteOptions,
+  type JsonSchema,
+} from './types';
 
 /**
  * Gemini through @google/genai, always streaming. The SDK retries nothing unless
@@ -96,6 +104,30 @@ function toConfig(request: ChatRequest, signal: AbortSignal): GenerateContentCon
     maxOutputTokens: request.maxOutputTokens,
     abortSignal: signal,
     automaticContinuation: false,
+    ...(request.responseSchema ? { responseMimeType: 'application/json', responseSchema: toGeminiSchema(request.responseSchema.schema) } : {}),
+  };
+}
+
+/**
+ * Gemini's Schema (an OpenAPI subset): upper-case types, string enums marked as such, and the
+ * properties' order kept, so that the model writes the entries in the order they are listed.
+ * Gemini has no additionalProperties: only the listed properties are generated anyway.
+ */
+function toGeminiSchema(schema: JsonSchema): Schema {
+  if (schema.type === 'string') {
+    return {
+      type: genai.Type.STRING,
+      ...(schema.description ? { description: schema.description } : {}),
+      ...(schema.enum ? { format: 'enum', enum: schema.enum } : {}),
+    };
+  }
+  const properties = schema.properties ?? {};
+  return {
+    type: genai.Type.OBJECT,
+    ...(schema.description ? { description: schema.description } : {}),
+    properties: Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, toGeminiSchema(value)])),
+    required: schema.required ?? Object.keys(properties),
+    propertyOrdering: Object.keys(properties),
   };
 }
 

@@ -64,6 +64,9 @@ export class OpenAIProvider implements ChatProvider {
       stream_options: { include_usage: true },
       ...temperature,
       ...limit,
+      ...responseFormat(request),
+      // one cache per run: its requests share the prompt's long static prefix
+      ...(request.cacheKey ? { prompt_cache_key: request.cacheKey } : {}),
     };
   }
 
@@ -93,6 +96,13 @@ export class OpenAIProvider implements ChatProvider {
   private redact(text: string): string {
     return redactKey(text, this.apiKey, /\bsk-[A-Za-z0-9_*-]{4,}/g, 'sk-***');
   }
+}
+
+/** Strict structured outputs: the reply is one JSON object that fits the schema. */
+function responseFormat(request: ChatRequest): Pick<CreateStreamBody, 'response_format'> {
+  if (!request.responseSchema) return {};
+  const { name, schema } = request.responseSchema;
+  return { response_format: { type: 'json_schema', json_schema: { name, strict: true, schema: { ...schema } } } };
 }
 
 function readChunk(chunk: Chunk): ChunkContent {

@@ -21,6 +21,29 @@ export interface ChatRequest {
   messages: ChatMessage[];
   maxOutputTokens: number;
   temperature: number;
+  /** the reply must be one JSON object of this schema (OpenAI json_schema, Gemini responseSchema) */
+  responseSchema?: ResponseSchema;
+  /** the same for every request of a run, so the provider routes them to the same prompt cache */
+  cacheKey?: string;
+}
+
+/**
+ * A JSON Schema, the part of it that both OpenAI's strict structured outputs and Gemini's
+ * responseSchema understand: objects of strings, every property required.
+ */
+export interface JsonSchema {
+  type: 'object' | 'string';
+  description?: string;
+  enum?: string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: false;
+}
+
+export interface ResponseSchema {
+  /** OpenAI's json_schema.name: letters, digits, _ and - */
+  name: string;
+  schema: JsonSchema;
 }
 
 /** Token counts as the provider reports them. `input` includes `cachedInput`; `output` includes thinking. */

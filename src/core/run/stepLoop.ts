@@ -2,14 +2,20 @@ import type { ActionContext, ActionDef, ActionOutcome } from '../actions/action'
 import { ALL_ACTIONS, findAction } from '../actions/index';
 import { requestExpertHelp } from '../agents/expertHelp';
 import { expertWorstCase, planByExpert, planStep, type PlannedStep } from '../agents/planner';
-import { buildPlannerMessages, DEFAULT_LIMITS } from '../agents/plannerContext';
+import { plannerContexts, type PlannerContexts } from '../agents/plannerContext';
 import { BudgetExhaustedError } from '../cost/budget';
 import type { RunStatus } from '../events';
-import { ProviderError, type ChatMessage } from '../llm/types';
+import { ProviderError } from '../llm/types';
+import { cutObservation } from '../memory/observationView';
 import type { StepRecord } from '../memory/types';
-import { headAndTail } from '../text/outputCapture';
 import type { RunContext } from './runContext';
 import { takeUserNotes, userNotes, waitWhilePaused } from './userSteering';
+
+/**
+ * How much of an action's observation the research log keeps: the beginning, the line naming the file
+ * with the full output, the lines with each metric's last value, and the end.
+ */
+const LOGGED_OBSERVATION = { maxChars: 5000, headChars: 2000 };
 
 /** Runs steps until a final answer or the step limit; errors that end the run propagate. */
 export async function runSteps(ctx: RunContext): Promise<RunStatus> {
@@ -30,15 +36,13 @@ async function runOneStep(ctx: RunContext): Promise<boolean> {
   const notice = await ctx.landed.changes(ctx.workspace, ctx.step);
   takeUserNotes(ctx);
   const notes = userNotes(ctx);
-  const cut = (text: string) => headAndTail(text, DEFAULT_LIMITS.maxObservationChars);
-  const build = (menu: readonly ActionDef[]) =>
-    buildPlannerMessages({ goal: ctx.task.goal, steps: history, experiments: ctx.experiments.all(), notes, notice }, menu, cut);
-  const planned = await plan(ctx, build, history);
+  const contexts = plannerContexts({ goal: ctx.task.goal, steps: history, experiments: ctx.experiments.all(), notes, notice });
+  const planned = await plan(ctx, contexts, history);
   const { response } = planned;
   ctx.emit({ type: 'planned', step: ctx.step, model: planned.model, ...response });
-  quoteExpert(ctx, build);
+  quoteExpert(ctx, contexts);
   const outcome = await act(ctx, response.action, response.actionInput);
-  const observation = cut(outcome.observation);
+  const observation = cutObservation(outcome.observation, LOGGED_OBSERVATION);
   const written = ctx.log.append({
     type: 'step',
     step: ctx.step,
@@ -55,21 +59,17 @@ async function runOneStep(ctx: RunContext): Promise<boolean> {
 }
 
 /** After a planner call: what Ask the Expert would cost at most now, while a lifeline is left. */
-function quoteExpert(ctx: RunContext, build: (menu: readonly ActionDef[]) => ChatMessage[]): void {
+function quoteExpert(ctx: RunContext, contexts: PlannerContexts): void {
   if (ctx.lifelines.left === 0) return;
-  ctx.emit({ type: 'expert-quote', usd: expertWorstCase(ctx.planner, build, menuFor(ctx)) });
+  ctx.emit({ type: 'expert-quote', usd: expertWorstCase(ctx.planner, contexts, menuFor(ctx)) });
 }
 
 /** The planner's step, or the expert's when the user asked for it and a lifeline is left. */
-async function plan(
-  ctx: RunContext,
-  build: (menu: readonly ActionDef[]) => ChatMessage[],
-  history: readonly StepRecord[],
-): Promise<PlannedStep> {
+async function plan(ctx: RunContext, contexts: PlannerContexts, history: readonly StepRecord[]): Promise<PlannedStep> {
   const { signal } = ctx.options;
   const userRequest = ctx.lifelines.left > 0 ? ctx.options.expertRequests?.take() : undefined;
-  if (userRequest !== undefined) return planByExpert(ctx.planner, build, menuFor(ctx), history, ctx.step, userRequest, signal);
-  return planStep(ctx.planner, build, menuFor(ctx), history, ctx.step, signal);
+  if (userRequest !== undefined) return planByExpert(ctx.planner, contexts, menuFor(ctx), history, ctx.step, userRequest, signal);
+  return planStep(ctx.planner, contexts, menuFor(ctx), history, ctx.step, signal);
 }
 
 /** The actions the planner may choose now: the expert lifeline only while one is left. */

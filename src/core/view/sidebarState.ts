@@ -32,6 +32,8 @@ export interface SidebarOptions {
   higherIsBetter?: boolean;
   /** the run replays recorded model answers */
   replay?: boolean;
+  /** the configured budget, shown before a run starts (a run's own comes with its start) */
+  budgetUsd?: number;
 }
 
 /** The view plus what the view leaves out but later events are judged against. */
@@ -64,7 +66,7 @@ export type SidebarInput =
   Exclude<RunEvent, { type: 'escalation' | 'step-started' | 'observation' }> | Escalation | StepStarted | Observation;
 
 export function initialSidebar(options: SidebarOptions): SidebarState {
-  const view = { ...emptySidebarView(options.lifelinesTotal), replay: options.replay ?? false };
+  const view = { ...emptySidebarView(options.lifelinesTotal, options.budgetUsd), replay: options.replay ?? false };
   const state: SidebarState = {
     view,
     seen: [],

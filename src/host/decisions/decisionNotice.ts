@@ -34,7 +34,7 @@ function noticeTitle(view: DecisionView): string {
   if (view.kind === 'run') {
     return vscode.l10n.t(
       'BudgetML wants to run {0} in {1}. {2} · {3} · {4}',
-      `\`${view.command}\``,
+      `“${view.command}”`,
       view.folder,
       link(vscode.l10n.t('Run'), 'run'),
       link(vscode.l10n.t('Decline'), 'decline'),

@@ -20,7 +20,7 @@ export interface SidebarSessionDeps {
   /** where the view goes (the SidebarProvider) */
   show(view: SidebarView): void;
   /** the step limit and lifelines the run works with (the settings) */
-  limits(): { maxSteps: number; lifelinesTotal: number };
+  limits(): { maxSteps: number; lifelinesTotal: number; budgetUsd?: number };
 }
 
 /**

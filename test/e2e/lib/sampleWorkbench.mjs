@@ -24,7 +24,7 @@ import * as wb from './workbench.mjs';
 /**
  * @param {{ tmp: string, workspace: string, apiKey: string, python: string, replies: object[],
  *   settings?: Record<string, unknown>, cleanup: (() => unknown)[] }} options
- * @returns {Promise<{ page: import('playwright-core').Page, fake: { url: string, requests: any[] } }>}
+ * @returns {Promise<{ page: import('playwright-core').Page, fake: { url: string, requests: any[] }, server: { bin: string, env: object, userData: string, extensions: string, stop: () => Promise<void> } }>}
  */
 export async function openSampleWorkbench({ tmp, workspace, apiKey, python, replies, settings = {}, cleanup }) {
   let vsix, bin, server, env;
@@ -58,7 +58,7 @@ export async function openSampleWorkbench({ tmp, workspace, apiKey, python, repl
   cleanup.push(() => browser.context.close());
   const page = browser.page;
   await step('the sample project opens in the workbench', () => wb.openWorkbench(page, folderUrl(server.url, workspace), 'train.py'));
-  return { page, fake };
+  return { page, fake, server: { bin, env, userData, extensions, stop: () => server.stop() } };
 }
 
 /** F1 → "BudgetML: Start Task"; the input box holds the goal of budgetml.task.json; Enter starts the run. Returns the goal. */

@@ -112,10 +112,10 @@ export function freePort() {
 
 /**
  * Starts code-server on 127.0.0.1:`port` (a free one when not given) and waits until it answers.
- * `extraArgs`: more code-server flags (e.g. ['--log', 'debug']).
+ * `extraArgs`: more code-server flags (e.g. ['--log', 'debug']). `trust`: workspace trust is on (folders open in Restricted Mode until trusted).
  * Returns { url, port, child, logFile, stop() }.
  */
-export async function startCodeServer({ bin, home, userDataDir, extensionsDir, env, port, folder, extraArgs = [] }) {
+export async function startCodeServer({ bin, home, userDataDir, extensionsDir, env, port, folder, extraArgs = [], trust = false }) {
   port ??= await freePort();
   const logFile = path.join(home, 'code-server.log');
   const config = path.join(home, 'config.yaml');
@@ -129,7 +129,7 @@ export async function startCodeServer({ bin, home, userDataDir, extensionsDir, e
     'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(trust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir',
     userDataDir,
