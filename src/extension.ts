@@ -6,6 +6,7 @@ import { DecisionNotice } from './host/decisions/decisionNotice';
 import { EditReview } from './host/editReview/editReview';
 import { HunkCodeLens } from './host/editReview/hunkLens';
 import { ExperimentsView } from './host/experiments/experimentsView';
+import { useTranslation } from './host/l10n';
 import { RunController } from './host/runController';
 import { startPendingDemo } from './host/sampleWorkspace';
 import { KeyStore } from './host/secrets';
@@ -21,6 +22,8 @@ const SHELL_INTEGRATION_WAIT_MS = 5000;
 
 export function activate(context: vscode.ExtensionContext): BudgetmlApi {
   const started = performance.now();
+  // the words of the modules that stay free of vscode, in the display language from here on
+  useTranslation(vscode.l10n.t);
   const own = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
     return d;

@@ -11,7 +11,7 @@ export const LAYERS = {
   'src/shared': { folders: ['src/shared'], packages: ['zod'], builtins: false, why: 'shared is pure (zod and itself)' },
   'src/core': {
     folders: ['src/core', 'src/shared'],
-    packages: ['zod', 'openai', '@google/genai', 'diff'],
+    packages: ['zod', 'openai', '@google/genai', 'diff', 'gpt-tokenizer'],
     builtins: true,
     why: 'the core is IDE- and process-agnostic',
   },

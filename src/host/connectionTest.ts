@@ -33,7 +33,7 @@ export async function testConnection(
       );
     },
   );
-  for (const result of results) channel.info(`Test Connection: ${describe(result)}`);
+  for (const result of results) channel.info(`Test Connection: ${logLine(result)}`);
   report(results);
   return results;
 }
@@ -45,13 +45,19 @@ function describe(result: ProbeResult): string {
     : vscode.l10n.t('{0}: {1}', who, result.error);
 }
 
+/** The same in English, for the log. */
+function logLine(result: ProbeResult): string {
+  const who = `${providerLabel(result.provider)} (${result.model})`;
+  return result.ok ? `${who}: answered in ${result.latencyMs} ms, cost ${formatUsd(result.usd)}` : `${who}: ${result.error}`;
+}
+
 function report(results: ProbeResult[]): void {
   const text = results.map(describe).join(' · ');
-  if (results.length > 0 && results.every((r) => r.ok)) void vscode.window.showInformationMessage(`BudgetML: ${text}`);
+  if (results.length > 0 && results.every((r) => r.ok)) void vscode.window.showInformationMessage(vscode.l10n.t('BudgetML: {0}', text));
   else {
     const setKey = vscode.l10n.t('Set API Key');
     void vscode.window
-      .showWarningMessage(`BudgetML: ${text || vscode.l10n.t('no provider is configured')}`, setKey)
+      .showWarningMessage(text ? vscode.l10n.t('BudgetML: {0}', text) : vscode.l10n.t('BudgetML: no provider is configured'), setKey)
       .then((choice) => choice && vscode.commands.executeCommand('budgetml.setApiKey'));
   }
 }

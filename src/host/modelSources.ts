@@ -62,7 +62,9 @@ export const DEMO_GOAL =
 export async function loadRecording(core: AgentCore, extensionUri: vscode.Uri): Promise<Recording> {
   const file = join(extensionUri.fsPath, ...RECORDING_PATH);
   const parsed = core.recordingSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a recording: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success) {
+    throw new Error(vscode.l10n.t('{0} is not a recording: {1}', file, parsed.error.issues.map((i) => i.message).join('; ')));
+  }
   return parsed.data;
 }
 

@@ -12,13 +12,14 @@ const PREFLIGHT_OUTPUTS = ['baseline-train.log', 'baseline-eval.log', 'prepare.l
  */
 export async function reportPreflightFailure(message: string, runDir: string | undefined, channel: vscode.LogOutputChannel): Promise<void> {
   channel.error(`The run stopped before any model call: ${message}`);
+  const [choose, show] = [vscode.l10n.t('Choose Interpreter'), vscode.l10n.t('Show Output')];
   const choice = await vscode.window.showErrorMessage(
-    `BudgetML: nothing was spent, the run cannot start: ${message}`,
-    'Choose Interpreter',
-    'Show Output',
+    vscode.l10n.t('BudgetML: nothing was spent, the run cannot start: {0}', message),
+    choose,
+    show,
   );
-  if (choice === 'Choose Interpreter') await chooseInterpreter();
-  if (choice === 'Show Output') {
+  if (choice === choose) await chooseInterpreter();
+  if (choice === show) {
     const output = runDir && PREFLIGHT_OUTPUTS.map((name) => join(runDir, 'outputs', name)).find(existsSync);
     if (output) await openInEditor(output);
     else channel.show();

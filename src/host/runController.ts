@@ -124,7 +124,7 @@ export class RunController extends Disposable {
       if (!gathered) return undefined;
       if (gathered.missing.length) return void this.deps.host.prompts.missingKeys(gathered.missing);
       const saved = await readRunTask(runDir);
-      if (!saved) throw new Error(`${runDir} has neither task.json nor a readable log.jsonl`);
+      if (!saved) throw new Error(vscode.l10n.t('{0} has neither task.json nor a readable log.jsonl', runDir));
       const task: Task =
         'readOnlyGlobs' in saved ? saved : core.loadWorkspaceTask(saved.workspace, gathered.inputs.config.python, saved.goal);
       return this.launch(core, { inputs: gathered.inputs, task }, runDir, true);
@@ -289,7 +289,7 @@ export class RunController extends Disposable {
         return undefined;
       }
       this.deps.channel.error(`Run failed: ${message}`);
-      void vscode.window.showErrorMessage(`BudgetML: ${message}`, vscode.l10n.t('Open Log')).then((choice) => {
+      void vscode.window.showErrorMessage(vscode.l10n.t('BudgetML: {0}', message), vscode.l10n.t('Open Log')).then((choice) => {
         if (choice) this.deps.channel.show();
       });
       return undefined;

@@ -44,7 +44,7 @@ export async function gatherInputs(core: AgentCore, settingKeys: readonly string
 /** The first workspace folder; says what to do when none is open. */
 export function workspaceFolder(): vscode.WorkspaceFolder | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) void vscode.window.showErrorMessage('BudgetML works in a folder: open the folder of your ML project first.');
+  if (!folder) void vscode.window.showErrorMessage(vscode.l10n.t('BudgetML works in a folder: open the folder of your ML project first.'));
   return folder;
 }
 
@@ -59,9 +59,11 @@ export async function readConfig(
     config = core.parseConfig(readExplicitSettings(settingKeys, folder.uri));
   } catch (error) {
     if (!(error instanceof core.ConfigError)) throw error;
-    void vscode.window.showErrorMessage(`BudgetML settings: ${error.message}`, 'Open Settings').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'budgetml');
-    });
+    void vscode.window
+      .showErrorMessage(vscode.l10n.t('BudgetML settings: {0}', error.message), vscode.l10n.t('Open Settings'))
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'budgetml');
+      });
     return undefined;
   }
   return { ...config, python: await resolvePython(folder, config.python) };
@@ -91,7 +93,7 @@ export async function buildTask(core: AgentCore, inputs: RunInputs, args: StartA
   try {
     file = core.readTaskFile(workspace);
   } catch (error) {
-    void vscode.window.showErrorMessage(`BudgetML: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('BudgetML: {0}', (error as Error).message));
     return undefined;
   }
   const goal = args.goal ?? (await askGoal(file?.goal));
@@ -103,12 +105,12 @@ export async function buildTask(core: AgentCore, inputs: RunInputs, args: StartA
 
 function askGoal(prefill: string | undefined): Thenable<string | undefined> {
   return vscode.window.showInputBox({
-    title: 'BudgetML: Start Task',
-    prompt: 'What should the agent achieve? (the research problem, as you would tell a colleague)',
+    title: vscode.l10n.t('BudgetML: Start Task'),
+    prompt: vscode.l10n.t('What should the agent achieve? (the research problem, as you would tell a colleague)'),
     value: prefill,
-    placeHolder: 'e.g. Improve the validation accuracy of train.py by at least 10 %',
+    placeHolder: vscode.l10n.t('e.g. Improve the validation accuracy of train.py by at least 10 %'),
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() ? undefined : 'Describe the goal in a sentence or two.'),
+    validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Describe the goal in a sentence or two.')),
   });
 }
 

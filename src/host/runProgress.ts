@@ -38,7 +38,7 @@ function activity(event: RunEvent): { step?: number; doing?: string } | undefine
     case 'step-started':
       return { step: event.step, doing: vscode.l10n.t('planner') };
     case 'call-started':
-      return { doing: event.role };
+      return { doing: roleText(event.role) };
     case 'experiment-started':
       return { doing: vscode.l10n.t('running {0}', event.script) };
     case 'paused':
@@ -46,4 +46,11 @@ function activity(event: RunEvent): { step?: number; doing?: string } | undefine
     default:
       return undefined;
   }
+}
+
+function roleText(role: string): string {
+  if (role === 'planner') return vscode.l10n.t('planner');
+  if (role === 'worker') return vscode.l10n.t('worker');
+  if (role === 'expert') return vscode.l10n.t('expert');
+  return role;
 }

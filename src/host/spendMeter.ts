@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { budgetLevel, formatUsd, spendText } from '../shared/money';
 import type { SidebarView } from '../shared/viewModels';
 import { Disposable } from './disposable';
+import { runStatusText } from './l10n';
 
 /**
  * Status-bar item: spend against budget, live while replies stream in; warns at 80 % of the budget.
@@ -63,7 +64,7 @@ function tooltip({ run, cost, replay, decision }: SidebarView): vscode.MarkdownS
   lines.push(
     running
       ? vscode.l10n.t('Step {0} of {1}, running.', run.step, run.maxSteps)
-      : vscode.l10n.t('Ended: {0}.', String(run?.status ?? '').replace('_', ' ')),
+      : vscode.l10n.t('Ended: {0}.', runStatusText(String(run?.status ?? ''))),
   );
   const sidebar = `[${vscode.l10n.t('Open the sidebar')}](command:budgetml.showSpend)`;
   lines.push(running ? `${sidebar} · [$(debug-stop) ${vscode.l10n.t('Stop Task')}](command:budgetml.stopTask)` : sidebar);

@@ -9,6 +9,7 @@ import { Ledger, type CallStart } from '../../src/core/cost/ledger';
 import { ModelClient } from '../../src/core/llm/client';
 import { estimateMessagesTokens, estimateTokens } from '../../src/core/llm/estimate';
 import { ProviderPool } from '../../src/core/llm/providers';
+import { encodingFor, promptTokens } from '../../src/core/llm/tokens';
 import { parseModelRef, type ChatMessage } from '../../src/core/llm/types';
 import { ResearchLog } from '../../src/core/memory/researchLog';
 import type { FakeServer, FakeServerOptions, RecordedRequest, Script } from '../fixtures/fakeLlmScript';
@@ -99,27 +100,115 @@ describe('token estimates are pessimistic for every script', () => {
     assert.ok(estimateTokens('训练一个模型') >= harshTokens('训练一个模型'));
   });
 
-  test('a Chinese task never lets the server bill more than the budget', async () => {
-    const cjk = '请训练一个梯度提升模型并报告验证集上的均方误差。'.repeat(40);
-    const server = await serveOpenAI(
-      { replies: [{ text: '好的，我会先查看数据文件。'.repeat(20), repeat: -1 }] },
-      { promptTokens: harshTokens, chunkChars: 64 },
-    );
-    // room for one call's worst case; the old estimate (characters ÷ 3) let a second call through
-    const worst = (estimateMessagesTokens([{ content: cjk }]) * PRICE.input + 100 * PRICE.output) / 1e6;
-    const budgetUsd = worst * 1.2;
-    const setup = setUp(server, 'openai', { budgetUsd });
-    let refused = false;
-    for (let i = 0; i < 10 && !refused; i++) {
-      await ask(setup, 'openai', [{ role: 'user', content: cjk }]).catch((error: unknown) => {
-        assert.ok(error instanceof BudgetExhaustedError);
-        refused = true;
-      });
+  for (const provider of ['openai', 'gemini'] as const) {
+    test(`${provider}: a Chinese task never lets the server bill more than the budget`, async () => {
+      const cjk = '请训练一个梯度提升模型并报告验证集上的均方误差。'.repeat(40);
+      const reply = { text: '好的，我会先查看数据文件。'.repeat(20), repeat: -1 };
+      // the fake OpenAI bills prompts with OpenAI's own tokenizer; Gemini's is billed by a harsh count
+      const options = provider === 'openai' ? { chunkChars: 64 } : { promptTokens: harshTokens, chunkChars: 64 };
+      const server = await (provider === 'openai' ? serveOpenAI : serveGemini)({ replies: [reply] }, options);
+      const messages = [{ role: 'user' as const, content: cjk }];
+      // room for one call's worst case, not for two
+      const worst = (promptTokens(parseModelRef(`${provider}:fake`), messages) * PRICE.input + 100 * PRICE.output) / 1e6;
+      const budgetUsd = worst * 1.2;
+      const setup = setUp(server, provider, { budgetUsd });
+      let refused = false;
+      for (let i = 0; i < 10 && !refused; i++) {
+        await ask(setup, provider, messages).catch((error: unknown) => {
+          assert.ok(error instanceof BudgetExhaustedError);
+          refused = true;
+        });
+      }
+      assert.ok(refused, 'the budget stops the run');
+      assert.equal(server.requests.length, 1);
+      assert.ok(billed(server.requests) <= budgetUsd, `billed ${billed(server.requests)} of ${budgetUsd}`);
+      assert.ok(Math.abs(setup.ledger.totalUsd - billed(server.requests)) < 1e-12);
+    });
+  }
+});
+
+describe('the real tokenizer counts OpenAI prompts, never below what the server bills', () => {
+  const gpt = (model: string) => parseModelRef(`openai:${model}`);
+
+  test('o200k for gpt-4o, gpt-4.1, o-series, gpt-5 and unknown names; cl100k for gpt-4 and gpt-3.5; none for Gemini', () => {
+    for (const model of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1-mini', 'o3', 'o4-mini', 'gpt-5', 'llama3.1:8b', 'cheap'])
+      assert.equal(encodingFor(gpt(model)), 'o200k_base', model);
+    for (const model of ['gpt-4', 'gpt-4-turbo', 'gpt-4-0613', 'gpt-3.5-turbo'])
+      assert.equal(encodingFor(gpt(model)), 'cl100k_base', model);
+    assert.equal(encodingFor(parseModelRef('gemini:gemini-2.5-flash')), undefined);
+  });
+
+  test('the count is far tighter than the per-script estimate, and an upper bound of the server’s count', async () => {
+    const texts = [
+      'Lower the test MAE of train.py. '.repeat(200),
+      '请训练一个梯度提升模型并报告验证集上的均方误差。'.repeat(50),
+      'def train(x):\n    return model.fit(x, y)  # обучение 😀\n'.repeat(80),
+      'a special token as plain text: <|endoftext|> <|im_start|>',
+    ];
+    const server = await serveOpenAI({ replies: texts.map(() => ({ text: 'ok' })) });
+    const setup = setUp(server, 'openai');
+    for (const text of texts) {
+      const messages: ChatMessage[] = [
+        { role: 'system', content: 'You plan ML experiments.' },
+        { role: 'user', content: text },
+      ];
+      await ask(setup, 'openai', messages);
+      const counted = promptTokens(parseModelRef('openai:fake'), messages);
+      const reported = server.requests.at(-1)!.usage!.input;
+      assert.ok(counted >= reported, `counted ${counted} < billed ${reported}`);
+      assert.ok(counted <= reported + 2 * 4, `counted ${counted}, billed ${reported}: only the format's margin apart`);
+      if (text.length > 1000) assert.ok(counted < estimateMessagesTokens(messages), 'tighter than the pessimistic estimate');
     }
-    assert.ok(refused, 'the budget stops the run');
+  });
+});
+
+describe('budget used, never passed', () => {
+  test('a budget that pays for exactly one planner call gets it, with max_tokens lowered; the server bills no more than the budget', async () => {
+    const prompt: ChatMessage[] = [{ role: 'user', content: 'Lower the test MAE of train.py. '.repeat(100) }];
+    const server = await serveOpenAI({ replies: [{ text: 'Reflection: '.padEnd(4000, 'x'), repeat: -1 }] });
+    const promptUsd = (promptTokens(parseModelRef('openai:fake'), prompt) * PRICE.input) / 1e6;
+    // the prompt and 700 output tokens of the 2000 asked for
+    const budgetUsd = promptUsd + (700 * PRICE.output) / 1e6;
+    const setup = setUp(server, 'openai', { budgetUsd });
+
+    const result = await ask(setup, 'openai', prompt, 2000);
+    const second = await ask(setup, 'openai', prompt, 2000).catch((error: unknown) => error);
+
+    assert.ok(result.text.length > 0);
+    assert.ok(second instanceof BudgetExhaustedError, 'the second call is refused');
+    assert.match(second.message, /^Budget reached: the next planner call may cost up to/);
     assert.equal(server.requests.length, 1);
+    assert.equal((server.requests[0].body as { max_tokens: number }).max_tokens, 700);
+    assert.equal(setup.starts[0].maxOutputTokens, 700);
     assert.ok(billed(server.requests) <= budgetUsd, `billed ${billed(server.requests)} of ${budgetUsd}`);
-    assert.ok(Math.abs(setup.ledger.totalUsd - billed(server.requests)) < 1e-12);
+    assert.ok(setup.ledger.totalUsd <= budgetUsd);
+    assert.ok(setup.log.all().some((r) => r.type === 'warning' && /may write 700 output tokens instead of 2000/.test(r.message)));
+  });
+
+  test('gemini: maxOutputTokens is lowered the same way', async () => {
+    const prompt: ChatMessage[] = [{ role: 'user', content: 'Lower the test MAE of train.py. '.repeat(100) }];
+    const server = await serveGemini({ replies: [{ text: 'y'.repeat(4000), repeat: -1 }] });
+    const promptUsd = (promptTokens(parseModelRef('gemini:fake'), prompt) * PRICE.input) / 1e6;
+    const budgetUsd = promptUsd + (300 * PRICE.output) / 1e6;
+    const setup = setUp(server, 'gemini', { budgetUsd });
+
+    await ask(setup, 'gemini', prompt, 2000);
+
+    const config = (server.requests[0].body as { generationConfig: { maxOutputTokens: number } }).generationConfig;
+    assert.equal(config.maxOutputTokens, 300);
+    assert.ok(billed(server.requests) <= budgetUsd);
+  });
+
+  test('below 256 output tokens the call is refused, not sent', async () => {
+    const prompt: ChatMessage[] = [{ role: 'user', content: 'Lower the test MAE of train.py.' }];
+    const server = await serveOpenAI({ replies: [{ text: 'never sent' }] });
+    const promptUsd = (promptTokens(parseModelRef('openai:fake'), prompt) * PRICE.input) / 1e6;
+    const setup = setUp(server, 'openai', { budgetUsd: promptUsd + (255 * PRICE.output) / 1e6 });
+
+    const error = await ask(setup, 'openai', prompt, 2000).catch((caught: unknown) => caught);
+
+    assert.ok(error instanceof BudgetExhaustedError);
+    assert.equal(server.requests.length, 0);
   });
 });
 

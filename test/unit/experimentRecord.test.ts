@@ -105,6 +105,21 @@ describe('the Experiments table', () => {
     ]);
   });
 
+  test('beyond its row limit the table keeps the baseline and the latest runs, dropping the earliest in blocks', () => {
+    const runs = Array.from({ length: 12 }, (_, i) => record({ id: i + 1, step: i < 2 ? 0 : i, kind: i < 2 ? 'baseline' : 'execute' }));
+    assert.equal(experimentsTable(runs.slice(0, 6), 6).length, 6);
+    const rows = experimentsTable(runs, 6);
+    assert.match(rows[0], /^#1 step 0 /);
+    assert.match(rows[1], /^#2 step 0 /);
+    assert.equal(rows[2], '(6 earlier experiments omitted)');
+    assert.deepEqual(
+      rows.slice(3).map((r) => r.split(' ')[0]),
+      ['#9', '#10', '#11', '#12'],
+    );
+    // one run fewer: the same rows but the last, so the table grows by appending between drops
+    assert.deepEqual(experimentsTable(runs.slice(0, 11), 6), rows.slice(0, -1));
+  });
+
   test('an unchanged script says so', () => {
     assert.match(experimentRow(record({ changedSinceParent: { parent: 1, diff: '', hyperParams: {} } })), /same code as #1$/);
     assert.match(

@@ -16,7 +16,7 @@ interface Body {
 }
 
 const HELP = 'Request Planning Expert Help';
-/** how the action is listed in the planner's menu */
+/** how the action is offered to the planner (at the end of its prompt, so that the system prompt never changes) */
 const HELP_IN_MENU = `- ${HELP}:`;
 
 const serve = useFakeOpenAI();
@@ -24,6 +24,10 @@ const serve = useFakeOpenAI();
 const body = (request: RecordedRequest) => request.body as Body;
 const systemOf = (request: RecordedRequest) => body(request).messages.find((m) => m.role === 'system')?.content ?? '';
 const lastMessage = (request: RecordedRequest) => body(request).messages.at(-1)!.content;
+const promptOf = (request: RecordedRequest) =>
+  body(request)
+    .messages.map((m) => m.content)
+    .join('\n');
 const plannerRequests = (server: FakeServer, model: string) =>
   server.requests.filter((r) => systemOf(r).includes(PLANNER_MATCH) && body(r).model === model);
 const ofType = (run: ScriptedRun, type: string) => run.log.filter((record) => record.type === type);
@@ -67,10 +71,11 @@ describe('Request Planning Expert Help', () => {
     const [expertRequest] = plannerRequests(openai, 'expert');
     assert.ok(expertRequest, 'the expert was asked');
     assert.ok(lastMessage(expertRequest).includes(problem), `the expert's prompt carries the problem:\n${lastMessage(expertRequest)}`);
-    assert.ok(!systemOf(expertRequest).includes(HELP_IN_MENU), 'the expert is not offered the lifeline itself');
+    assert.ok(!promptOf(expertRequest).includes(HELP_IN_MENU), 'the expert is not offered the lifeline itself');
     const [firstPlan, secondPlan] = plannerRequests(openai, 'cheap');
-    assert.ok(systemOf(firstPlan).includes(HELP_IN_MENU), 'the planner is offered the lifeline');
-    assert.ok(systemOf(secondPlan).includes(HELP_IN_MENU), 'four lifelines are left');
+    assert.ok(promptOf(firstPlan).includes(HELP_IN_MENU), 'the planner is offered the lifeline');
+    assert.equal(systemOf(firstPlan), systemOf(secondPlan), 'the system prompt stays the same');
+    assert.ok(promptOf(secondPlan).includes(HELP_IN_MENU), 'four lifelines are left');
 
     const expertCalls = ofType(run, 'call').filter((c) => c.model === 'openai:expert');
     assert.deepEqual(
@@ -107,11 +112,12 @@ describe('Request Planning Expert Help', () => {
     const cheap = plannerRequests(openai, 'cheap');
     assert.equal(cheap.length, 4);
     assert.deepEqual(
-      cheap.map((r) => systemOf(r).includes(HELP_IN_MENU)),
+      cheap.map((r) => promptOf(r).includes(HELP_IN_MENU)),
       [true, true, false, false],
       'the action is listed while lifelines are left',
     );
-    assert.ok(!systemOf(cheap[2]).includes(HELP), 'the menu no longer mentions it at all');
+    assert.ok(!promptOf(cheap[2]).includes(HELP), 'the prompt no longer mentions it at all');
+    assert.equal(systemOf(cheap[2]), systemOf(cheap[0]), 'the system prompt is the same as when lifelines were left');
     const answer = lastMessage(cheap[3]);
     assert.match(answer, new RegExp(`"${HELP}" is not a valid action`));
     const valid = answer.split('Valid actions:')[1]?.split('\n')[0] ?? '';
@@ -134,7 +140,7 @@ describe('Request Planning Expert Help', () => {
     const run = await runScripted({ openai, config: config(0) });
 
     assert.equal(run.summary.status, 'final_answer', run.summary.message);
-    assert.ok(!systemOf(plannerRequests(openai, 'cheap')[0]).includes(HELP));
+    assert.ok(!promptOf(plannerRequests(openai, 'cheap')[0]).includes(HELP));
     assert.equal(run.summary.lifelinesUsed, 0);
   });
 });
@@ -169,7 +175,7 @@ describe('escalations into the expert spend the same lifelines', () => {
       .reduce((sum, c) => sum + c.usd, 0);
     assert.ok(escalation.addedUsd > 0 && Math.abs(escalation.addedUsd - expertCost) < 1e-12);
     const lastPlan = plannerRequests(openai, 'cheap').at(-1)!;
-    assert.ok(!systemOf(lastPlan).includes(HELP), 'no lifeline left: the action is gone');
+    assert.ok(!promptOf(lastPlan).includes(HELP), 'no lifeline left: the action is gone');
   });
 
   test('with the last lifeline spent, a failing planner is not escalated to the expert', async () => {

@@ -62,6 +62,7 @@ function valueAt(object: unknown, path: string): unknown {
 function jsonTypeOf(node: ZodNode): string {
   const type = node._zod.def.type;
   if (type === 'number') return node._zod.def.checks?.some((c) => c._zod.def.format === 'safeint') ? 'integer' : 'number';
+  if (type === 'enum') return 'string';
   return type === 'record' ? 'object' : type;
 }
 
@@ -150,7 +151,11 @@ describe('package.json commands', () => {
     assert.equal(when('rejectEdit'), 'budgetml.reviewingEdit');
     assert.equal(when('stopTask'), 'budgetml.running');
     assert.match(when('startTask') ?? '', /!budgetml\.running/);
-    assert.doesNotMatch(when('startTask') ?? '', /isWorkspaceTrusted/, 'in Restricted Mode Start Task is listed and explains that the folder must be trusted');
+    assert.doesNotMatch(
+      when('startTask') ?? '',
+      /isWorkspaceTrusted/,
+      'in Restricted Mode Start Task is listed and explains that the folder must be trusted',
+    );
   });
 
   it('has every manifest string in package.nls.json', () => {

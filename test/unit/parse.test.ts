@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import type { ActionDef } from '../../src/core/actions/action';
 import { parsePlannerResponse } from '../../src/core/format/parse';
-import { describeActions, formatInstructions } from '../../src/core/format/instructions';
+import { describeActions, formatInstructions, fullUsage, fullUsageOf } from '../../src/core/format/instructions';
 import type { PlannerResponse } from '../../src/core/format/response';
 
 function testAction(name: string, input: z.ZodObject, inputHelp: Record<string, string>): ActionDef {
@@ -293,12 +293,18 @@ describe('format instructions and action menu', () => {
     assert.equal(formatInstructions(), text);
   });
 
-  it('describes each action with an example input built from its help', () => {
+  it('lists each action in one line with its input keys; the full usage, with an example input built from its help, is apart', () => {
     const menu = describeActions(ACTIONS);
     assert.equal(describeActions(ACTIONS), menu);
+    assert.equal(menu.split('\n').length, ACTIONS.length);
     assert.ok(menu.indexOf('- List Files:') < menu.indexOf('- Inspect Script Lines:'));
-    assert.match(menu, /Action: Inspect Script Lines\n\s+Action Input: \{\n\s+"script_name": "<the script to read>",/);
-    assert.match(menu, /"dir_path": "<a relative directory path, e\.g\. \\"\.\\">"/);
+    assert.match(menu, /^- Inspect Script Lines: .* Keys: script_name, start_line_number, end_line_number\.$/m);
+    assert.ok(!menu.includes('Action Input'), 'no usage example in the menu');
+    const usage = fullUsageOf('inspect script lines', ACTIONS)!;
+    assert.match(usage, /^Usage of Inspect Script Lines: /);
+    assert.match(usage, /Action: Inspect Script Lines\nAction Input: \{\n\s+"script_name": "<the script to read>",/);
+    assert.match(fullUsage(ACTIONS[0]), /"dir_path": "<a relative directory path, e\.g\. \\"\.\\">"/);
+    assert.equal(fullUsageOf('No Such Action', ACTIONS), undefined);
   });
 
   it('parses its own example shape', () => {

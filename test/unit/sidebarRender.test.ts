@@ -428,7 +428,7 @@ describe('the sidebar’s decisions, Now line, steering and setup in Chromium', 
   test('the empty sidebar: budget, lifelines, providers, models; its buttons post commands', async () => {
     const { page: p } = await open('light', 300);
     await showAndWait(p, empty(), '.welcome-buttons');
-    assert.equal(await text(p, '.welcome-budget'), 'Budget $0.5000 · 3 expert lifelines');
+    assert.equal(await text(p, '.welcome-budget'), 'Budget $0.50 · 3 expert lifelines');
     assert.deepEqual(
       await p.locator('.providers li').allInnerTexts(),
       [' gemini: ready', ' openai: no key yet'].map((t) => t.trim()),

@@ -6,7 +6,7 @@ const input = z.strictObject({ source: z.string(), destination: z.string() });
 
 export const copyFile: ActionDef<typeof input> = {
   name: 'Copy File',
-  description: 'Copies a file to a new place or name inside the work directory, e.g. to keep a working version before editing.',
+  description: 'Copies a file inside the work directory, e.g. to keep a working version before editing.',
   input,
   inputHelp: {
     source: 'the file to copy, relative to the work directory',

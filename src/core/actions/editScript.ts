@@ -8,12 +8,11 @@ const input = z.strictObject({ script_name: z.string(), edit_instruction: z.stri
 
 export const editScript: ActionDef<typeof input> = {
   name: 'Edit Script (AI)',
-  description:
-    'Has an expert rewrite a whole script by your instruction (a large but cohesive edit); you see the diff. Describe the edit instead of writing the code yourself. A script that does not exist is created.',
+  description: 'Has an expert rewrite (or create) a whole script by your instruction; you see the diff.',
   input,
   inputHelp: {
     script_name: 'the script to edit, relative to the work directory; a new empty script when it does not exist',
-    edit_instruction: 'a detailed step-by-step description of how to edit it',
+    edit_instruction: 'a detailed step-by-step description of how to edit it (describe the edit; do not write the code yourself)',
     save_name: 'where to save the edited script (the same name to overwrite it)',
   },
   usesLlm: true,

@@ -18,8 +18,7 @@ const CONTEXT_LINES = 5;
 
 export const editScriptSegment: ActionDef<typeof input> = {
   name: 'Edit Script Segment (AI)',
-  description:
-    'Has an expert rewrite a range of lines of a script by your instruction; the rest of the file stays as it is and you see the diff. Use it for long scripts.',
+  description: 'Has an expert rewrite a range of lines of a long script by your instruction; you see the diff.',
   input,
   inputHelp: {
     script_name: 'the script to edit, relative to the work directory; it must exist',

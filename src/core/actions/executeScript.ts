@@ -11,7 +11,7 @@ const input = z.strictObject({ script_name: z.string() });
 
 export const executeScript: ActionDef<typeof input> = {
   name: 'Execute Script',
-  description: 'Runs an existing Python script in the work directory and shows its output (the beginning and the end when long).',
+  description: 'Runs an existing Python script and shows its output (the end of a long one; the full output is saved to a file).',
   input,
   inputHelp: { script_name: 'the Python script to run, relative to the work directory; it must exist' },
   usesLlm: false,

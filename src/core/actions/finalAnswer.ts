@@ -5,7 +5,7 @@ const input = z.strictObject({ final_answer: z.string() });
 
 export const finalAnswer: ActionDef<typeof input> = {
   name: 'Final Answer',
-  description: 'Ends the run with your final answer. Use it only when the task is solved or no further progress is possible.',
+  description: 'Ends the run with your final answer, once the task is solved or no further progress is possible.',
   input,
   inputHelp: { final_answer: 'a detailed description of the final answer: what you did, the final score and where the result is' },
   usesLlm: false,

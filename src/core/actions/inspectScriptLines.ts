@@ -18,7 +18,7 @@ const MAX_LINE_CHARS = 1000;
 
 export const inspectScriptLines: ActionDef<typeof input> = {
   name: 'Inspect Script Lines',
-  description: `Shows lines of a file exactly, with line numbers: at most ${MAX_LINES} lines at a time. Good for debugging and for reading short scripts whole.`,
+  description: `Shows up to ${MAX_LINES} lines of a file exactly, with line numbers.`,
   input,
   inputHelp: {
     script_name: 'the file to read, relative to the work directory',

@@ -6,7 +6,7 @@ const input = z.strictObject({ dir_path: z.string() });
 
 export const listFiles: ActionDef<typeof input> = {
   name: 'List Files',
-  description: 'Lists the files in a folder of the work directory (folders end in "/"). Use it to find your way around.',
+  description: 'Lists the files in a folder of the work directory (folders end in "/").',
   input,
   inputHelp: { dir_path: 'a folder relative to the work directory, such as "." or "data/train"' },
   usesLlm: false,

@@ -13,8 +13,7 @@ const PLAN_CHARS = 2_500;
 
 export const reflection: ActionDef<typeof input> = {
   name: 'Reflection',
-  description:
-    'Has an expert look over all past steps of the research log and reflect on what you ask. Say what to reflect on and what to return.',
+  description: 'Has an expert look over all past steps of the research log and reflect on what you ask.',
   input,
   inputHelp: { things_to_reflect_on: 'a detailed description of what to reflect on and what to return' },
   usesLlm: true,

@@ -21,7 +21,7 @@ const STOP_WORDS = new Set(
 
 export const retrieveFromLog: ActionDef<typeof input> = {
   name: 'Retrieval from Research Log',
-  description: 'Finds the past steps most related to your current plan (by shared keywords) and shows them compactly.',
+  description: 'Shows the past steps most related to your current plan (by shared keywords), compactly.',
   input,
   inputHelp: { current_plan: 'a detailed description of the current research plan and status' },
   usesLlm: false,

@@ -20,12 +20,11 @@ export interface Block {
 
 export const understandFile: ActionDef<typeof input> = {
   name: 'Understand File',
-  description:
-    'Has an expert read a whole file and report what you ask for, with line references. Say precisely what to look for and what to return; use Inspect Script Lines to see exact text.',
+  description: 'Has an expert read a whole file and report what you ask for, with line references.',
   input,
   inputHelp: {
     file_name: 'the file to read, relative to the work directory',
-    things_to_look_for: 'a detailed description of what to look for and what to return',
+    things_to_look_for: 'a precise description of what to look for and what to return (use Inspect Script Lines to see exact text)',
   },
   usesLlm: true,
   run: ({ file_name, things_to_look_for }, ctx) =>

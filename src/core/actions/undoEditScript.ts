@@ -18,8 +18,7 @@ const SHOWN_CHARS = 4000;
  */
 export const undoEditScript: ActionDef<typeof input> = {
   name: 'Undo Edit Script',
-  description:
-    'Undoes the most recent edit of a script made by Edit Script (AI) or Edit Script Segment (AI); repeat it to go further back.',
+  description: 'Undoes the last edit of a script by Edit Script (AI) or Edit Script Segment (AI); repeat it to go further back.',
   input,
   inputHelp: { script_name: 'the script whose last edit to undo, relative to the work directory' },
   usesLlm: false,

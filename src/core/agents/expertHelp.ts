@@ -9,8 +9,7 @@ export const EXPERT_HELP_ACTION = 'Request Planning Expert Help';
  */
 export const requestExpertHelp: ActionDef = {
   name: EXPERT_HELP_ACTION,
-  description:
-    'Ask a stronger planning expert to choose this step when you are stuck. Use it sparingly: only a few requests are available.',
+  description: 'Has a stronger planning expert choose this step when you are stuck. Use it sparingly: only a few requests are available.',
   input: z.strictObject({ problem: z.string().min(1) }),
   inputHelp: { problem: 'what you are stuck on and what you have tried' },
   usesLlm: true,

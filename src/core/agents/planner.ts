@@ -1,7 +1,9 @@
 import type { ActionDef } from '../actions/action';
 import type { PlannerResponse } from '../format/response';
 import { parsePlannerResponse } from '../format/parse';
+import { plannerResponseSchema } from '../format/structured';
 import { appendNote, askCascade, type CascadeDeps, type ModelQuestion, type Verdict } from '../llm/cascade';
+import type { ModelRequest } from '../llm/client';
 import type { ChatMessage, ModelRef } from '../llm/types';
 import type { StepRecord } from '../memory/types';
 import { EXPERT_HELP_ACTION, expertRequestMessage } from './expertHelp';
@@ -44,7 +46,7 @@ export async function planStep(
     const byExpert = model.id === setup.expert.id;
     const theMenu = byExpert ? expertMenu : menu;
     const messages = byExpert ? expertContext(setup, contexts, expertMenu) : contexts.planner(theMenu);
-    return { request: request(messages, setup), validate: validator(theMenu, history, setup.repeatLimit, isLast) };
+    return { request: request(messages, setup, theMenu), validate: validator(theMenu, history, setup.repeatLimit, isLast) };
   };
   const answer = await askCascade(
     { role: 'planner', chain: setup.chain, listLength: setup.listLength, ask: question, step, purpose: 'plan' },
@@ -84,7 +86,7 @@ async function askExpert(
   deps.log.append({ type: 'lifeline', step, used: deps.lifelines.used, reason: `requested: ${problem}` });
   deps.emit({ type: 'lifeline', used: deps.lifelines.used, left: deps.lifelines.left });
   const question: ModelQuestion<PlannerResponse> = {
-    request: request(appendNote(messages, expertRequestMessage(problem)), setup),
+    request: request(appendNote(messages, expertRequestMessage(problem)), setup, expertMenu),
     validate: validator(expertMenu, history, setup.repeatLimit, true),
   };
   const answer = await askCascade(
@@ -110,11 +112,17 @@ function expertContext(setup: PlannerSetup, contexts: PlannerContexts, expertMen
 export function expertWorstCase(setup: PlannerSetup, contexts: PlannerContexts, menu: readonly ActionDef[]): number {
   const expertMenu = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
   const messages = appendNote(expertContext(setup, contexts, expertMenu), expertRequestMessage(''));
-  return setup.deps.client.worstCase(setup.expert, request(messages, setup));
+  return setup.deps.client.worstCase(setup.expert, request(messages, setup, expertMenu));
 }
 
-function request(messages: ChatMessage[], setup: PlannerSetup) {
-  return { messages, maxOutputTokens: setup.maxOutputTokens, temperature: PLANNER_TEMPERATURE };
+/**
+ * The planner's request. In the "json" response mode it asks for the six entries as one JSON
+ * object whose action is one of `menu`'s (the client sends it as text to a provider that refused
+ * the schema once).
+ */
+function request(messages: ChatMessage[], setup: PlannerSetup, menu: readonly ActionDef[]): ModelRequest {
+  const structured = setup.deps.client.responseMode === 'json' ? { structured: plannerResponseSchema(menu) } : {};
+  return { messages, maxOutputTokens: setup.maxOutputTokens, temperature: PLANNER_TEMPERATURE, ...structured };
 }
 
 /**
@@ -125,17 +133,15 @@ function validator(menu: readonly ActionDef[], history: readonly StepRecord[], r
   return async (text: string): Promise<Verdict<PlannerResponse>> => {
     const parsed = parsePlannerResponse(text, menu);
     if (!parsed.ok) return { ok: false, error: parsed.error, reason: 'format' };
+    // a near-miss of the format read by local repair: no retry is charged, the repair is logged
+    const repaired = parsed.repairs.length ? `the planner's answer was repaired: ${parsed.repairs.join('; ')}` : undefined;
     if (repeatsRecentSteps(parsed.value, history, repeatLimit)) {
       const error = `You chose ${parsed.value.action} with the same input as in each of the last ${repeatLimit} steps. Choose a different action or input.`;
-      if (isLast)
-        return {
-          ok: true,
-          value: parsed.value,
-          warning: `the last planner model repeated ${parsed.value.action} a ${repeatLimit + 1}th time; the step runs anyway`,
-        };
+      const repeated = `the last planner model repeated ${parsed.value.action} a ${repeatLimit + 1}th time; the step runs anyway`;
+      if (isLast) return { ok: true, value: parsed.value, warning: [repaired, repeated].filter(Boolean).join('; ') };
       return { ok: false, error, reason: 'repeat', escalateNow: true };
     }
-    return parsed;
+    return { ok: true, value: parsed.value, ...(repaired ? { warning: repaired } : {}) };
   };
 }
 

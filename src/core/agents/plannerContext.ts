@@ -6,6 +6,7 @@ import { cutObservation } from '../memory/observationView';
 import type { StepRecord } from '../memory/types';
 import {
   experimentsSection,
+  expertSystemPrompt,
   lifelineOffer,
   OBSERVATION_TRAILER,
   planSection,
@@ -25,6 +26,8 @@ export interface ContextLimits {
   foldBatch: number;
   /** summary lines kept; older ones are dropped in one go when the summary overflows */
   maxSummaryLines: number;
+  /** rows of the Experiments table kept; the earliest after the baseline are dropped in blocks beyond it */
+  maxTableRows: number;
   /** characters of a recent step's observation in the planner's prompt, the end kept */
   observationChars: number;
   /** characters of the last step's observation in the expert's compact context */
@@ -34,7 +37,8 @@ export interface ContextLimits {
 export const DEFAULT_LIMITS: ContextLimits = {
   recentSteps: 3,
   foldBatch: 3,
-  maxSummaryLines: 12,
+  maxSummaryLines: 6,
+  maxTableRows: 5,
   observationChars: 2000,
   expertObservationChars: 1500,
 };
@@ -113,9 +117,12 @@ export function buildPlannerMessages(
   const { goal, steps } = history;
   const first = firstVisibleStep(steps.length, limits);
   const lastFolded = first > 0 ? steps[first - 1].step : 0;
-  const table = experimentsTable((history.experiments ?? []).filter((e) => e.step <= lastFolded));
+  const table = experimentsTable(
+    (history.experiments ?? []).filter((e) => e.step <= lastFolded),
+    limits.maxTableRows,
+  );
   const visible = steps.slice(first);
-  const budget = { maxChars: limits.observationChars, headChars: OBSERVATION_HEAD_CHARS };
+  const budget = { maxChars: limits.observationChars, headChars: OBSERVATION_HEAD_CHARS, thinRepeats: true };
   const upcoming = nextStep(steps);
   const firstShown = visible[0]?.step ?? upcoming;
   const foldedNotes = (history.notes ?? []).filter((n) => n.step < firstShown).map((n) => `\n\n${userNoteText(n)}`);
@@ -142,7 +149,7 @@ export function buildPlannerMessages(
 }
 
 /**
- * The expert's compact context: the same system prompt and task, every experiment, one summary line
+ * The expert's compact context: the persona, the menu and the format in short, the task, every experiment, one summary line
  * per step before the last, the latest Research Plan and Status, and the last step with its
  * observation cut to `expertObservationChars`. The expert answers in the same six entries.
  */
@@ -153,12 +160,12 @@ export function buildExpertMessages(
 ): ChatMessage[] {
   const { goal, steps } = history;
   const last = steps.at(-1);
-  const budget = { maxChars: limits.expertObservationChars, headChars: OBSERVATION_HEAD_CHARS };
+  const budget = { maxChars: limits.expertObservationChars, headChars: OBSERVATION_HEAD_CHARS, thinRepeats: true };
   const upcoming = nextStep(steps);
   const notes = (history.notes ?? []).filter((n) => n.step < upcoming).map((n) => `\n\n${userNoteText(n)}`);
   const content = [
     taskMessage(goal),
-    experimentsSection(experimentsTable(history.experiments ?? [])),
+    experimentsSection(experimentsTable(history.experiments ?? [], limits.maxTableRows)),
     summarySection(summaryOf(steps.slice(0, -1), limits), 'Research log, one line per step'),
     ...notes,
     planSection(last),
@@ -168,7 +175,7 @@ export function buildExpertMessages(
     `\n\n${OBSERVATION_TRAILER}`,
   ].join('');
   return [
-    { role: 'system', content: plannerSystemPrompt(menu) },
+    { role: 'system', content: expertSystemPrompt(menu) },
     { role: 'user', content },
   ];
 }

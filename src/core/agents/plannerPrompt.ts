@@ -1,5 +1,5 @@
 import type { ActionDef } from '../actions/action';
-import { describeActions, formatInstructions, menuLine } from '../format/instructions';
+import { compactFormatInstructions, describeActionKeys, describeActions, formatInstructions, menuLine } from '../format/instructions';
 import type { StepRecord } from '../memory/types';
 import { observationGist } from '../memory/observationView';
 import { clip } from '../../shared/text';
@@ -35,6 +35,15 @@ const SUMMARY_GIST_CHARS = 100;
 export function plannerSystemPrompt(menu: readonly ActionDef[]): string {
   const actions = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
   return `${PLANNER_PERSONA}\n\nYou can use these actions:\n${describeActions(actions)}\n\n${formatInstructions()}`;
+}
+
+/**
+ * The planning expert's system prompt: the same persona; the actions by name and input keys and the
+ * format in short, as a strong model needs no more.
+ */
+export function expertSystemPrompt(menu: readonly ActionDef[]): string {
+  const actions = menu.filter((a) => a.name !== EXPERT_HELP_ACTION);
+  return `${PLANNER_PERSONA}\n\nYou can use these actions (input keys in braces):\n${describeActionKeys(actions)}\n\n${compactFormatInstructions()}`;
 }
 
 export function taskMessage(goal: string): string {

@@ -8,10 +8,19 @@ const IMPORTANT =
 
 /**
  * The Experiments table as the planner sees it: one line per script run it may rely on, oldest
- * first. Lines only ever get appended, so the prompt's prefix stays cacheable.
+ * first. Beyond `maxRows`, the earliest runs after the baseline are left out in blocks of half the
+ * room (the baseline's runs stay), so the table changes by appending most of the time and the
+ * prompt's prefix stays cacheable.
  */
-export function experimentsTable(records: readonly ExperimentRecord[]): string[] {
-  return records.filter((r) => r.outcome !== 'declined').map(experimentRow);
+export function experimentsTable(records: readonly ExperimentRecord[], maxRows = Infinity): string[] {
+  const shown = records.filter((r) => r.outcome !== 'declined');
+  if (shown.length <= maxRows) return shown.map(experimentRow);
+  const baseline = shown.filter((r) => r.step === 0);
+  const later = shown.filter((r) => r.step !== 0);
+  const room = Math.max(1, maxRows - baseline.length);
+  const block = Math.ceil(room / 2);
+  const dropped = Math.min(later.length, Math.ceil((later.length - room) / block) * block);
+  return [...baseline.map(experimentRow), `(${dropped} earlier experiments omitted)`, ...later.slice(dropped).map(experimentRow)];
 }
 
 /** One experiment in one line: `#3 step 4 train.py: ok 12.3 s | test accuracy 0.9722 | lr 0.01→0.001`. */

@@ -114,13 +114,14 @@ function repairJson(json: string): string {
  * JSON.parse, then the same after small fixes (trailing commas, raw line breaks in strings), then
  * after the repairs of relaxedJson (comments, single quotes, Python's True/False/None), noted.
  */
-function parseJson(json: string, repairs: string[]): Result<unknown> {
+function parseJson(json: string, repairs: string[] | undefined): Result<unknown> {
   try {
     return { ok: true, value: JSON.parse(json) };
   } catch (error) {
     try {
       return { ok: true, value: JSON.parse(repairJson(json)) };
     } catch {
+      if (!repairs) return { ok: false, error: (error as Error).message };
       const relaxed = relaxedJson(json);
       try {
         const value: unknown = JSON.parse(repairJson(relaxed.text));
@@ -149,15 +150,18 @@ function objectInString(body: string): string | undefined {
   }
 }
 
-/** Reads the Action Input's text as one JSON object (in a fence or not, with words after it). */
-export function parseInputObject(text: string, repairs: string[] = []): Result<Record<string, unknown>> {
+/**
+ * Reads the Action Input's text as one JSON object (in a fence or not, with words after it).
+ * Repairs are made, and pushed to `repairs`, only when it is given.
+ */
+export function parseInputObject(text: string, repairs?: string[]): Result<Record<string, unknown>> {
   const body = text
     .trim()
     .replace(/^```[\w-]*[ \t]*\n?/, '')
     .trim();
   if (body === '' || body === '```') return { ok: false, error: 'Action Input is empty: it must be a JSON object.' };
   const nonObject = NON_OBJECT_KINDS.find(([pattern]) => pattern.test(body));
-  if (nonObject?.[1] === 'a string') {
+  if (repairs && nonObject?.[1] === 'a string') {
     const held = objectInString(body);
     if (held !== undefined) {
       repairs.push('the Action Input was a JSON object written as a string');
@@ -224,17 +228,19 @@ function plural(count: number, word: string): string {
 
 /**
  * The chosen action and its checked input, from the Action entry's text and the Action Input
- * (its text, or an object already parsed). Every problem is pushed to `problems`.
+ * (its text, or an object already parsed). Every problem is pushed to `problems`; near-misses
+ * are repaired, and the repairs pushed to `repairs`, only when it is given.
  */
 export function readAction(
   actionText: string | undefined,
   input: string | Record<string, unknown> | undefined,
   actions: readonly ActionDef[],
-  notes: { problems: string[]; repairs: string[] },
+  notes: { problems: string[]; repairs?: string[] },
 ): { action: string; actionInput: Record<string, unknown> } | undefined {
   const { problems, repairs } = notes;
   const written = actionText === undefined ? undefined : writtenActionName(actionText);
-  const action = actionText === undefined ? undefined : (findAction(written ?? '', actions) ?? repairAction(actionText, actions, repairs));
+  const found = written === undefined ? undefined : findAction(written, actions);
+  const action = found ?? (actionText !== undefined && repairs ? repairAction(actionText, actions, repairs) : undefined);
   if (written === '' && !action) problems.push(`Action is empty: name one action. ${validActions(actions)}`);
   if (written && !action) problems.push(`"${written}" is not a valid action. ${validActions(actions)}`);
 

@@ -15,6 +15,15 @@ Action Input: The input for that action as a valid JSON object with exactly the 
 
 Write nothing after the Action Input. The observation of the action will be given to you.`;
 
+/** The six entries in short, for the planning expert: a strong model needs only the shape. */
+const COMPACT_FORMAT_INSTRUCTIONS = `Respond in exactly this format: these six entries in this order, each starting on its own line, nothing after the Action Input.
+Reflection: what the last observation means
+Research Plan and Status: the full plan with the status of each step; new progress and results in **bold**
+Fact Check: each new statement marked guessed, or confirmed by an observation (say which)
+Thought: what you will do now, and why
+Action: the name of one action from the list
+Action Input: a valid JSON object with exactly that action's keys`;
+
 /** The six entries, short: appended to every message that asks for a corrected response. */
 const FORMAT_REMINDER = `Respond again, in exactly this format:
 Reflection: ...
@@ -26,6 +35,10 @@ Action Input: a JSON object with exactly that action's keys`;
 
 export function formatInstructions(): string {
   return FORMAT_INSTRUCTIONS;
+}
+
+export function compactFormatInstructions(): string {
+  return COMPACT_FORMAT_INSTRUCTIONS;
 }
 
 export function formatReminder(): string {
@@ -56,6 +69,11 @@ export function menuLine(action: ActionDef): string {
  */
 export function describeActions(actions: readonly ActionDef[]): string {
   return actions.map(menuLine).join('\n');
+}
+
+/** The shortest menu, for a model that knows the actions: each name with its input keys. */
+export function describeActionKeys(actions: readonly ActionDef[]): string {
+  return actions.map((action) => `- ${action.name} {${inputKeys(action).join(', ')}}`).join('\n');
 }
 
 /**

@@ -1,7 +1,9 @@
-import type { z } from 'zod';
 import type { ActionDef } from '../actions/action';
+import { readAction } from './actionInput';
+import { formatReminder } from './instructions';
+import { repairHeadings } from './repair';
 import { RESPONSE_ENTRIES, type PlannerResponse } from './response';
-import { formatReminder, inputKeys } from './instructions';
+import { looksStructured, parseStructuredResponse } from './structured';
 
 /**
  * Reads the planner's six entries. Lenient on form (heading styles, fences, stray text, trailing
@@ -9,7 +11,6 @@ import { formatReminder, inputKeys } from './instructions';
  */
 
 type EntryName = (typeof RESPONSE_ENTRIES)[number];
-type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** A heading that ends the response: anything after it is the model inventing the observation. */
 const STOP_HEADING = 'Observation';
@@ -89,175 +90,10 @@ function splitEntries(text: string): Map<EntryName, string> {
   return entries;
 }
 
-// ---- Action -------------------------------------------------------------------------------
-
-function cleanActionName(text: string): string {
-  const firstLine = text.split('\n').find((line) => line.trim() !== '') ?? '';
-  return firstLine.trim().replace(/^[`'"*_[\s]+|[`'"*_\]\s.:]+$/g, '');
-}
-
-const squashName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-function findAction(written: string, actions: readonly ActionDef[]): ActionDef | undefined {
-  const lower = written.toLowerCase();
-  return (
-    actions.find((action) => action.name.toLowerCase() === lower) ??
-    actions.find((action) => squashName(action.name) === squashName(written))
-  );
-}
-
-function validActions(actions: readonly ActionDef[]): string {
-  return `Valid actions: ${actions.map((action) => action.name).join(', ')}.`;
-}
-
-// ---- Action Input: a JSON object ----------------------------------------------------------
-
-const NON_OBJECT_KINDS: [RegExp, string][] = [
-  [/^\[/, 'an array'],
-  [/^"/, 'a string'],
-  [/^-?\d/, 'a number'],
-  [/^(?:true|false)\b/, 'a boolean'],
-  [/^null\b/, 'null'],
-];
-
-/** Index of the brace closing the object that opens at `start`, or -1. Braces inside strings do not count. */
-function closingBrace(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{') depth++;
-    else if (char === '}' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-/** Drops trailing commas and escapes raw line breaks and tabs inside strings. */
-function repairJson(json: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const char = json[i];
-    if (inString) {
-      if (char === '\\') out += char + (json[++i] ?? '');
-      else if (char === '\n') out += '\\n';
-      else if (char === '\r') out += '\\r';
-      else if (char === '\t') out += '\\t';
-      else out += char;
-      if (char === '"') inString = false;
-    } else if (char === ',' && /^\s*[}\]]/.test(json.slice(i + 1))) continue;
-    else {
-      if (char === '"') inString = true;
-      out += char;
-    }
-  }
-  return out;
-}
-
-function parseJson(json: string): Result<unknown> {
-  try {
-    return { ok: true, value: JSON.parse(json) };
-  } catch (error) {
-    try {
-      return { ok: true, value: JSON.parse(repairJson(json)) };
-    } catch {
-      return { ok: false, error: (error as Error).message };
-    }
-  }
-}
-
-function snippet(text: string): string {
-  const line = text.trim().split('\n')[0];
-  return line.length > 80 ? `${line.slice(0, 80)}…` : line;
-}
-
-function parseInputObject(text: string): Result<Record<string, unknown>> {
-  const body = text
-    .trim()
-    .replace(/^```[\w-]*[ \t]*\n?/, '')
-    .trim();
-  if (body === '' || body === '```') return { ok: false, error: 'Action Input is empty: it must be a JSON object.' };
-  const nonObject = NON_OBJECT_KINDS.find(([pattern]) => pattern.test(body));
-  if (nonObject) return { ok: false, error: `Action Input must be a JSON object, not ${nonObject[1]}: ${snippet(body)}` };
-  const start = body.indexOf('{');
-  if (start < 0) return { ok: false, error: `Action Input must be a JSON object like {"key": "value"}, found: ${snippet(body)}` };
-  const end = closingBrace(body, start);
-  if (end < 0) return { ok: false, error: 'Action Input is not valid JSON: the object is never closed with "}".' };
-  const parsed = parseJson(body.slice(start, end + 1));
-  if (!parsed.ok) return { ok: false, error: `Action Input is not valid JSON (${parsed.error}).` };
-  return { ok: true, value: parsed.value as Record<string, unknown> };
-}
-
-// ---- Action Input: the action's keys ------------------------------------------------------
-
-const EXPECTED_TYPES: Record<string, string> = {
-  string: 'a string',
-  number: 'a number',
-  int: 'an integer',
-  boolean: 'true or false',
-};
-
-function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
-  const key = String(issue.path[0]);
-  const expected = issue.code === 'invalid_type' ? EXPECTED_TYPES[issue.expected] : undefined;
-  const reason = expected ? `must be ${expected}` : issue.message;
-  return `"${key}" ${reason} (got ${JSON.stringify(input[key]) ?? 'nothing'})`;
-}
-
-function expectedKeys(action: ActionDef): string {
-  const lines = inputKeys(action).map((key) => `    "${key}": ${action.inputHelp[key] ?? ''}`.trimEnd());
-  return `  The keys of "${action.name}" must be exactly:\n${lines.join('\n')}`;
-}
-
-function checkInput(action: ActionDef, input: Record<string, unknown>): Result<Record<string, unknown>> {
-  const result = action.input.safeParse(input);
-  if (result.success) return { ok: true, value: result.data as Record<string, unknown> };
-  const missing: string[] = [];
-  const unexpected: string[] = [];
-  const wrong: string[] = [];
-  for (const issue of result.error.issues) {
-    if (issue.code === 'unrecognized_keys') unexpected.push(...issue.keys);
-    else if (issue.path.length === 0) wrong.push(issue.message);
-    else if (input[String(issue.path[0])] === undefined) missing.push(String(issue.path[0]));
-    else wrong.push(describeIssue(issue, input));
-  }
-  const parts = [
-    missing.length ? `missing ${plural(missing.length, 'key')}: ${missing.join(', ')}` : '',
-    unexpected.length ? `unexpected ${plural(unexpected.length, 'key')}: ${unexpected.join(', ')}` : '',
-    ...wrong,
-  ].filter(Boolean);
-  return { ok: false, error: `Action Input for "${action.name}" is wrong: ${parts.join('; ')}.\n${expectedKeys(action)}` };
-}
-
-function plural(count: number, word: string): string {
-  return count === 1 ? word : `${word}s`;
-}
-
 // ---- The whole response -------------------------------------------------------------------
 
-function problemsWithAction(entries: Map<EntryName, string>, actions: readonly ActionDef[], problems: string[]) {
-  const actionText = entries.get('Action');
-  const written = actionText === undefined ? undefined : cleanActionName(actionText);
-  if (written === '') problems.push(`Action is empty: name one action. ${validActions(actions)}`);
-  const action = written ? findAction(written, actions) : undefined;
-  if (written && !action) problems.push(`"${written}" is not a valid action. ${validActions(actions)}`);
-
-  const inputText = entries.get('Action Input');
-  if (inputText === undefined) return undefined;
-  const input = parseInputObject(inputText);
-  if (!input.ok) {
-    problems.push(action ? `${input.error}\n${expectedKeys(action)}` : input.error);
-    return undefined;
-  }
-  if (!action) return undefined;
-  const checked = checkInput(action, input.value);
-  if (!checked.ok) problems.push(checked.error);
-  return checked.ok ? { action: action.name, actionInput: checked.value } : undefined;
-}
+/** What a successful reading returns: the answer, and the repairs it needed (empty when none). */
+export type ParseResult = { ok: true; value: PlannerResponse; repairs: string[] } | { ok: false; error: string };
 
 function failure(problems: string[]): { ok: false; error: string } {
   const list = problems.map((problem) => `- ${problem}`).join('\n');
@@ -269,26 +105,41 @@ function normalizeLineEnds(text: string): string {
   return text.replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n');
 }
 
-export function parsePlannerResponse(
-  reply: string,
-  actions: readonly ActionDef[],
-): { ok: true; value: PlannerResponse } | { ok: false; error: string } {
+/**
+ * Reads the planner's answer: one JSON object (structured mode) or the six headed entries. When
+ * entries are missing, their headings are repaired where a near-miss can be read without doubt
+ * (see repair.ts) and the answer is read again; the repairs made are returned, to be logged.
+ */
+export function parsePlannerResponse(reply: string, actions: readonly ActionDef[], options: { repair?: boolean } = {}): ParseResult {
+  const repair = options.repair ?? true;
   const text = normalizeLineEnds(reply);
+  if (looksStructured(text)) return parseStructuredResponse(text, actions, repair);
   if (text.trim() === '') return failure([`The response is empty. Missing entries: ${RESPONSE_ENTRIES.join(', ')}.`]);
+  const first = readEntries(text, actions, repair ? [] : undefined);
+  if (!repair || first.ok || first.missing.length === 0) return first.result;
+  const repaired = repairHeadings(text, HEADING_NAMES, first.missing);
+  if (repaired.fixes.length === 0) return first.result;
+  const second = readEntries(repaired.text, actions, repaired.fixes);
+  return second.ok ? second.result : first.result;
+}
+
+type Reading = { ok: boolean; missing: EntryName[]; result: ParseResult };
+
+/** `repairs`: the heading repairs already made, or undefined to make none at all. */
+function readEntries(text: string, actions: readonly ActionDef[], headingRepairs: string[] | undefined): Reading {
   const entries = splitEntries(text);
   const problems: string[] = [];
+  const repairs = headingRepairs && [...headingRepairs];
   const missing = RESPONSE_ENTRIES.filter((name) => !entries.has(name));
   if (missing.length) problems.push(`Missing ${missing.length === 1 ? 'entry' : 'entries'}: ${missing.join(', ')}.`);
-  const chosen = problemsWithAction(entries, actions, problems);
-  if (problems.length || !chosen) return failure(problems);
-  return {
-    ok: true,
-    value: {
-      reflection: entries.get('Reflection') ?? '',
-      researchPlan: entries.get('Research Plan and Status') ?? '',
-      factCheck: entries.get('Fact Check') ?? '',
-      thought: entries.get('Thought') ?? '',
-      ...chosen,
-    },
+  const chosen = readAction(entries.get('Action'), entries.get('Action Input'), actions, { problems, repairs });
+  if (problems.length || !chosen) return { ok: false, missing, result: failure(problems) };
+  const value: PlannerResponse = {
+    reflection: entries.get('Reflection') ?? '',
+    researchPlan: entries.get('Research Plan and Status') ?? '',
+    factCheck: entries.get('Fact Check') ?? '',
+    thought: entries.get('Thought') ?? '',
+    ...chosen,
   };
+  return { ok: true, missing, result: { ok: true, value, repairs: repairs ?? [] } };
 }

@@ -33,19 +33,16 @@ const squash = (s: string) =>
 /**
  * Puts a heading that follows other text on its line at the start of a line of its own:
  * `Action: Inspect Script LinesAction Input: {…}`, `Thought: I will list them.Action: List Files`.
- * Only a heading with its colon, written in the format's own case, is moved.
+ * Only a heading with its colon, after a word or a sentence's end, is moved.
  */
 function splitGluedHeadings(text: string, missing: readonly string[], fixes: string[]): string {
   let out = text;
   for (const name of byLength(missing)) {
-    const glued = new RegExp(String.raw`(\S)[ \t]*((?:\*\*)?${namePattern(name)}(?:\*\*)?[ \t]*:)`);
+    const glued = new RegExp(String.raw`([\w.!?)\]}` + '`' + String.raw`"'])[ \t]*((?:\*\*)?${namePattern(name)}(?:\*\*)?[ \t]*:)`);
     const match = glued.exec(out);
     if (!match) continue;
-    // `Action Input:` glued after `Action:`'s text must not be read as `Action` + ` Input:`
-    const before = out.slice(0, match.index + 1);
-    if (byLength(missing).some((longer) => longer.length > name.length && longer.endsWith(name) && before.endsWith(longer.slice(0, -name.length).trim())))
-      continue;
-    out = `${before}\n${out.slice(match.index + 1).replace(/^[ \t]*/, '')}`;
+    const cut = match.index + 1;
+    out = `${out.slice(0, cut)}\n${out.slice(cut).replace(/^[ \t]*/, '')}`;
     fixes.push(`"${name}" was glued to the text before it`);
   }
   return out;
@@ -54,27 +51,42 @@ function splitGluedHeadings(text: string, missing: readonly string[], fixes: str
 /** A list marker or a number in front of a heading: `1. Reflection:`, `- **Action:**`, `### 5. Action`. */
 const LIST_MARKER = String.raw`(?:\d{1,2}[.)]|[-*•+])[ \t]+`;
 
+/** What may follow a heading's name: a colon, a full-width colon, a dash, nothing, or a space and the text. */
+const SEPARATOR = String.raw`([ \t]*[:：]|[ \t]+[-–—](?=[ \t])|[ \t]*$|[ \t]+(?=\S))`;
+
+function headingLinePattern(names: readonly string[]): RegExp {
+  return new RegExp(
+    String.raw`^[ \t]*(?:#{1,6}[ \t]*)?(${LIST_MARKER})?(?:\*\*|__)?[ \t]*(` +
+      byLength(names).map(namePattern).join('|') +
+      String.raw`)(?:\*\*|__)?` +
+      SEPARATOR +
+      String.raw`[ \t]*(?:\*\*|__)?(.*)$`,
+    'i',
+  );
+}
+
+interface RewrittenLine {
+  /** the entry whose heading this line is */
+  name: string;
+  line: string;
+  fix: string;
+}
+
 /**
  * A heading line whose form the plain reading does not accept: numbered or bulleted, without a
  * colon (`Action List Files`), or with a dash or a full-width colon (`Action - List Files`,
- * `Thought：…`). Rewritten as `Name: rest`.
+ * `Thought：…`). Rewritten as `Name: rest`; undefined for any other line.
  */
-function rewriteHeadingLine(line: string, names: readonly string[], missing: ReadonlySet<string>): { line: string; fix?: string } {
-  const pattern = new RegExp(
-    String.raw`^[ \t]*(#{1,6}[ \t]*)?(${LIST_MARKER})?(\*\*|__)?[ \t]*(` +
-      byLength(names).map(namePattern).join('|') +
-      String.raw`)(\*\*|__)?[ \t]*([:：]|[-–—](?=[ \t])|[ \t](?=\S))?[ \t]*(\*\*|__)?(.*)$`,
-    'i',
-  );
+function rewriteHeadingLine(line: string, pattern: RegExp, names: readonly string[]): RewrittenLine | undefined {
   const match = pattern.exec(line);
-  if (!match) return { line };
-  const [, hashes, marker, , written, , separator, , rest] = match;
+  if (!match) return undefined;
+  const [, marker, written, rawSeparator, rest] = match;
+  const separator = rawSeparator.trim();
+  // with a colon, or alone on its line, only a list marker keeps it from being read already
+  if (!marker && (separator === ':' || (separator === '' && rest.trim() === ''))) return undefined;
   const name = names.find((n) => squash(n) === squash(written)) ?? written;
-  if (!missing.has(name)) return { line };
-  if (!marker && (separator === ':' || (separator === undefined && rest.trim() === ''))) return { line };
-  const heading = `${hashes ? '' : ''}${name}: ${rest.trim()}`.trimEnd();
   const fix = marker ? `"${name}" was written as a list item` : `"${name}" had no colon after it`;
-  return { line: heading, fix };
+  return { name, line: `${name}: ${rest.trim()}`.trimEnd(), fix };
 }
 
 /**
@@ -84,17 +96,18 @@ function rewriteHeadingLine(line: string, names: readonly string[], missing: Rea
  */
 export function repairHeadings(text: string, names: readonly string[], missing: readonly string[]): Repaired {
   const fixes: string[] = [];
-  const split = splitGluedHeadings(text, missing, fixes);
+  const pattern = headingLinePattern(names);
   const wanted = new Set(missing);
-  const lines = split.split('\n').map((line) => {
-    const rewritten = rewriteHeadingLine(line, names, wanted);
-    if (!rewritten.fix) return line;
-    // the first heading found for an entry is the one that counts
-    wanted.delete(line.match(/[A-Za-z &]+/)?.[0] ?? '');
+  const lines = text.split('\n').map((line) => {
+    const rewritten = rewriteHeadingLine(line, pattern, names);
+    // the first heading of an entry is the one that counts
+    if (!rewritten || !wanted.has(rewritten.name)) return line;
+    wanted.delete(rewritten.name);
     if (!fixes.includes(rewritten.fix)) fixes.push(rewritten.fix);
     return rewritten.line;
   });
-  return { text: lines.join('\n'), fixes };
+  const split = splitGluedHeadings(lines.join('\n'), [...wanted], fixes);
+  return { text: split, fixes };
 }
 
 // ---- JSON ---------------------------------------------------------------------------------

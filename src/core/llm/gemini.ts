@@ -104,7 +104,9 @@ function toConfig(request: ChatRequest, signal: AbortSignal): GenerateContentCon
     maxOutputTokens: request.maxOutputTokens,
     abortSignal: signal,
     automaticContinuation: false,
-    ...(request.responseSchema ? { responseMimeType: 'application/json', responseSchema: toGeminiSchema(request.responseSchema.schema) } : {}),
+    ...(request.responseSchema
+      ? { responseMimeType: 'application/json', responseSchema: toGeminiSchema(request.responseSchema.schema) }
+      : {}),
   };
 }
 

@@ -64,6 +64,7 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
     ...{ config, providers: new ProviderPool(config, options.keys, options.replay), ledger, budget, log, emit },
     redact: (text) => redactor.text(text),
     onCallStarted: (start) => log.append({ type: 'call-started', ...start }),
+    cacheKey: basename(runDir),
   });
   const expert = parseModelRef(config.models.expert);
   const deps: CascadeDeps = {

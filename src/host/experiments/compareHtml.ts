@@ -1,3 +1,4 @@
+import { l10n } from '../l10n';
 import type { CompareModel, CompareRow, CompareSection } from './compareModel';
 
 /**
@@ -50,7 +51,7 @@ function cell(row: CompareRow, side: 'left' | 'right'): string {
   const better = row.better === side;
   const classes = [better ? 'better' : '', row.changed ? '' : 'same', text.length <= SHORT ? 'short' : ''].filter(Boolean).join(' ');
   const body = row.code && text !== '—' ? `<code>${escapeHtml(text)}</code>` : escapeHtml(text);
-  return `<td${classes ? ` class="${classes}"` : ''}>${body}${better ? ' <span class="badge">better</span>' : ''}</td>`;
+  return `<td${classes ? ` class="${classes}"` : ''}>${body}${better ? ` <span class="badge">${escapeHtml(l10n.t('better'))}</span>` : ''}</td>`;
 }
 
 function sectionHtml(section: CompareSection): string {
@@ -82,7 +83,7 @@ export function compareHtml(model: CompareModel, nonce: string, note = ''): stri
 <h1>${escapeHtml(model.title)}</h1>
 <p class="sub">${escapeHtml(model.subtitle)}</p>
 <table id="comparison">
-<thead><tr><th scope="col"></th>${headerCell(model.left)}${headerCell(model.right)}<th scope="col">Difference</th></tr></thead>
+<thead><tr><th scope="col"></th>${headerCell(model.left)}${headerCell(model.right)}<th scope="col">${escapeHtml(l10n.t('Difference'))}</th></tr></thead>
 ${model.sections.map(sectionHtml).join('\n')}
 </table>
 ${note ? `<p class="note">${escapeHtml(note)}</p>` : ''}

@@ -1,4 +1,5 @@
 import type { DataFile, ExperimentRecord, Literal } from '../../core/experiments/types';
+import { l10n } from '../l10n';
 import {
   experimentLabel,
   formatChange,
@@ -68,24 +69,24 @@ function runName(run: CompareSide['run']): string {
 export function compareModel(left: CompareSide, right: CompareSide, direction?: TaskDirection): CompareModel {
   const sameRun = left.run.id === right.run.id;
   return {
-    title: `Compare ${experimentRef(left, right)} ↔ ${experimentRef(right, left)}`,
+    title: l10n.t('Compare {0} ↔ {1}', experimentRef(left, right), experimentRef(right, left)),
     subtitle: sameRun
-      ? `${left.run.goal ?? left.run.id} · run of ${formatTime(left.run.startedAt)}`
+      ? `${left.run.goal ?? left.run.id} · ${l10n.t('run of {0}', formatTime(left.run.startedAt))}`
       : `${runName(left.run)} ↔ ${runName(right.run)}`,
     left: { label: experimentLabel(left.record), run: sameRun ? '' : runName(left.run) },
     right: { label: experimentLabel(right.record), run: sameRun ? '' : runName(right.run) },
     sections: [
-      { title: 'Run', rows: runRows(left, right), empty: '' },
-      { title: 'Metrics', rows: metricRows(left.record, right.record, direction), empty: 'Neither printed a metric.' },
+      { title: l10n.t('Run'), rows: runRows(left, right), empty: '' },
+      { title: l10n.t('Metrics'), rows: metricRows(left.record, right.record, direction), empty: l10n.t('Neither printed a metric.') },
       {
-        title: 'Hyper-parameters changed since the parent',
+        title: l10n.t('Hyper-parameters changed since the parent'),
         rows: hyperParamRows(left.record, right.record),
-        empty: 'Neither changed a hyper-parameter literal since its parent.',
+        empty: l10n.t('Neither changed a hyper-parameter literal since its parent.'),
       },
-      { title: 'Seeds', rows: seedRows(left.record, right.record), empty: 'No literal seed in either script.' },
-      { title: 'Environment', rows: envRows(left.record, right.record), empty: 'The same Python and package versions.' },
-      { title: 'Data', rows: dataRows(left.record, right.record), empty: 'The same data files (size and hash).' },
-      { title: 'Code', rows: codeRows(left.record, right.record), empty: 'No code kept.' },
+      { title: l10n.t('Seeds'), rows: seedRows(left.record, right.record), empty: l10n.t('No literal seed in either script.') },
+      { title: l10n.t('Environment'), rows: envRows(left.record, right.record), empty: l10n.t('The same Python and package versions.') },
+      { title: l10n.t('Data'), rows: dataRows(left.record, right.record), empty: l10n.t('The same data files (size and hash).') },
+      { title: l10n.t('Code'), rows: codeRows(left.record, right.record), empty: l10n.t('No code kept.') },
     ],
   };
 }
@@ -98,15 +99,15 @@ function runRows(left: CompareSide, right: CompareSide): CompareRow[] {
   const a = left.record;
   const b = right.record;
   const rows = [
-    ...(left.run.id === right.run.id ? [] : [row('Run', runName(left.run), runName(right.run))]),
-    row('Command', a.command, b.command, { code: true }),
-    row('Outcome', outcomeText(a), outcomeText(b)),
-    row('Duration', formatDuration(a.durationMs), formatDuration(b.durationMs), {
+    ...(left.run.id === right.run.id ? [] : [row(l10n.t('Run'), runName(left.run), runName(right.run))]),
+    row(l10n.t('Command'), a.command, b.command, { code: true }),
+    row(l10n.t('Outcome'), outcomeText(a), outcomeText(b)),
+    row(l10n.t('Duration'), formatDuration(a.durationMs), formatDuration(b.durationMs), {
       difference: signedDuration(b.durationMs - a.durationMs),
     }),
-    row('Started', formatTime(a.startedAt), formatTime(b.startedAt)),
+    row(l10n.t('Started'), formatTime(a.startedAt), formatTime(b.startedAt)),
   ];
-  if (a.error || b.error) rows.push(row('Error', a.error ?? '', b.error ?? '', { code: true }));
+  if (a.error || b.error) rows.push(row(l10n.t('Error'), a.error ?? '', b.error ?? '', { code: true }));
   return rows;
 }
 
@@ -125,7 +126,12 @@ function metricRows(a: ExperimentRecord, b: ExperimentRecord, direction?: TaskDi
     const x = a.metrics[name];
     const y = b.metrics[name];
     const known = x !== undefined && y !== undefined;
-    const note = direction?.metric === name ? `task metric, ${direction.higherIsBetter ? 'higher' : 'lower'} is better` : undefined;
+    const note =
+      direction?.metric !== name
+        ? undefined
+        : direction.higherIsBetter
+          ? l10n.t('task metric, higher is better')
+          : l10n.t('task metric, lower is better');
     const shown = (v: number | undefined) => (v === undefined ? '—' : formatNumber(v));
     const base = row(name, shown(x), shown(y), { changed: x !== y, ...(note ? { note } : {}) });
     if (!known) return base;
@@ -139,7 +145,7 @@ function hyperParamRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] 
   const pa = a.changedSinceParent?.hyperParams ?? {};
   const pb = b.changedSinceParent?.hyperParams ?? {};
   const shown = (change: [Literal | null, Literal | null] | undefined, parent: number | undefined) =>
-    change ? `${formatLiteral(change[0])} → ${formatLiteral(change[1])} (since #${parent})` : '—';
+    change ? l10n.t('{0} → {1} (since #{2})', formatLiteral(change[0]), formatLiteral(change[1]), String(parent)) : '—';
   return union(Object.keys(pa), Object.keys(pb)).map((name) =>
     row(name, shown(pa[name], a.changedSinceParent?.parent), shown(pb[name], b.changedSinceParent?.parent)),
   );
@@ -187,12 +193,13 @@ function codeRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] {
   const rows = union(Object.keys(x), Object.keys(y)).map((file) => {
     const same = x[file] !== undefined && x[file] === y[file];
     return row(file, x[file] ? x[file].slice(0, 12) : '—', y[file] ? y[file].slice(0, 12) : '—', {
-      difference: same ? 'same' : 'differs',
+      difference: same ? l10n.t('same') : l10n.t('differs'),
       code: true,
     });
   });
   if (a.git || b.git) {
-    const git = (r: ExperimentRecord) => (r.git ? `${r.git.commit.slice(0, 10)}${r.git.dirty ? ' (uncommitted changes)' : ''}` : '—');
+    const git = (r: ExperimentRecord) =>
+      r.git ? (r.git.dirty ? l10n.t('{0} (uncommitted changes)', r.git.commit.slice(0, 10)) : r.git.commit.slice(0, 10)) : '—';
     rows.push(row('Git', git(a), git(b), { code: true }));
   }
   return rows;

@@ -68,7 +68,7 @@ export class ComparePanel extends Disposable {
         'No code diff: the snapshot of {0} is missing from its run folder.',
         missing.map((m) => `${m.file} (#${m.id})`).join(', '),
       );
-      void vscode.window.showWarningMessage(`BudgetML: ${note}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('BudgetML: {0}', note));
       return { note };
     }
     const name = files.left === files.right ? files.left : `${files.left} ↔ ${files.right}`;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { experimentLabel, formatNumber, formatTime, relevantMetric, runLabel } from './experimentText';
+import { experimentLabel, formatNumber, formatTime, outcomeText, relevantMetric, runLabel } from './experimentText';
 import type { ExperimentNode, RunNode } from './experimentsTree';
 
 interface ExperimentPick extends vscode.QuickPickItem {
@@ -21,7 +21,8 @@ function pickItems(runs: readonly RunNode[], accept: (node: ExperimentNode) => b
 function pickItem(node: ExperimentNode): ExperimentPick {
   const { record } = node;
   const metric = relevantMetric(record.metrics, node.parent.direction, record.taskMetric);
-  const result = record.outcome !== 'ok' ? record.outcome : metric ? `${metric[0]} ${formatNumber(metric[1])}` : 'no metrics';
+  const result =
+    record.outcome !== 'ok' ? outcomeText(record) : metric ? `${metric[0]} ${formatNumber(metric[1])}` : vscode.l10n.t('no metrics');
   return {
     label: experimentLabel(record),
     description: result,

@@ -1,10 +1,11 @@
 import { formatNumber } from '../../core/experiments/table';
 import type { ExperimentRecord, Literal, Verdict } from '../../core/experiments/types';
+import { l10n, runStatusText, verdictWord } from '../l10n';
 import type { ExperimentRun, TaskDirection } from './runData';
 
 /**
  * The words the Experiments view, its tooltips, quick picks and the comparison use for runs and
- * experiments. Pure: no `vscode`, so the unit tests check every string exactly.
+ * experiments. Pure: no `vscode` (translated through ../l10n), so the unit tests check every string exactly.
  */
 
 /** A measured number as the planner's Experiments table writes it: 0.9722, 46.26, 1200. */
@@ -60,9 +61,10 @@ export function runLabel(run: Pick<ExperimentRun, 'id' | 'goal' | 'startedAt'>):
 
 /** "improved 0.7139 → 0.9722 (+36 %)", "not improved 46.26 → 47.1 (−1.8 %)", "not measured". */
 export function verdictText(verdict: Verdict): string {
-  if (verdict.baseline === null || verdict.final === null) return verdict.verdict;
+  const word = verdictWord(verdict.verdict);
+  if (verdict.baseline === null || verdict.final === null) return word;
   const change = verdict.change === null ? '' : ` (${formatChange(verdict.change)})`;
-  return `${verdict.verdict} ${formatNumber(verdict.baseline)} → ${formatNumber(verdict.final)}${change}`;
+  return l10n.t('{0} {1} → {2}{3}', word, formatNumber(verdict.baseline), formatNumber(verdict.final), change);
 }
 
 export type RunState = 'running' | 'improved' | 'not improved' | 'not measured' | 'ended' | 'unfinished';
@@ -79,10 +81,10 @@ export function runState(run: Pick<ExperimentRun, 'summary'>, live: { running: b
 export function runDescription(run: Pick<ExperimentRun, 'summary'>, live: { running: boolean; verdict?: Verdict }): string {
   const state = runState(run, live);
   const verdict = run.summary?.verdict ?? live.verdict;
-  if (state === 'running') return 'running';
+  if (state === 'running') return l10n.t('running');
   if (verdict) return verdictText(verdict);
-  if (state === 'ended') return run.summary?.status ? `ended: ${run.summary.status.replace(/_/g, ' ')}` : 'ended';
-  return 'unfinished';
+  if (state === 'ended') return run.summary?.status ? l10n.t('ended: {0}', runStatusText(run.summary.status)) : l10n.t('ended');
+  return l10n.t('unfinished');
 }
 
 /** "#1 baseline · train.py", "#3 step 4 · train.py", "#2 baseline score · eval.py", "#6 final score · eval.py". */
@@ -91,9 +93,16 @@ export function experimentLabel(record: Pick<ExperimentRecord, 'id' | 'step' | '
 }
 
 function whenRun(record: Pick<ExperimentRecord, 'step' | 'kind' | 'label'>): string {
-  if (record.kind === 'score') return `${record.label ?? `step ${record.step}`} score`;
-  if (record.kind === 'baseline') return 'baseline';
-  return `step ${record.step}`;
+  if (record.kind === 'score') return record.label ? l10n.t('{0} score', scoreLabel(record.label)) : l10n.t('step {0} score', record.step);
+  if (record.kind === 'baseline') return l10n.t('baseline');
+  return l10n.t('step {0}', record.step);
+}
+
+/** The label of a score run: "baseline", "final" (as the core records them). */
+function scoreLabel(label: string): string {
+  if (label === 'baseline') return l10n.t('baseline');
+  if (label === 'final') return l10n.t('final');
+  return label;
 }
 
 /** True when the run did not end well: a non-zero exit, a timeout, a cancellation or a declined run. */
@@ -121,7 +130,7 @@ export function relevantMetric(
 export function hyperParamText(hyperParams: Record<string, [Literal | null, Literal | null]>, max = 2): string {
   const entries = Object.entries(hyperParams);
   const shown = entries.slice(0, max).map(([name, [from, to]]) => `${name} ${formatLiteral(from)}→${formatLiteral(to)}`);
-  return entries.length > max ? `${shown.join(', ')} +${entries.length - max} more` : shown.join(', ');
+  return entries.length > max ? l10n.t('{0} +{1} more', shown.join(', '), entries.length - max) : shown.join(', ');
 }
 
 /** What changed since the experiment's parent: its hyper-parameters, else the size of the diff. */
@@ -130,39 +139,38 @@ function changeText(record: Pick<ExperimentRecord, 'changedSinceParent'>): strin
   if (!change) return '';
   const params = hyperParamText(change.hyperParams);
   if (params) return params;
-  if (!change.diff) return 'code unchanged';
+  if (!change.diff) return l10n.t('code unchanged');
   const lines = change.diff.split('\n');
   const added = lines.filter((l) => l.startsWith('+') && !l.startsWith('+++')).length;
   const removed = lines.filter((l) => l.startsWith('-') && !l.startsWith('---')).length;
-  return `code +${added} −${removed}`;
+  return l10n.t('code +{0} −{1}', added, removed);
 }
 
 /** "test accuracy 0.9722 · 12.3 s · lr 0.01→0.001"; a failed one says so with its error line. */
 export function experimentDescription(record: ExperimentRecord, direction?: TaskDirection): string {
   const metric = relevantMetric(record.metrics, direction, record.taskMetric);
-  const result = failed(record) ? outcomeText(record) : metric ? `${metric[0]} ${formatNumber(metric[1])}` : 'no metrics';
+  const result = failed(record) ? outcomeText(record) : metric ? `${metric[0]} ${formatNumber(metric[1])}` : l10n.t('no metrics');
   return [result, formatDuration(record.durationMs), changeText(record)].filter(Boolean).join(' · ');
 }
 
 /** "exit code 0", "failed (exit code 1)", "timed out", "cancelled", "declined". */
 export function outcomeText(record: Pick<ExperimentRecord, 'outcome' | 'exitCode'>): string {
-  const code = record.exitCode === null ? '' : ` (exit code ${record.exitCode})`;
   switch (record.outcome) {
     case 'ok':
-      return `exit code ${record.exitCode ?? 0}`;
+      return l10n.t('exit code {0}', record.exitCode ?? 0);
     case 'failed':
-      return `failed${code}`;
+      return record.exitCode === null ? l10n.t('failed') : l10n.t('failed (exit code {0})', record.exitCode);
     case 'timeout':
-      return 'timed out';
+      return l10n.t('timed out');
     case 'cancelled':
-      return 'cancelled';
+      return l10n.t('cancelled');
     case 'declined':
-      return 'declined';
+      return l10n.t('declined');
   }
 }
 
 /** A metric line while the experiment runs: "running · test accuracy 0.95". */
 export function pendingDescription(metrics: Record<string, number>, direction?: TaskDirection): string {
   const metric = relevantMetric(metrics, direction);
-  return metric ? `running · ${metric[0]} ${formatNumber(metric[1])}` : 'running…';
+  return metric ? l10n.t('running · {0} {1}', metric[0], formatNumber(metric[1])) : l10n.t('running…');
 }

@@ -1,4 +1,5 @@
 import type { ExperimentRecord } from '../../core/experiments/types';
+import { l10n } from '../l10n';
 import {
   experimentLabel,
   failed,
@@ -39,50 +40,62 @@ export function experimentTooltip(record: ExperimentRecord): string {
     const params = Object.entries(change.hyperParams).map(
       ([name, [from, to]]) => `${codeSpan(name)} ${escapeMarkdown(formatLiteral(from))} → ${escapeMarkdown(formatLiteral(to))}`,
     );
-    sections.push(
-      `**Changed since #${change.parent}:** ${params.length ? params.join(', ') : change.diff ? 'the code (no hyper-parameter literal)' : 'nothing'}`,
-    );
+    const what = params.length ? params.join(', ') : change.diff ? l10n.t('the code (no hyper-parameter literal)') : l10n.t('nothing');
+    sections.push(`**${l10n.t('Changed since #{0}:', change.parent)}** ${what}`);
   }
   const seeds = Object.entries(record.seeds ?? {}).map(([where, value]) => `${codeSpan(where)} ${escapeMarkdown(formatLiteral(value))}`);
-  if (seeds.length) sections.push(`**Seeds:** ${seeds.join(', ')}`);
+  if (seeds.length) sections.push(`**${l10n.t('Seeds:')}** ${seeds.join(', ')}`);
   if (record.env) {
     const packages = Object.entries(record.env.packages).map(([name, version]) => `${escapeMarkdown(name)} ${escapeMarkdown(version)}`);
-    sections.push(`**Environment:** Python ${escapeMarkdown(record.env.python)}${packages.length ? ` · ${packages.join(', ')}` : ''}`);
+    sections.push(
+      `**${l10n.t('Environment:')}** Python ${escapeMarkdown(record.env.python)}${packages.length ? ` · ${packages.join(', ')}` : ''}`,
+    );
   }
   const data = (record.data ?? []).map(
     (file) => `${codeSpan(file.path)} ${formatBytes(file.size)}${file.sha256 ? ` · sha256 ${file.sha256.slice(0, 12)}` : ''}`,
   );
-  if (data.length) sections.push(`**Data:** ${data.join(', ')}`);
-  if (record.git)
-    sections.push(`**Git:** ${codeSpan(record.git.commit.slice(0, 10))}${record.git.dirty ? ' with uncommitted changes' : ''}`);
+  if (data.length) sections.push(`**${l10n.t('Data:')}** ${data.join(', ')}`);
+  if (record.git) {
+    const commit = codeSpan(record.git.commit.slice(0, 10));
+    sections.push(`**Git:** ${record.git.dirty ? l10n.t('{0} with uncommitted changes', commit) : commit}`);
+  }
   const files = Object.keys(record.code ?? {});
-  if (files.length) sections.push(`**Code kept:** ${files.map(codeSpan).join(', ')}`);
+  if (files.length) sections.push(`**${l10n.t('Code kept:')}** ${files.map(codeSpan).join(', ')}`);
   return sections.filter(Boolean).join('\n\n');
 }
 
 function metricsTable(record: ExperimentRecord): string {
   const names = Object.keys(record.metrics);
-  if (!names.length) return '_No metrics printed._';
+  if (!names.length) return `_${l10n.t('No metrics printed.')}_`;
   const rows = names.map((name) => {
     const series = record.series?.[name];
-    const task = name === record.taskMetric ? ` (task metric, ${record.higherIsBetter === false ? 'lower' : 'higher'} is better)` : '';
-    const trail = series && series.length > 1 ? ` · ${series.length} values, first ${formatNumber(series[0])}` : '';
+    const task =
+      name === record.taskMetric
+        ? ` (${record.higherIsBetter === false ? l10n.t('task metric, lower is better') : l10n.t('task metric, higher is better')})`
+        : '';
+    const trail = series && series.length > 1 ? ` · ${l10n.t('{0} values, first {1}', series.length, formatNumber(series[0]))}` : '';
     return `| ${escapeMarkdown(name)}${task} | ${formatNumber(record.metrics[name])}${trail} |`;
   });
-  return ['| Metric | Value |', '|:--|--:|', ...rows].join('\n');
+  return [`| ${l10n.t('Metric')} | ${l10n.t('Value')} |`, '|:--|--:|', ...rows].join('\n');
 }
 
 export function runTooltip(run: ExperimentRun, live: { running: boolean }): string {
   const lines = [
     `**${escapeMarkdown(run.goal ?? run.id)}**`,
-    `${escapeMarkdown(run.id)} · started ${escapeMarkdown(formatTime(run.startedAt))} · ${run.experiments.length} experiment${run.experiments.length === 1 ? '' : 's'}`,
+    [
+      escapeMarkdown(run.id),
+      l10n.t('started {0}', escapeMarkdown(formatTime(run.startedAt))),
+      run.experiments.length === 1 ? l10n.t('1 experiment') : l10n.t('{0} experiments', run.experiments.length),
+    ].join(' · '),
   ];
   const verdict = run.summary?.verdict;
   lines.push(`**${escapeMarkdown(runDescription(run, live))}**`);
   if (verdict) lines.push(escapeMarkdown(verdict.reason), `_${escapeMarkdown(verdict.rule)}_`);
   const claims = run.summary?.unverifiedClaims ?? [];
   if (claims.length)
-    lines.push(`$(warning) Numbers no experiment measured: ${claims.map((c) => `${codeSpan(c.text)} (${c.where})`).join(', ')}`);
+    lines.push(
+      `$(warning) ${l10n.t('Numbers no experiment measured: {0}', claims.map((c) => `${codeSpan(c.text)} (${c.where})`).join(', '))}`,
+    );
   return lines.join('\n\n');
 }
 

@@ -186,7 +186,8 @@ function experimentItem(node: ExperimentNode): vscode.TreeItem {
   item.tooltip = markdown(experimentTooltip(record));
   item.iconPath = experimentIcon(node);
   item.contextValue = 'experiment';
-  item.accessibilityInformation = { label: `${experimentLabel(record)}, ${item.description}${node.best ? ', best' : ''}` };
+  const description = `${experimentLabel(record)}, ${item.description}`;
+  item.accessibilityInformation = { label: node.best ? vscode.l10n.t('{0}, best', description) : description };
   return item;
 }
 
@@ -203,7 +204,7 @@ function pendingItem(node: PendingNode): vscode.TreeItem {
   const item = new vscode.TreeItem(experimentLabel({ ...pending, label: undefined }), vscode.TreeItemCollapsibleState.None);
   item.id = `pending:${node.parent.run.dir}#${pending.id}`;
   item.description = pendingDescription(pending.metrics, node.parent.direction);
-  item.tooltip = markdown(`**Running** ${codeSpan(pending.command)}`);
+  item.tooltip = markdown(`**${vscode.l10n.t('Running')}** ${codeSpan(pending.command)}`);
   item.iconPath = new vscode.ThemeIcon('sync~spin');
   item.contextValue = 'pendingExperiment';
   return item;

@@ -76,7 +76,8 @@ export class ExperimentsView extends Disposable {
    * the selection), else the user picks them across all runs of the workspace.
    */
   async compare(clicked?: unknown, selected?: unknown): Promise<Comparison | undefined> {
-    return this.guard('compare the experiments', async () => {
+    const failed = (message: string) => vscode.l10n.t('BudgetML: could not compare the experiments: {0}', message);
+    return this.guard('compare the experiments', failed, async () => {
       await this.ready;
       const given = (Array.isArray(selected) ? selected : [clicked]).filter(isExperimentNode);
       if (given.length > 2)
@@ -117,7 +118,8 @@ export class ExperimentsView extends Disposable {
 
   /** Restore Experiment Code: the experiment of the context menu, else one the user picks. */
   async restore(node?: unknown): Promise<RestoreResult | undefined> {
-    return this.guard('restore the code', async () => {
+    const failed = (message: string) => vscode.l10n.t('BudgetML: could not restore the code: {0}', message);
+    return this.guard('restore the code', failed, async () => {
       await this.ready;
       const chosen = isExperimentNode(node)
         ? node
@@ -136,15 +138,15 @@ export class ExperimentsView extends Disposable {
     });
   }
 
-  /** Errors surface at the command boundary, with a way to the log. */
-  private async guard<T>(what: string, work: () => Promise<T | undefined>): Promise<T | undefined> {
+  /** Errors surface at the command boundary, with a way to the log: `what` for the log, `failed` for the user. */
+  private async guard<T>(what: string, failed: (message: string) => string, work: () => Promise<T | undefined>): Promise<T | undefined> {
     try {
       return await work();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.deps.channel.error(`Could not ${what}: ${message}`);
       const openLog = vscode.l10n.t('Open Log');
-      void vscode.window.showErrorMessage(vscode.l10n.t('BudgetML: could not {0}: {1}', what, message), openLog).then((choice) => {
+      void vscode.window.showErrorMessage(failed(message), openLog).then((choice) => {
         if (choice === openLog) this.deps.channel.show();
       });
       return undefined;

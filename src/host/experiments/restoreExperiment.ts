@@ -55,13 +55,16 @@ export async function restoreExperiment(node: ExperimentNode, confirm: RestoreCo
   await apply(changed, vscode.l10n.t('Restore the code of {0}', name));
   const script = changed.find((f) => f.path === record.script) ?? changed[0];
   await vscode.window.showTextDocument(script.uri, { preview: false });
-  const skipped = plan.skipped.length ? ' ' + vscode.l10n.t('Data and weights are not restored: {0}.', plan.skipped.join(', ')) : '';
+  const restored = changed.map((f) => f.path).join(', ');
   void vscode.window.showInformationMessage(
-    vscode.l10n.t(
-      'BudgetML: restored {0} as {1} ran it. Undo (Ctrl+Z) brings the previous text back.',
-      changed.map((f) => f.path).join(', '),
-      name,
-    ) + skipped,
+    plan.skipped.length
+      ? vscode.l10n.t(
+          'BudgetML: restored {0} as {1} ran it. Undo (Ctrl+Z) brings the previous text back. Data and weights are not restored: {2}.',
+          restored,
+          name,
+          plan.skipped.join(', '),
+        )
+      : vscode.l10n.t('BudgetML: restored {0} as {1} ran it. Undo (Ctrl+Z) brings the previous text back.', restored, name),
   );
   return { restored: changed.map((f) => f.path) };
 }
@@ -113,6 +116,6 @@ async function apply(files: FileToWrite[], label: string): Promise<void> {
 }
 
 function refuse(problem: string): RestoreResult {
-  void vscode.window.showWarningMessage(`BudgetML: ${problem[0].toUpperCase()}${problem.slice(1)}.`);
+  void vscode.window.showWarningMessage(vscode.l10n.t('BudgetML: {0}.', problem));
   return { restored: [], problem };
 }

@@ -21,24 +21,36 @@ export interface ArtifactRequest {
  */
 export async function openArtifact(runDir: string | undefined, request: ArtifactRequest, texts: RunTextProvider): Promise<boolean> {
   const record = runDir && (await stepRecord(runDir, request.step));
-  if (!runDir || !record) return tell(`step ${request.step} is not in the run's log`);
+  if (!runDir || !record) return tell(vscode.l10n.t("BudgetML: step {0} is not in the run's log.", request.step));
   if (request.kind === 'observation') {
     const doc = await texts.open(`${basename(runDir)}/step-${request.step}-observation.txt`, record.observation);
     return show(doc.uri, request.cite);
   }
   const rel = record.artifacts?.[request.kind];
-  if (!rel) return tell(`step ${request.step} has no ${request.kind === 'diff' ? 'diff' : 'script output'}`);
+  if (!rel) {
+    return tell(
+      request.kind === 'diff'
+        ? vscode.l10n.t('BudgetML: step {0} has no diff.', request.step)
+        : vscode.l10n.t('BudgetML: step {0} has no script output.', request.step),
+    );
+  }
   const file = await insideFolder(runDir, rel);
-  if (!file) return tell(`the ${request.kind} of step ${request.step} is missing from the run folder`);
+  if (!file) {
+    return tell(
+      request.kind === 'diff'
+        ? vscode.l10n.t('BudgetML: the diff of step {0} is missing from the run folder.', request.step)
+        : vscode.l10n.t('BudgetML: the script output of step {0} is missing from the run folder.', request.step),
+    );
+  }
   return show(vscode.Uri.file(file), request.cite);
 }
 
 /** Opens the full output of an experiment of the shown run, by the path its log record gives, only inside the run folder. */
 export async function openExperiment(runDir: string | undefined, request: { id: number; cite?: string }): Promise<boolean> {
   const experiment = runDir && (await experimentRecord(runDir, request.id));
-  if (!runDir || !experiment) return tell(`experiment #${request.id} is not in the run's log`);
+  if (!runDir || !experiment) return tell(vscode.l10n.t("BudgetML: experiment #{0} is not in the run's log.", request.id));
   const file = await insideFolder(runDir, experiment.output);
-  if (!file) return tell(`the output of experiment #${request.id} is missing from the run folder`);
+  if (!file) return tell(vscode.l10n.t('BudgetML: the output of experiment #{0} is missing from the run folder.', request.id));
   return show(vscode.Uri.file(file), request.cite);
 }
 
@@ -49,10 +61,10 @@ export async function showPlanHistory(
   plan: PlanView,
   texts: RunTextProvider,
 ): Promise<boolean> {
-  if (!plan.history.length) return tell('the planner has not written a plan yet');
-  const versions = plan.history.map((v) => `## Step ${v.step}\n\n${v.text.trim()}\n`);
+  if (!plan.history.length) return tell(vscode.l10n.t('BudgetML: the planner has not written a plan yet.'));
+  const versions = plan.history.map((v) => `## ${vscode.l10n.t('Step {0}', v.step)}\n\n${v.text.trim()}\n`);
   const text = [
-    `# Research plan, ${plan.history.length} version${plan.history.length === 1 ? '' : 's'}`,
+    `# ${plan.history.length === 1 ? vscode.l10n.t('Research plan, 1 version') : vscode.l10n.t('Research plan, {0} versions', plan.history.length)}`,
     goal ? `\n> ${goal}\n` : '',
     ...versions,
   ].join('\n');
@@ -95,7 +107,7 @@ async function show(uri: vscode.Uri, cite: string | undefined): Promise<boolean>
   return true;
 }
 
-function tell(what: string): false {
-  void vscode.window.showInformationMessage(`BudgetML: ${what}.`);
+function tell(message: string): false {
+  void vscode.window.showInformationMessage(message);
   return false;
 }

@@ -93,7 +93,7 @@ class ProcessPty implements vscode.Pseudoterminal {
   /** Stop Task, Ctrl+C or closing the terminal: the process tree ends and the run counts as cancelled. */
   private stop(): void {
     if (!this.running || this.cancel.signal.aborted) return;
-    this.show(`\r\n\x1b[33mstopping: ending the process tree\x1b[0m\r\n`);
+    this.show(`\r\n\x1b[33m${vscode.l10n.t('stopping: ending the process tree')}\x1b[0m\r\n`);
     this.cancel.abort();
   }
 
@@ -104,8 +104,8 @@ class ProcessPty implements vscode.Pseudoterminal {
 }
 
 function noteOf(end: ProcessEnd): string {
-  if (end.startError) return 'not started';
-  if (end.timedOut) return 'time limit reached: the process tree was ended';
-  if (end.cancelled) return 'stopped: the process tree was ended';
-  return end.endSignal ? `ended by ${end.endSignal}` : `exit code ${end.exitCode}`;
+  if (end.startError) return vscode.l10n.t('not started');
+  if (end.timedOut) return vscode.l10n.t('time limit reached: the process tree was ended');
+  if (end.cancelled) return vscode.l10n.t('stopped: the process tree was ended');
+  return end.endSignal ? vscode.l10n.t('ended by {0}', end.endSignal) : vscode.l10n.t('exit code {0}', String(end.exitCode));
 }
