@@ -9,7 +9,7 @@ import { Ledger, type CallStart } from '../../src/core/cost/ledger';
 import { ModelClient } from '../../src/core/llm/client';
 import { estimateMessagesTokens, estimateTokens } from '../../src/core/llm/estimate';
 import { ProviderPool } from '../../src/core/llm/providers';
-import { encodingFor, promptTokens } from '../../src/core/llm/tokens';
+import { encodingFor, promptTokens, textTokens } from '../../src/core/llm/tokens';
 import { parseModelRef, type ChatMessage } from '../../src/core/llm/types';
 import { ResearchLog } from '../../src/core/memory/researchLog';
 import type { FakeServer, FakeServerOptions, RecordedRequest, Script } from '../fixtures/fakeLlmScript';
@@ -50,6 +50,9 @@ interface Setup {
   logPath: string;
 }
 
+/** Model names each provider's own tokenizer rules apply to (an OpenAI name is counted with its BPE). */
+const modelOf = (provider: 'openai' | 'gemini') => (provider === 'openai' ? 'openai:gpt-4.1-mini' : 'gemini:gemini-2.5-flash');
+
 function setUp(
   server: FakeServer,
   provider: 'openai' | 'gemini',
@@ -58,8 +61,8 @@ function setUp(
 ): Setup {
   const parsed = parseConfig({
     providers: { [provider]: { baseUrl: server.url } },
-    models: { planner: [`${provider}:fake`], worker: [`${provider}:fake`], expert: `${provider}:fake` },
-    prices: { [`${provider}:fake`]: PRICE },
+    models: { planner: [modelOf(provider)], worker: [modelOf(provider)], expert: modelOf(provider) },
+    prices: { [modelOf(provider)]: PRICE },
     budgetUsd: 1,
     ...config,
   });
@@ -83,7 +86,7 @@ function setUp(
 
 const ask = (setup: Setup, provider: 'openai' | 'gemini', messages: ChatMessage[], maxOutputTokens = 100) =>
   setup.client.complete(
-    parseModelRef(`${provider}:fake`),
+    parseModelRef(modelOf(provider)),
     { messages, maxOutputTokens, temperature: 0 },
     { step: 1, role: 'planner', purpose: 'test' },
     new AbortController().signal,
@@ -109,7 +112,7 @@ describe('token estimates are pessimistic for every script', () => {
       const server = await (provider === 'openai' ? serveOpenAI : serveGemini)({ replies: [reply] }, options);
       const messages = [{ role: 'user' as const, content: cjk }];
       // room for one call's worst case, not for two
-      const worst = (promptTokens(parseModelRef(`${provider}:fake`), messages) * PRICE.input + 100 * PRICE.output) / 1e6;
+      const worst = (promptTokens(parseModelRef(modelOf(provider)), messages) * PRICE.input + 100 * PRICE.output) / 1e6;
       const budgetUsd = worst * 1.2;
       const setup = setUp(server, provider, { budgetUsd });
       let refused = false;
@@ -130,12 +133,19 @@ describe('token estimates are pessimistic for every script', () => {
 describe('the real tokenizer counts OpenAI prompts, never below what the server bills', () => {
   const gpt = (model: string) => parseModelRef(`openai:${model}`);
 
-  test('o200k for gpt-4o, gpt-4.1, o-series, gpt-5 and unknown names; cl100k for gpt-4 and gpt-3.5; none for Gemini', () => {
-    for (const model of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1-mini', 'o3', 'o4-mini', 'gpt-5', 'llama3.1:8b', 'cheap'])
+  test('o200k for gpt-4o, gpt-4.1, o-series, gpt-5 and a compatible server’s models; cl100k for gpt-4 and gpt-3.5; none for Gemini', () => {
+    for (const model of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1-mini', 'o3', 'o4-mini', 'gpt-5', 'ft:gpt-4o-mini:acme::x1', 'llama3.1:8b'])
       assert.equal(encodingFor(gpt(model)), 'o200k_base', model);
     for (const model of ['gpt-4', 'gpt-4-turbo', 'gpt-4-0613', 'gpt-3.5-turbo'])
       assert.equal(encodingFor(gpt(model)), 'cl100k_base', model);
     assert.equal(encodingFor(parseModelRef('gemini:gemini-2.5-flash')), undefined);
+  });
+
+  test('a compatible server’s model is counted with a margin over o200k, never below the estimate', () => {
+    const text = 'def train(x):\n    return model.fit(x, y)\n'.repeat(40);
+    const exact = textTokens(gpt('gpt-4.1'), text);
+    const other = textTokens(gpt('llama3.1:8b'), text);
+    assert.ok(other >= Math.ceil(exact * 1.25) && other >= estimateTokens(text), `${other} vs o200k ${exact}`);
   });
 
   test('the count is far tighter than the per-script estimate, and an upper bound of the server’s count', async () => {
@@ -153,7 +163,7 @@ describe('the real tokenizer counts OpenAI prompts, never below what the server 
         { role: 'user', content: text },
       ];
       await ask(setup, 'openai', messages);
-      const counted = promptTokens(parseModelRef('openai:fake'), messages);
+      const counted = promptTokens(parseModelRef(modelOf('openai')), messages);
       const reported = server.requests.at(-1)!.usage!.input;
       assert.ok(counted >= reported, `counted ${counted} < billed ${reported}`);
       assert.ok(counted <= reported + 2 * 4, `counted ${counted}, billed ${reported}: only the format's margin apart`);
@@ -166,7 +176,7 @@ describe('budget used, never passed', () => {
   test('a budget that pays for exactly one planner call gets it, with max_tokens lowered; the server bills no more than the budget', async () => {
     const prompt: ChatMessage[] = [{ role: 'user', content: 'Lower the test MAE of train.py. '.repeat(100) }];
     const server = await serveOpenAI({ replies: [{ text: 'Reflection: '.padEnd(4000, 'x'), repeat: -1 }] });
-    const promptUsd = (promptTokens(parseModelRef('openai:fake'), prompt) * PRICE.input) / 1e6;
+    const promptUsd = (promptTokens(parseModelRef(modelOf('openai')), prompt) * PRICE.input) / 1e6;
     // the prompt and 700 output tokens of the 2000 asked for
     const budgetUsd = promptUsd + (700 * PRICE.output) / 1e6;
     const setup = setUp(server, 'openai', { budgetUsd });
@@ -188,7 +198,7 @@ describe('budget used, never passed', () => {
   test('gemini: maxOutputTokens is lowered the same way', async () => {
     const prompt: ChatMessage[] = [{ role: 'user', content: 'Lower the test MAE of train.py. '.repeat(100) }];
     const server = await serveGemini({ replies: [{ text: 'y'.repeat(4000), repeat: -1 }] });
-    const promptUsd = (promptTokens(parseModelRef('gemini:fake'), prompt) * PRICE.input) / 1e6;
+    const promptUsd = (promptTokens(parseModelRef(modelOf('gemini')), prompt) * PRICE.input) / 1e6;
     const budgetUsd = promptUsd + (300 * PRICE.output) / 1e6;
     const setup = setUp(server, 'gemini', { budgetUsd });
 
@@ -202,7 +212,7 @@ describe('budget used, never passed', () => {
   test('below 256 output tokens the call is refused, not sent', async () => {
     const prompt: ChatMessage[] = [{ role: 'user', content: 'Lower the test MAE of train.py.' }];
     const server = await serveOpenAI({ replies: [{ text: 'never sent' }] });
-    const promptUsd = (promptTokens(parseModelRef('openai:fake'), prompt) * PRICE.input) / 1e6;
+    const promptUsd = (promptTokens(parseModelRef(modelOf('openai')), prompt) * PRICE.input) / 1e6;
     const setup = setUp(server, 'openai', { budgetUsd: promptUsd + (255 * PRICE.output) / 1e6 });
 
     const error = await ask(setup, 'openai', prompt, 2000).catch((caught: unknown) => caught);

@@ -20,14 +20,29 @@ const TOKENS_PRIMING_REPLY = 3;
 /** gpt-4 (not gpt-4o or gpt-4.x), gpt-3.5 and the older embeddings use cl100k_base. */
 const CL100K_MODELS = /^(?:gpt-4(?![o.])|gpt-3\.?5|text-embedding-(?:3|ada))/;
 
+/** OpenAI's own model names (a fine-tuned one starts with `ft:` and its base model's name). */
+const OPENAI_MODELS = /^(?:ft:)?(?:gpt-|chatgpt-|o\d)/;
+
 /**
- * The encoding of an OpenAI-family model: o200k_base for gpt-4o, gpt-4.1, the o-series, gpt-5 and
- * any other name an OpenAI-compatible server answers to; cl100k_base for gpt-4 and gpt-3.5.
- * Undefined for other providers (Gemini), which keep the pessimistic estimate.
+ * Another tokenizer (Llama, Qwen, Mistral … behind an OpenAI-compatible server) may need more tokens
+ * than o200k for the same text: their counts stay within this factor of o200k's on code and prose.
+ */
+const OTHER_TOKENIZER_MARGIN = 1.25;
+
+/**
+ * How a model's prompt is counted: `exact` with its own encoding (OpenAI's models: o200k_base for
+ * gpt-4o, gpt-4.1, the o-series and gpt-5, cl100k_base for gpt-4 and gpt-3.5); `margin` for the
+ * models of an OpenAI-compatible server (o200k with a margin, never below the estimate); undefined
+ * for other providers (Gemini), which keep the pessimistic estimate.
  */
 export function encodingFor(model: ModelRef): EncodingName | undefined {
   if (model.provider !== 'openai') return undefined;
-  return CL100K_MODELS.test(model.model.toLowerCase()) ? 'cl100k_base' : 'o200k_base';
+  const name = model.model.toLowerCase().replace(/^ft:/, '');
+  return CL100K_MODELS.test(name) ? 'cl100k_base' : 'o200k_base';
+}
+
+function isOpenAIModel(model: ModelRef): boolean {
+  return model.provider === 'openai' && OPENAI_MODELS.test(model.model.toLowerCase());
 }
 
 type TextCounter = (text: string) => number;
@@ -76,7 +91,9 @@ function countText(encoding: EncodingName, text: string): number {
 /** Tokens of one text as `model` reads it: the exact count when its tokenizer is known, else the estimate. */
 export function textTokens(model: ModelRef, text: string): number {
   const encoding = encodingFor(model);
-  return encoding ? countText(encoding, text) : estimateTokens(text);
+  if (!encoding) return estimateTokens(text);
+  const exact = countText(encoding, text);
+  return isOpenAIModel(model) ? exact : Math.max(Math.ceil(exact * OTHER_TOKENIZER_MARGIN), estimateTokens(text));
 }
 
 /**
@@ -88,6 +105,6 @@ export function promptTokens(model: ModelRef, messages: readonly Pick<ChatMessag
   const encoding = encodingFor(model);
   const extraTokens = extra ? estimateTokens(extra) : 0;
   if (!encoding) return estimateMessagesTokens(messages) + extraTokens;
-  const text = messages.reduce((sum, m) => sum + countText(encoding, m.content) + TOKENS_PER_MESSAGE, 0);
+  const text = messages.reduce((sum, m) => sum + textTokens(model, m.content) + TOKENS_PER_MESSAGE, 0);
   return text + TOKENS_PRIMING_REPLY + extraTokens;
 }
