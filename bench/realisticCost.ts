@@ -52,6 +52,25 @@ async function measure(label: string, models: Record<string, unknown>, replies: 
   return { run, server, usd };
 }
 
+/** The server's bill split by model and by prompt (uncached, cached) and output. */
+function breakdown(server: FakeServer): string {
+  const parts = new Map<string, { uncached: number; cached: number; output: number }>();
+  for (const request of server.requests) {
+    const model = (request.body as { model: string }).model;
+    const price = PRICES[`openai:${model}` as keyof typeof PRICES];
+    const usage = request.usage;
+    if (!usage || !price) continue;
+    const part = parts.get(model) ?? { uncached: 0, cached: 0, output: 0 };
+    part.uncached += ((usage.input - usage.cachedInput) * price.input) / 1e6;
+    part.cached += (usage.cachedInput * price.cachedInput) / 1e6;
+    part.output += (usage.output * price.output) / 1e6;
+    parts.set(model, part);
+  }
+  return [...parts]
+    .map(([model, p]) => `${model}: prompt $${p.uncached.toFixed(4)} + cached $${p.cached.toFixed(4)} + output $${p.output.toFixed(4)}`)
+    .join('; ');
+}
+
 /** The fake server's own bill: its token totals per model at PRICES. */
 function ledgerUsd(server: FakeServer): number {
   let usd = 0;
@@ -114,5 +133,6 @@ export async function realisticCost(): Promise<void> {
   );
   const expertUsd = expertCalls.reduce((s, c) => s + c.usd, 0);
   console.log(`the expert's share of the cascade's cost: ${((100 * expertUsd) / cascade.run.summary.cost.usd).toFixed(0)} %`);
+  console.log(`where the cascade's money goes: ${breakdown(cascade.server)}`);
   console.log(`cascade / expert-only = ${(cascade.usd / expert.usd).toFixed(3)} (target <= 0.12)`);
 }

@@ -153,7 +153,11 @@ await runJourney('budgetml-e2e-experiments-', async ({ tmp, cleanup, setPage }) 
     await page.locator('.tabs-container .tab', { hasText: DIFF_TITLE }).first().waitFor({ timeout: 15000 });
     await page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: 'lr = 0.001' }).first().waitFor({ timeout: 10000 });
     await page.locator('.monaco-diff-editor .editor.original .view-lines', { hasText: 'lr = 0.01' }).first().waitFor({ timeout: 10000 });
-    assert((await wb.tabTitles(page)).includes(PANEL_TITLE), `tabs: ${(await wb.tabTitles(page)).join(', ')}`);
+    await page
+      .locator('.tabs-container .tab .label-name', { hasText: PANEL_TITLE })
+      .first()
+      .waitFor({ timeout: 15000 })
+      .catch(async () => assert(false, `tabs: ${(await wb.tabTitles(page)).join(', ')}`));
     const panel = await wb.findFrame(page, '#comparison', 15000);
     const better = await panel.locator('#comparison td.better').first().innerText();
     assert(better.replace(/\s+/g, ' ') === '0.9722 better', `the better cell: "${better}"`);

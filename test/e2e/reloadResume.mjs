@@ -11,6 +11,7 @@
 // Environment: as test/e2e/userJourney.mjs (CODE_SERVER_BIN, CHROMIUM_BIN, BUDGETML_E2E_PYTHON,
 //   BUDGETML_E2E_SCREENSHOTS, BUDGETML_KEEP_TEST_TMP=1), and BUDGETML_E2E_RELOAD_DELAY_MS (how long
 //   the interrupted planner reply is held back; default 20000).
+import { formatUsd } from '../../src/shared/money.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { callCost, priceFor } from '../../src/core/cost/prices.ts';
@@ -34,7 +35,7 @@ const SCREENSHOT_MAX_BYTES = 200 * 1024;
 
 const stepsOf = (records) => records.filter((r) => r.type === 'step').map((r) => r.step);
 const callsOf = (records) => records.filter((r) => r.type === 'call');
-const usd = (value) => `$${value.toFixed(4)}`;
+const usd = formatUsd;
 
 await runJourney('budgetml-e2e-reload-', async ({ tmp, cleanup, setPage }) => {
   const workspace = path.join(tmp, 'diabetes');

@@ -57,6 +57,12 @@ export function requestKind(request) {
   const text = (content) => (typeof content === 'string' ? content : (content ?? []).map((part) => part.text ?? '').join(''));
   if (!messages.some((m) => PLANNER_PROMPT.test(text(m.content))))
     return { role: 'worker', prompt: messages.map((m) => text(m.content)).join('\n') };
-  // each finished step is one assistant message (the planner's answer) in the planner's prompt
-  return { role: 'planner', step: messages.filter((m) => m.role === 'assistant').length + 1 };
+  // the planner's prompt shows its recent steps as "Step N:" headings: the one asked for is the next
+  const shown = [
+    ...messages
+      .map((m) => text(m.content))
+      .join('\n')
+      .matchAll(/^Step (\d+):$/gm),
+  ].map((m) => Number(m[1]));
+  return { role: 'planner', step: shown.length ? Math.max(...shown) + 1 : 1 };
 }
