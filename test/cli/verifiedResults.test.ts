@@ -126,7 +126,7 @@ test('one event stream: every model call and experiment in the log is also an ev
   }
 });
 
-test('a result survives folding: the Experiments table keeps it once its step leaves the recent window', async () => {
+test('a result survives folding: the research log keeps it under its step once the step leaves the recent window', async () => {
   const workspace = freshIris();
   const list = { action: 'List Files', input: { dir_path: '.' } };
   const inspect = { action: 'Inspect Script Lines', input: { script_name: 'train.py', start_line_number: 1, end_line_number: 5 } };
@@ -146,10 +146,10 @@ test('a result survives folding: the Experiments table keeps it once its step le
     });
     assert.equal(run.summary.status, 'final_answer');
     const last = (server.requests[server.requests.length - 1].body as { messages: Array<{ content: string }> }).messages;
-    assert.ok(!last.slice(2).some((m) => m.content.includes('Observation (step 1)')), 'step 1 was folded');
+    assert.ok(!last[1].content.includes('\n\nStep 1:\n'), 'step 1 was folded out of the recent steps');
     assert.match(
       last[1].content,
-      /Experiments \(every script run so far[^\n]*\n#1 step 0 baseline train\.py: ok [\d.]+ s \| test accuracy 0\.5167\n#2 step 0 scoring \(baseline\) eval\.py: ok [\d.]+ s \| accuracy 0\.51667?, score 0\.51667?\n#3 step 1 train\.py: ok [\d.]+ s \| test accuracy 0\.5167 \| same code as #1/,
+      /Research log \([^\n]*\n#1 step 0 baseline train\.py: ok [\d.]+ s \| test accuracy 0\.5167\n#2 step 0 scoring \(baseline\) eval\.py: ok [\d.]+ s \| accuracy 0\.51667?, score 0\.51667?\nStep 1: Execute Script \(train\.py\) -> [^\n]*\n {2}#3 step 1 train\.py: ok [\d.]+ s \| test accuracy 0\.5167 \| same code as #1/,
     );
   } finally {
     await server.close();

@@ -10,6 +10,7 @@ import {
   summaryOf,
   type PlannerHistory,
 } from '../../src/core/agents/plannerContext';
+import { RECENT_STEPS_HEADING } from '../../src/core/agents/plannerPrompt';
 import type { ExperimentRecord } from '../../src/core/experiments/types';
 import type { StepRecord } from '../../src/core/memory/types';
 
@@ -91,15 +92,19 @@ describe('the planner’s context', () => {
     assert.equal(appendOnly, 30 - folds, `${appendOnly} of 30 transitions were append-only`);
   });
 
-  test('a fold changes only what follows the task: the summary and the table come after it', () => {
-    const folding = Array.from({ length: 20 }, (_, i) => i + 1).find(
+  test('a fold appends to the research log: everything before the first recent step is kept', () => {
+    const folds = Array.from({ length: 29 }, (_, i) => i + 2).filter(
       (count) => firstVisibleStep(count, DEFAULT_LIMITS) > firstVisibleStep(count - 1, DEFAULT_LIMITS),
-    )!;
-    const before = prompt(folding - 1);
-    const after = prompt(folding);
-    const task = 'Research problem:\nthe goal\n\n';
-    assert.ok(after.startsWith(before.slice(0, before.indexOf(task) + task.length)), 'the system prompt and the task are kept');
-    assert.ok(after.includes(`${task}Research log, earlier steps`), 'the summary follows the task');
+    );
+    assert.ok(folds.length >= 3);
+    // until the log drops its oldest steps, a fold keeps the log written so far and appends to it
+    for (const count of folds.filter((c) => firstVisibleStep(c, DEFAULT_LIMITS) <= DEFAULT_LIMITS.maxSummaryLines)) {
+      const before = prompt(count - 1);
+      const after = prompt(count);
+      const kept = before.slice(0, before.indexOf(RECENT_STEPS_HEADING));
+      assert.ok(after.startsWith(kept), `the fold at step ${count} rewrote the log before it`);
+      assert.ok(after.indexOf('Research log (') > after.indexOf('Research problem:'), 'the log follows the task');
+    }
   });
 
   test('each recent step shows its Thought, Action, Action Input and observation; the latest plan comes once, at the end', () => {
@@ -148,7 +153,7 @@ describe('the planner’s context', () => {
     assert.equal(summaryOf(steps(4), DEFAULT_LIMITS).length, 4);
   });
 
-  test('the Experiments table holds the runs of folded steps, after the task', () => {
+  test('the research log holds the baseline, then each folded step with its experiments under it, after the task', () => {
     const experiment = (id: number, at: number): ExperimentRecord => ({
       id,
       step: at,
@@ -166,7 +171,7 @@ describe('the planner’s context', () => {
     const p = buildPlannerMessages({ goal: 'the goal', steps: steps(9), experiments }, MENU)[1].content;
     assert.match(
       p,
-      /^Research problem:\nthe goal\n\nExperiments \([^\n]*\n#1 step 0 baseline train\.py: ok 1\.0 s \| accuracy 0\.1\n#2 step 2 train\.py/,
+      /^Research problem:\nthe goal\n\nResearch log \([^\n]*\n#1 step 0 baseline train\.py: ok 1\.0 s \| accuracy 0\.1\nStep 1: [^\n]*\nStep 2: [^\n]*\n {2}#2 step 2 train\.py/,
     );
     assert.ok(!p.includes('#3 step 9'), 'a run of a step still in view is read in its observation');
   });

@@ -1,5 +1,5 @@
 import type { ActionDef } from '../actions/action';
-import { experimentsTable } from '../experiments/table';
+import { experimentRow, experimentsTable } from '../experiments/table';
 import type { ExperimentRecord } from '../experiments/types';
 import type { ChatMessage } from '../llm/types';
 import { cutObservation } from '../memory/observationView';
@@ -7,6 +7,7 @@ import type { StepRecord } from '../memory/types';
 import {
   experimentsSection,
   expertSystemPrompt,
+  foldedLogSection,
   lifelineOffer,
   OBSERVATION_TRAILER,
   planSection,
@@ -54,6 +55,34 @@ export function firstVisibleStep(stepCount: number, limits: ContextLimits): numb
   const overflow = stepCount - limits.recentSteps;
   if (overflow < limits.foldBatch) return 0;
   return Math.floor(overflow / limits.foldBatch) * limits.foldBatch;
+}
+
+/**
+ * The folded part of the run, oldest first and append-only between the rare drops: the baseline's
+ * experiments, then per folded step its summary line with its experiments and the user's notes under
+ * it. Beyond `maxSummaryLines` steps the oldest are dropped in blocks of half the limit.
+ */
+export function foldedLog(history: PlannerHistory, folded: readonly StepRecord[], limits: ContextLimits): string[] {
+  const experiments = (history.experiments ?? []).filter((e) => e.outcome !== 'declined');
+  const under = (step: number) => [
+    ...experiments.filter((e) => e.step === step).map((e) => `  ${experimentRow(e)}`),
+    ...(history.notes ?? []).filter((n) => n.step === step).map((n) => `  ${userNoteText(n)}`),
+  ];
+  const baseline = experiments.filter((e) => e.step === 0).map(experimentRow);
+  const kept = keptSteps(folded, limits.maxSummaryLines);
+  const omitted = folded.length - kept.length;
+  return [
+    ...baseline,
+    ...(omitted > 0 ? [`(${omitted} earlier steps omitted)`] : []),
+    ...kept.flatMap((s) => [summaryLine(s), ...under(s.step)]),
+  ];
+}
+
+/** The folded steps kept: all up to `max`, beyond it the newest, dropping the oldest in blocks of half of `max`. */
+function keptSteps(folded: readonly StepRecord[], max: number): readonly StepRecord[] {
+  if (folded.length <= max) return folded;
+  const block = Math.ceil(max / 2);
+  return folded.slice(Math.ceil((folded.length - max) / block) * block);
 }
 
 /**
@@ -116,16 +145,9 @@ export function buildPlannerMessages(
 ): ChatMessage[] {
   const { goal, steps } = history;
   const first = firstVisibleStep(steps.length, limits);
-  const lastFolded = first > 0 ? steps[first - 1].step : 0;
-  const table = experimentsTable(
-    (history.experiments ?? []).filter((e) => e.step <= lastFolded),
-    limits.maxTableRows,
-  );
   const visible = steps.slice(first);
   const budget = { maxChars: limits.observationChars, headChars: OBSERVATION_HEAD_CHARS, thinRepeats: true };
   const upcoming = nextStep(steps);
-  const firstShown = visible[0]?.step ?? upcoming;
-  const foldedNotes = (history.notes ?? []).filter((n) => n.step < firstShown).map((n) => `\n\n${userNoteText(n)}`);
   // the heading follows what was told before the first step shown, so a prompt still extends the one before
   const shown = visible.map(
     (s, i) =>
@@ -133,9 +155,7 @@ export function buildPlannerMessages(
   );
   const content = [
     taskMessage(goal),
-    experimentsSection(table),
-    summarySection(summaryOf(steps.slice(0, first), limits)),
-    ...foldedNotes,
+    foldedLogSection(foldedLog(history, steps.slice(0, first), limits)),
     ...shown,
     toldBefore(history, upcoming, history.notice),
     planSection(steps.at(-1)),

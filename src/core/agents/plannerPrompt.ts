@@ -55,6 +55,15 @@ export function experimentsSection(rows: readonly string[]): string {
   return `\n\nExperiments (every script run so far, as measured; later runs are named under their output):\n${rows.join('\n')}`;
 }
 
+/**
+ * The planner's record of the steps folded out of view, oldest first: the baseline's experiments, then
+ * each folded step in one line with its experiments and the user's notes under it. A fold appends.
+ */
+export function foldedLogSection(lines: readonly string[]): string {
+  if (lines.length === 0) return '';
+  return `\n\nResearch log (use Retrieval from Research Log for details; each step's experiments under it, as measured):\n${lines.join('\n')}`;
+}
+
 export function summarySection(lines: readonly string[], title = 'Research log, earlier steps'): string {
   if (lines.length === 0) return '';
   return `\n\n${title} (use Retrieval from Research Log for details):\n${lines.join('\n')}`;
