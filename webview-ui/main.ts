@@ -20,6 +20,10 @@ const saved = loadState();
 let view: SidebarView | undefined = saved?.view ?? viewInPage();
 const ui: UiState = saved?.ui ?? { collapsed: [], historyOpen: false };
 let reported = false;
+/** How long a card's buttons stay off after an answer the host has not taken yet (ignored, or failed). */
+const ANSWER_WAIT_MS = 3000;
+/** The decision answered from its card: its buttons are off until it goes, or it still waits (see enableAnswer). */
+let answering: { id: string; timer: ReturnType<typeof setTimeout> } | undefined;
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
 /** announces changes of state only (see announce.ts) */
@@ -90,6 +94,7 @@ function receive(message: ToWebview): void {
     view = { ...view, ...message.view };
     drawMs = draw(Object.keys(message.view) as (keyof SidebarView)[]);
   } else return;
+  if (message.type === 'state' || 'decision' in message.view) afterDecisionUpdate();
   announce(before);
   remember();
   reportFirstRender('host', drawMs);
@@ -98,6 +103,30 @@ function receive(message: ToWebview): void {
 function announce(before: SidebarView | undefined): void {
   const text = view && before ? announcement(before, view) : null;
   if (text) liveRegion.textContent = text;
+}
+
+/** One answer per decision: the card's buttons are off until the host shows the decision gone, or still waiting. */
+function disableAnswer(id: string, card: Element | null): void {
+  card?.querySelectorAll('.buttons button').forEach((b) => b.setAttribute('disabled', ''));
+  if (answering) clearTimeout(answering.timer);
+  answering = { id, timer: setTimeout(() => enableAnswer(id), ANSWER_WAIT_MS) };
+}
+
+/** The answered decision still waits (the answer was ignored or failed): its buttons work again; the typed reason stays. */
+function enableAnswer(id: string): void {
+  if (answering?.id !== id) return;
+  clearTimeout(answering.timer);
+  answering = undefined;
+  if (view?.decision?.id !== id) return;
+  app.querySelectorAll(`.decision .buttons button[data-id="${CSS.escape(id)}"]`).forEach((b) => b.removeAttribute('disabled'));
+}
+
+/** The host told where the decision is: the card redrew for another one, or the answered one still waits. */
+function afterDecisionUpdate(): void {
+  if (!answering) return;
+  if (view?.decision?.id === answering.id) return enableAnswer(answering.id);
+  clearTimeout(answering.timer);
+  answering = undefined;
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
@@ -110,12 +139,9 @@ app.addEventListener('click', (event) => {
   if (!target || target.hasAttribute('disabled')) return;
   if (target.dataset.decide) {
     const decided = decideIntent(target);
-    if (!decided) return;
+    if (decided?.type !== 'decide') return;
     post(decided);
-    target
-      .closest('.decision')
-      ?.querySelectorAll('.buttons button')
-      .forEach((b) => b.setAttribute('disabled', ''));
+    disableAnswer(decided.id, target.closest('.decision'));
     return;
   }
   if (target.dataset.ui === 'toggleHistory') {

@@ -4,8 +4,11 @@ import { formatUsd } from '../shared/money';
 
 /** Everything the host asks the user outside the sidebar. Tests replace it to answer without clicking. */
 export interface UserPrompts extends ReviewPrompts {
-  /** Optional reason for declining a script run (from a notification or a command); undefined: none. */
-  declineReason(command: string): Promise<string | undefined>;
+  /**
+   * Optional reason for declining a script run (from a notification or a command); undefined: none.
+   * `token` is cancelled when the decision ends elsewhere (answered in the sidebar, or the run stopped): the box closes.
+   */
+  declineReason(command: string, token: vscode.CancellationToken): Promise<string | undefined>;
   /** Ask the Expert costs a lifeline and up to `worstCaseUsd` (null: not known yet): true to go ahead. */
   confirmExpert(worstCaseUsd: number | null, lifelinesLeft: number): Promise<boolean>;
   /** `what` needs a trusted folder: says so, with a way to manage trust. */
@@ -17,23 +20,29 @@ export interface UserPrompts extends ReviewPrompts {
 }
 
 export const defaultPrompts: UserPrompts = {
-  async rejectReason(relPath) {
-    const reason = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Reject the edit to {0}', relPath),
-      prompt: vscode.l10n.t('Why? The planner reads this (optional; Enter to reject without a reason).'),
-      placeHolder: vscode.l10n.t('e.g. keep the learning rate, change the batch size instead'),
-      ignoreFocusOut: true,
-    });
+  async rejectReason(relPath, token) {
+    const reason = await vscode.window.showInputBox(
+      {
+        title: vscode.l10n.t('Reject the edit to {0}', relPath),
+        prompt: vscode.l10n.t('Why? The planner reads this (optional; Enter to reject without a reason).'),
+        placeHolder: vscode.l10n.t('e.g. keep the learning rate, change the batch size instead'),
+        ignoreFocusOut: true,
+      },
+      token,
+    );
     return reason?.trim() || undefined;
   },
 
-  async declineReason(command) {
-    const reason = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Decline to run {0}', command),
-      prompt: vscode.l10n.t('Why? The planner reads this (optional; Enter to decline without a reason).'),
-      placeHolder: vscode.l10n.t('e.g. it takes too long; try a smaller subset first'),
-      ignoreFocusOut: true,
-    });
+  async declineReason(command, token) {
+    const reason = await vscode.window.showInputBox(
+      {
+        title: vscode.l10n.t('Decline to run {0}', command),
+        prompt: vscode.l10n.t('Why? The planner reads this (optional; Enter to decline without a reason).'),
+        placeHolder: vscode.l10n.t('e.g. it takes too long; try a smaller subset first'),
+        ignoreFocusOut: true,
+      },
+      token,
+    );
     return reason?.trim() || undefined;
   },
 

@@ -99,7 +99,12 @@ export class VsCodeHost implements Host {
 
   /** Run / Decline, as a card on the decision board; undefined when the run stopped first. */
   private confirmRun(request: ScriptRequest, signal: AbortSignal): Promise<RunAnswer | undefined> {
-    return askToRun(this.deps.decisions, runDraft(request, this.step), (command) => this.prompts.declineReason(command), signal);
+    return askToRun(
+      this.deps.decisions,
+      runDraft(request, this.step),
+      (command, token) => this.prompts.declineReason(command, token),
+      signal,
+    );
   }
 }
 

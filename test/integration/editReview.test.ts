@@ -37,6 +37,26 @@ async function waitForReviewTab(): Promise<{ tab: vscode.Tab; proposalUri: vscod
   return { tab, proposalUri: (tab.input as vscode.TabInputTextDiff).modified };
 }
 
+/** Stands in for the input box asking why: stays open until its token is cancelled. */
+function openBoxes(): {
+  all: { what: string; closed: boolean }[];
+  open(what: string, token: vscode.CancellationToken): Promise<string | undefined>;
+} {
+  const all: { what: string; closed: boolean }[] = [];
+  return {
+    all,
+    open: (what, token) =>
+      new Promise((resolve) => {
+        const box = { what, closed: false };
+        all.push(box);
+        token.onCancellationRequested(() => {
+          box.closed = true;
+          resolve(undefined);
+        });
+      }),
+  };
+}
+
 function onDisk(relPath: string): string {
   return fs.readFileSync(inWorkspace(relPath), 'utf8');
 }
@@ -184,6 +204,47 @@ describe('edit review', function () {
     assert.deepEqual(await decision, { accepted: true, text: PROPOSED, userModified: false });
     assert.deepEqual(asked, ['train.py']);
     assert.equal(onDisk('train.py'), PROPOSED);
+  });
+
+  it('a Reject that asks why: an Accept while the box is open wins, and Stop closes the box', async () => {
+    const boxes = openBoxes();
+    api.host.prompts = { ...savedPrompts, rejectReason: (relPath, token) => boxes.open(relPath, token) };
+    const decision = api.host.proposeEdit(proposal('train.py', ORIGINAL, PROPOSED), new AbortController().signal);
+    await waitForReviewTab();
+    const card = await waitFor(() => api.decisions.pending?.view, 'the edit on the decision board');
+    // the notification's Cancel: Reject, asking why
+    const rejecting = vscode.commands.executeCommand('budgetml.decide', card.id, 'reject');
+    await waitFor(() => boxes.all.length === 1, 'the box asking why');
+    await api.sidebar.provider.receive({ type: 'decide', id: card.id, choice: 'accept' });
+    assert.deepEqual(await decision, { accepted: true, text: PROPOSED, userModified: false });
+    assert.equal(boxes.all[0].closed, true, 'the box closes');
+    await rejecting;
+    assert.equal(onDisk('train.py'), PROPOSED);
+
+    fs.writeFileSync(inWorkspace('train.py'), ORIGINAL);
+    const stop = new AbortController();
+    const stopped = api.host.proposeEdit(proposal('train.py', ORIGINAL, PROPOSED), stop.signal);
+    await waitForReviewTab();
+    void vscode.commands.executeCommand('budgetml.rejectEdit');
+    await waitFor(() => boxes.all.length === 2, 'the box asking why');
+    stop.abort();
+    assert.equal((await stopped).accepted, false);
+    await waitFor(() => boxes.all[1].closed, 'Stop to close the box');
+    assert.equal(onDisk('train.py'), ORIGINAL);
+    assert.equal(api.decisions.pending, undefined);
+  });
+
+  it('Accept and Stop at the same moment: the core is told what is on disk', async () => {
+    const stop = new AbortController();
+    const decision = api.host.proposeEdit(proposal('train.py', ORIGINAL, PROPOSED), stop.signal);
+    const { proposalUri } = await waitForReviewTab();
+    const accepting = api.review.accept(proposalUri);
+    stop.abort();
+    const result = await decision;
+    assert.equal(await accepting, true);
+    assert.deepEqual(result, { accepted: true, text: PROPOSED, userModified: false }, 'an accept under way is waited for');
+    assert.equal(onDisk('train.py'), PROPOSED);
+    await waitFor(() => reviewTab() === undefined, 'the diff to close');
   });
 
   it('closes the review and rejects the edit when the run stops', async () => {

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { ScriptRequest } from '../../src/core/host';
 import type { RunSummary } from '../../src/core/run';
 import type { BudgetmlApi } from '../../src/host/api';
 import type { DecisionView } from '../../src/shared/viewModels';
@@ -9,7 +10,7 @@ import type { FakeServer } from '../fixtures/fakeLlmScript';
 import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
 import { fenced, plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
 import { planner, readLog, resetSettings, useFakeModels } from './fakeRun';
-import { budgetml, closeAllEditors, inWorkspace, setSetting, sleep, waitFor } from './helpers';
+import { budgetml, closeAllEditors, inWorkspace, setSetting, sleep, waitFor, workspaceDir } from './helpers';
 
 /** The decision the sidebar shows now, once it is of `kind`. */
 function pendingCard<K extends DecisionView['kind']>(api: BudgetmlApi, kind: K): Promise<Extract<DecisionView, { kind: K }>> {
@@ -21,6 +22,30 @@ function pendingCard<K extends DecisionView['kind']>(api: BudgetmlApi, kind: K):
     `a pending ${kind} in the sidebar`,
     30000,
   );
+}
+
+function markRequest(): ScriptRequest {
+  return { command: 'python3', args: ['mark.py'], cwd: workspaceDir(), purpose: 'agent', display: 'python3 mark.py' };
+}
+
+/** Stands in for the input box asking why: stays open until its token is cancelled. */
+function openBoxes(): {
+  all: { what: string; closed: boolean }[];
+  open(what: string, token: vscode.CancellationToken): Promise<string | undefined>;
+} {
+  const all: { what: string; closed: boolean }[] = [];
+  return {
+    all,
+    open: (what, token) =>
+      new Promise((resolve) => {
+        const box = { what, closed: false };
+        all.push(box);
+        token.onCancellationRequested(() => {
+          box.closed = true;
+          resolve(undefined);
+        });
+      }),
+  };
 }
 
 describe('decisions, steering and Restricted Mode', function () {
@@ -116,6 +141,43 @@ describe('decisions, steering and Restricted Mode', function () {
     assert.equal(await vscode.commands.executeCommand('budgetml.decide', card.id, 'run'), false, 'the notification’s Run does nothing');
     await sleep(1000);
     assert.equal(fs.existsSync(marker), false, 'nothing ran');
+  });
+
+  it('a Decline that asks why: the sidebar’s Run still wins and closes the box; Stop closes it too', async () => {
+    fs.writeFileSync(inWorkspace('mark.py'), `open(${JSON.stringify(marker)}, "w").write("ran")\n`);
+    await setSetting('autoRunScripts', false);
+    const saved = api.host.prompts;
+    const boxes = openBoxes();
+    api.host.prompts = { ...saved, declineReason: (command, token) => boxes.open(command, token) };
+    try {
+      const running = api.host.runScript(markRequest(), () => undefined, new AbortController().signal);
+      const card = await pendingCard(api, 'run');
+      // the notification's Cancel: Decline, asking why
+      const declining = vscode.commands.executeCommand('budgetml.decide', card.id, 'decline');
+      await waitFor(() => boxes.all.length === 1, 'the box asking why');
+      await api.sidebar.provider.receive({ type: 'decide', id: card.id, choice: 'run' });
+      const exit = await running;
+      assert.equal(exit.declined, undefined, 'the Run wins');
+      assert.equal(exit.exitCode, 0);
+      assert.equal(boxes.all[0].closed, true, 'the box closes');
+      assert.equal(await declining, true);
+      assert.equal(fs.existsSync(marker), true, 'it ran');
+      fs.rmSync(marker, { force: true });
+
+      const stop = new AbortController();
+      const stopped = api.host.runScript(markRequest(), () => undefined, stop.signal);
+      const second = await pendingCard(api, 'run');
+      assert.notEqual(second.id, card.id);
+      void vscode.commands.executeCommand('budgetml.decide', second.id, 'decline');
+      await waitFor(() => boxes.all.length === 2, 'the box asking why');
+      stop.abort();
+      assert.equal((await stopped).cancelled, true);
+      await waitFor(() => boxes.all[1].closed, 'Stop to close the box');
+      assert.equal(api.decisions.pending, undefined);
+      assert.equal(fs.existsSync(marker), false, 'nothing ran');
+    } finally {
+      api.host.prompts = saved;
+    }
   });
 
   it('steering: a note from the sidebar reaches the run’s Steering port; Pause and Continue show in the view', async () => {

@@ -77,6 +77,31 @@ describe('a file the run edited changes on disk afterwards', () => {
     assert.equal(steps[3].notice, undefined);
   });
 
+  test('a save that formats the text or changes its line endings is no change of the user’s', async () => {
+    const openai = await serve([planner(EDIT, 1), planner(LIST, 2), planner(FINAL, 3), EDITOR]);
+    const run = await runSteered({ openai, host: formattingHost() });
+    assert.equal(run.summary.status, 'final_answer', run.summary.message);
+    const prompts = plannerRequests(openai).map(messagesOf);
+    assert.equal(prompts.length, 3);
+    for (const p of prompts) assert.doesNotMatch(promptText(p), /changed since/);
+  });
+
+  test('the run’s own Copy File onto a file it edited is no change of the user’s', async () => {
+    const copy = (source: string, destination: string) => ({ action: 'Copy File', input: { source, destination } });
+    const edit = { ...EDIT, input: { ...EDIT.input } };
+    const openai = await serve([
+      planner(copy('train.py', 'orig.py'), 1),
+      planner(edit, 2),
+      planner(copy('orig.py', 'train.py'), 3),
+      planner(LIST, 4),
+      planner(FINAL, 5),
+      EDITOR,
+    ]);
+    const run = await runSteered({ openai, host: editingHost((proposal) => proposal.proposed) });
+    assert.equal(run.summary.status, 'final_answer', run.summary.message);
+    for (const p of plannerRequests(openai).map(messagesOf)) assert.doesNotMatch(promptText(p), /changed since/);
+  });
+
   test('a deleted file is reported as deleted', async () => {
     const openai = await serve([planner(EDIT, 1), planner(FINAL, 2), EDITOR]);
     const workspace = unscoredTask();
@@ -110,6 +135,17 @@ describe('a file the run edited changes on disk afterwards', () => {
 });
 
 /** The headless host, except that the user saves `decide(proposal)` (their own version when it differs). */
+/** A host whose save changes the text on its way to disk, as format-on-save or CRLF line endings do. */
+function formattingHost() {
+  const host = new NodeHost(() => {});
+  return Object.assign(Object.create(host) as NodeHost, {
+    async proposeEdit(proposal: EditProposal): Promise<EditDecision> {
+      writeFileSync(proposal.path, proposal.proposed.replace(/\n/g, '\r\n'));
+      return { accepted: true, text: proposal.proposed, userModified: false };
+    },
+  });
+}
+
 function editingHost(decide: (proposal: EditProposal) => string) {
   const host = new NodeHost(() => {});
   return Object.assign(Object.create(host) as NodeHost, {

@@ -209,3 +209,28 @@ describe('local repair of near-misses', () => {
     assert.match(result.error, /Usage of List Files: Test action List Files\./);
   });
 });
+
+describe('a repair never changes what the model chose', () => {
+  it('two candidate Action lines (a list in the Thought, then the real one without a colon): not repaired, the model is asked again', () => {
+    const reply = [
+      'Reflection: The edit made it worse.',
+      'Research Plan and Status: 1. Undo or retry.',
+      'Fact Check: none',
+      'Thought: Two options now:',
+      '- Action: Edit Script Segment (AI) on lines 1-5 to rewrite them',
+      'I will only look at them first.',
+      'Action Inspect Script Lines',
+      'Action Input: {"script_name": "train.py", "start_line_number": 1, "end_line_number": 5}',
+    ].join('\n');
+    const result = parsePlannerResponse(reply, ACTIONS);
+    assert.equal(result.ok, false, result.ok ? `read as ${result.value.action}` : '');
+  });
+
+  it('a single-quoted input keeps its escapes as written', () => {
+    const reply = `${HEAD}\nAction: Edit Script (AI)\nAction Input: {'script_name': 'C:\\\\data\\\\a.py', 'edit_instruction': 'print(\\'done\\\\n\\') and say "hi"', 'save_name': 'a.py'}`;
+    const result = parsePlannerResponse(reply, ACTIONS);
+    if (!result.ok) assert.fail(result.error);
+    assert.equal(result.value.actionInput.script_name, 'C:\\data\\a.py');
+    assert.equal(result.value.actionInput.edit_instruction, `print('done\\n') and say "hi"`);
+  });
+});

@@ -361,11 +361,45 @@ describe('the sidebar’s decisions, Now line, steering and setup in Chromium', 
     assert.match(await text(p, '.decision-run'), /in experiments\/diabetes · time limit 600 s/);
     assert.deepEqual(await p.locator('.decision .buttons button').allTextContents(), ['Run', 'Decline']);
     assert.equal(await p.locator('.decision .buttons button').first().getAttribute('aria-label'), 'Run the script of step 7');
-    assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'Run', 'the new decision takes the focus');
+    assert.equal(
+      await p.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      'Decision for step 7',
+      'the new decision card takes the focus, not its Run button',
+    );
     await p.locator('.decision textarea.reason').fill('Use the small split first.');
     await p.getByRole('button', { name: 'Decline the script of step 7' }).click();
     assert.deepEqual(await intentsOf(p), [{ type: 'decide', id: 'run-7', choice: 'decline', reason: 'Use the small split first.' }]);
     assert.ok(await p.locator('.decision .buttons button').first().isDisabled(), 'one answer per decision');
+    await p.close();
+  });
+
+  test('an answer the host ignored: the card’s buttons work again, the typed reason stays', async () => {
+    const { page: p } = await open('dark', 300);
+    const waiting = { ...running(), decision: RUN_DECISION };
+    await showAndWait(p, waiting, '.decision-run');
+    const buttons = p.locator('.decision .buttons button');
+    await p.locator('.decision textarea.reason').fill('Use the small split first.');
+    await p.getByRole('button', { name: 'Run the script of step 7' }).click();
+    assert.ok(await buttons.first().isDisabled(), 'off while the host takes the answer');
+    // the next view for the same decision: it still waits
+    await p.evaluate((decision) => window.postMessage({ type: 'patch', view: { decision } }, '*'), RUN_DECISION);
+    await p.waitForFunction(() => document.querySelectorAll('.decision .buttons button:not([disabled])').length === 2);
+    assert.equal(await p.locator('.decision textarea.reason').inputValue(), 'Use the small split first.');
+    // no view at all (the answer failed): the buttons come back after a while
+    await buttons.nth(1).click();
+    assert.ok(await buttons.first().isDisabled());
+    await p.waitForFunction(() => document.querySelectorAll('.decision .buttons button:not([disabled])').length === 2, undefined, {
+      timeout: 6000,
+    });
+    assert.equal(await p.locator('.decision textarea.reason').inputValue(), 'Use the small split first.');
+    assert.deepEqual(
+      (await intentsOf(p)).map((m) => (m as { choice?: string }).choice),
+      ['run', 'decline'],
+    );
+    // answered: the decision goes, and one that follows has working buttons
+    await p.getByRole('button', { name: 'Run the script of step 7' }).click();
+    await showAndWait(p, { ...running(), decision: EDIT_DECISION }, '.decision-edit');
+    assert.ok(await buttons.first().isEnabled());
     await p.close();
   });
 

@@ -111,6 +111,30 @@ describe('the user’s notes', () => {
   });
 });
 
+describe('notes the run ends with', () => {
+  test('a note sent while the run is paused, then Stop: logged for the step a resumed run plans next', async () => {
+    const openai = await serve([planner(LIST, 1), planner(FINAL, 2)]);
+    const steering = new FakeSteering();
+    const controller = new AbortController();
+    const run = await runSteered({
+      openai,
+      steering,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'observation' && event.step === 1) steering.pause();
+        if (event.type !== 'paused') return;
+        steering.write('Try a deeper tree next.');
+        setTimeout(() => controller.abort(), 50);
+      },
+    });
+    assert.equal(run.summary.status, 'cancelled', run.summary.message);
+    assert.deepEqual(
+      run.log.filter((r) => r.type === 'user-note').map((r) => [r.step, r.text]),
+      [[2, 'Try a deeper tree next.']],
+    );
+  });
+});
+
 describe('pause and continue', () => {
   test('a pause holds the run after the step until the user continues', async () => {
     const openai = await serve([planner(LIST, 1), planner(FINAL, 2)]);

@@ -24,8 +24,10 @@ export function decisionSection(): Section {
       if (!decision) return fill(element);
       element.className = `decision decision-${decision.kind}`;
       element.setAttribute('aria-label', `Decision for step ${decision.step}`);
+      element.tabIndex = -1;
       fill(element, ...card(decision));
-      if (!typingElsewhere(element)) element.querySelector<HTMLButtonElement>('.buttons button')?.focus();
+      // the card itself takes the focus, never its Run or Accept button: a stray Enter must not answer it
+      if (document.hasFocus() && !typingElsewhere(element)) element.focus();
     },
   };
 }

@@ -17,6 +17,8 @@ export const copyFile: ActionDef<typeof input> = {
     observeEnvErrors(async () => {
       ctx.signal.throwIfAborted();
       await ctx.workspace.copy(source, destination);
+      // the run wrote it itself: its new text is what later steps are compared with
+      await ctx.landed?.follow(ctx.workspace, destination);
       return { observation: `File ${source} copied to ${destination}.` };
     }),
 };

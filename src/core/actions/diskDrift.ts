@@ -38,14 +38,25 @@ export interface LandedWrite {
 export class LandedEdits {
   private readonly files = new Map<string, Landed>();
 
-  remember(rel: string, write: LandedWrite): void {
+  /**
+   * Remembers an accepted write. What is on disk right after it is what later steps are compared
+   * with: a save may have formatted the text or changed its line endings, which is no change of the user's.
+   */
+  async remember(workspace: Workspace, rel: string, write: LandedWrite): Promise<void> {
+    const onDisk = await currentText(workspace, rel);
     this.files.set(rel, {
       before: write.before,
       written: write.text,
       step: write.step,
-      known: write.text,
+      known: onDisk ?? write.text,
       since: `step ${write.step}'s ${write.what} was accepted`,
     });
+  }
+
+  /** A file the run wrote another way (Copy File): if it is followed, its new text is the known one. */
+  async follow(workspace: Workspace, rel: string): Promise<void> {
+    const landed = this.files.get(rel);
+    if (landed) landed.known = await currentText(workspace, rel);
   }
 
   /** What changed on disk since the planner last heard of it, as a paragraph for its prompt; undefined when nothing did. */

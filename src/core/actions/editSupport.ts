@@ -114,7 +114,7 @@ export async function proposeWorkerEdit(ctx: ActionContext, edit: EditRequest): 
       artifacts: { diff: diffRel },
     };
   }
-  ctx.landed?.remember(edit.saveRel, {
+  await ctx.landed?.remember(ctx.workspace, edit.saveRel, {
     step: ctx.step,
     before: edit.existed ? edit.original : undefined,
     text: decision.text,

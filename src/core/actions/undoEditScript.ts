@@ -51,7 +51,12 @@ export const undoEditScript: ActionDef<typeof input> = {
         return { observation: rejection(`undoing the last edit of ${rel}`, decision.reason, consequence), artifacts: { diff: diffRel } };
       }
       await dropBackup(backup);
-      ctx.landed?.remember(rel, { step: ctx.step, before: current.existed ? current.text : undefined, text: decision.text, what: 'undo' });
+      await ctx.landed?.remember(ctx.workspace, rel, {
+        step: ctx.step,
+        before: current.existed ? current.text : undefined,
+        text: decision.text,
+        what: 'undo',
+      });
       if (decision.userModified) await saveStepDiff(ctx, unifiedDiff(rel, current.text, decision.text));
       const changed = decision.userModified
         ? ` The user changed the restored text before accepting it.\n${userChangesOf(rel, restored, decision.text)}\n`

@@ -97,7 +97,10 @@ function rewriteHeadingLine(line: string, pattern: RegExp, names: readonly strin
 export function repairHeadings(text: string, names: readonly string[], missing: readonly string[]): Repaired {
   const fixes: string[] = [];
   const pattern = headingLinePattern(names);
-  const wanted = new Set(missing);
+  // an entry with two candidate lines (a list in the Thought that names an action, then the real one) is
+  // ambiguous: guessing could run an action the model did not choose, so it is left for the model to fix
+  const candidates = text.split('\n').flatMap((line) => rewriteHeadingLine(line, pattern, names)?.name ?? []);
+  const wanted = new Set(missing.filter((name) => candidates.filter((c) => c === name).length <= 1));
   const lines = text.split('\n').map((line) => {
     const rewritten = rewriteHeadingLine(line, pattern, names);
     // the first heading of an entry is the one that counts
@@ -129,7 +132,7 @@ export function relaxedJson(json: string): Repaired {
       i = end;
     } else if (char === "'") {
       const end = stringEnd(json, i, "'");
-      out += JSON.stringify(json.slice(i + 1, end).replace(/\\'/g, "'"));
+      out += doubleQuoted(json.slice(i + 1, end));
       fixes.add('single quotes');
       i = end;
     } else if (json.startsWith('//', i)) {
@@ -157,4 +160,17 @@ function stringEnd(text: string, start: number, quote: string): number {
     else if (text[i] === quote) return i;
   }
   return text.length - 1;
+}
+
+/** The body of a single-quoted string as a JSON string: escapes kept as written, `\'` unescaped, `"` escaped. */
+function doubleQuoted(body: string): string {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i];
+    if (char === '\\' && i + 1 < body.length) {
+      out += body[i + 1] === "'" ? "'" : char + body[i + 1];
+      i++;
+    } else out += char === '"' ? '\\"' : char;
+  }
+  return `"${out}"`;
 }

@@ -9,7 +9,7 @@ import { ProviderError } from '../llm/types';
 import { cutObservation } from '../memory/observationView';
 import type { StepRecord } from '../memory/types';
 import type { RunContext } from './runContext';
-import { takeUserNotes, userNotes, waitWhilePaused } from './userSteering';
+import { keepLeftoverNotes, takeUserNotes, userNotes, waitWhilePaused } from './userSteering';
 
 /**
  * How much of an action's observation the research log keeps: the beginning, the line naming the file
@@ -20,13 +20,18 @@ const LOGGED_OBSERVATION = { maxChars: 5000, headChars: 2000 };
 /** Runs steps until a final answer or the step limit; errors that end the run propagate. */
 export async function runSteps(ctx: RunContext): Promise<RunStatus> {
   if (ctx.log.steps().some((s) => s.response.action === 'Final Answer')) return 'final_answer';
-  for (ctx.step = ctx.log.steps().length + 1; ctx.step <= ctx.config.maxSteps; ctx.step++) {
-    ctx.options.signal.throwIfAborted();
-    await waitWhilePaused(ctx);
-    if (await runOneStep(ctx)) return 'final_answer';
+  try {
+    for (ctx.step = ctx.log.steps().length + 1; ctx.step <= ctx.config.maxSteps; ctx.step++) {
+      ctx.options.signal.throwIfAborted();
+      await waitWhilePaused(ctx);
+      if (await runOneStep(ctx)) return 'final_answer';
+    }
+    ctx.step = ctx.config.maxSteps;
+    return 'max_steps';
+  } finally {
+    // notes sent while the last step ran (or before Stop) are kept for the step a resumed run plans next
+    keepLeftoverNotes(ctx);
   }
-  ctx.step = ctx.config.maxSteps;
-  return 'max_steps';
 }
 
 /** Plans, acts and records one step; true when it was the final answer. */

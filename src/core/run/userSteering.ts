@@ -6,11 +6,16 @@ import type { RunContext } from './runContext';
  * planner, and pauses.
  */
 
-/** Logs the notes the user wrote since the last step, for the prompt of the step being run. */
-export function takeUserNotes(ctx: RunContext): void {
+/** Logs the notes the user wrote since they were last taken, for the prompt of `step` (the step being run). */
+export function takeUserNotes(ctx: RunContext, step = ctx.step): void {
   for (const text of ctx.options.steering?.takeNotes() ?? []) {
-    if (text.trim() !== '') ctx.log.append({ type: 'user-note', step: ctx.step, text: text.trim() });
+    if (text.trim() !== '') ctx.log.append({ type: 'user-note', step, text: text.trim() });
   }
+}
+
+/** Notes the run ends with, not yet taken: logged for the step a resumed run plans next. */
+export function keepLeftoverNotes(ctx: RunContext): void {
+  takeUserNotes(ctx, ctx.log.steps().length + 1);
 }
 
 /** The user's notes so far, as the log keeps them (without secrets), a resumed run's included. */

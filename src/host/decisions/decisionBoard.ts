@@ -91,10 +91,20 @@ export class DecisionBoard extends Disposable {
     this.changed();
   }
 
-  /** Answers decision `id`. False, doing nothing, when it is no longer pending or the choice does not fit it. */
+  /**
+   * Answers decision `id`. False, doing nothing, when it is no longer pending, another answer is being
+   * carried out or the choice does not fit it. An answer that first asks why (Decline or Reject without
+   * a reason) does not hold the decision: while its box is open another answer still wins, and the
+   * poster closes the box.
+   */
   async decide(id: string, answer: Answer): Promise<boolean> {
     const entry = this.entries.get(id);
     if (!entry || entry.answered || !CHOICES[entry.view.kind].includes(answer.choice)) return false;
+    const asksWhy = answer.reason === undefined && (answer.choice === 'decline' || answer.choice === 'reject');
+    if (asksWhy) {
+      await entry.handlers.answer(answer);
+      return true;
+    }
     entry.answered = true;
     try {
       await entry.handlers.answer(answer);

@@ -34,8 +34,8 @@ function noticeTitle(view: DecisionView): string {
   if (view.kind === 'run') {
     return vscode.l10n.t(
       'BudgetML wants to run {0} in {1}. {2} · {3} · {4}',
-      `“${view.command}”`,
-      view.folder,
+      `“${plain(view.command)}”`,
+      plain(view.folder),
       link(vscode.l10n.t('Run'), 'run'),
       link(vscode.l10n.t('Decline'), 'decline'),
       sidebar,
@@ -44,7 +44,7 @@ function noticeTitle(view: DecisionView): string {
   const diff = `[${vscode.l10n.t('Show Diff')}](${commandUri('budgetml.openDecision', [view.id])})`;
   return vscode.l10n.t(
     'BudgetML proposes an edit to {0} (+{1} −{2}). {3} · {4} · {5}',
-    view.file,
+    plain(view.file),
     view.added,
     view.removed,
     diff,
@@ -59,4 +59,12 @@ function commandUri(command: string, args: unknown[]): string {
 
 function decideCommand(id: string, choice: Choice): Thenable<unknown> {
   return vscode.commands.executeCommand(DECIDE_COMMAND, id, choice);
+}
+
+/**
+ * Text the model chose (a command, a file name) without the characters of a markdown link, so that it
+ * cannot show a link of its own ("[Reject](command:…accept…)") among the notification's.
+ */
+function plain(text: string): string {
+  return text.replace(/\[/g, '‹').replace(/\]/g, '›');
 }

@@ -10,8 +10,11 @@ import { currentText, exists, replaceRange, writeThroughEditor } from './workspa
 const EMPTY_SCHEME = 'budgetml-empty';
 
 export interface ReviewPrompts {
-  /** Optional reason for a rejection; undefined when the user gives none. */
-  rejectReason(relPath: string): Promise<string | undefined>;
+  /**
+   * Optional reason for a rejection; undefined when the user gives none. `token` is cancelled when
+   * the review ends elsewhere (accepted, or the run stopped): the box closes.
+   */
+  rejectReason(relPath: string, token: vscode.CancellationToken): Promise<string | undefined>;
   /** The diff of a waiting proposal was closed: remind the user it still needs a decision. */
   stillWaiting(relPath: string): Promise<'show' | 'accept' | 'reject' | undefined>;
 }
@@ -22,6 +25,10 @@ interface Pending {
   proposalUri: vscode.Uri;
   leftUri: vscode.Uri;
   settled: boolean;
+  /** an accept or reject is writing the file and settling: Stop and other answers wait for it */
+  settling?: Promise<void>;
+  /** the box asking why the edit is rejected, while it is open */
+  asking?: vscode.CancellationTokenSource;
   resolve(decision: EditDecision): void;
 }
 
@@ -69,7 +76,7 @@ export class EditReview extends Disposable {
     onPending?.(proposalUri);
     const onAbort = () => {
       const p = this.pending.get(proposalUri.toString());
-      if (p) void this.finish(p, { accepted: false, reason: 'the run was stopped before the edit was reviewed' });
+      if (p) void this.stop(p);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
@@ -86,25 +93,31 @@ export class EditReview extends Disposable {
   async accept(target?: unknown): Promise<boolean> {
     const p = this.find(target);
     if (!p) return false;
-    if (p.settled) return true;
-    const doc = await vscode.workspace.openTextDocument(p.proposalUri);
-    const text = doc.getText();
-    await writeThroughEditor(p.fileUri, text);
-    await this.finish(p, { accepted: true, text, userModified: text !== p.proposal.proposed });
+    await this.settle(p, async () => {
+      const text = (await vscode.workspace.openTextDocument(p.proposalUri)).getText();
+      await writeThroughEditor(p.fileUri, text);
+      await this.finish(p, { accepted: true, text, userModified: text !== p.proposal.proposed });
+    });
     return true;
   }
 
-  /** Leaves the file as it was before the proposal. `reason` undefined: ask the user for one. */
+  /**
+   * Leaves the file as it was before the proposal. `reason` undefined: ask the user for one; while
+   * the box is open, an Accept or Stop still wins and closes it.
+   */
   async reject(target?: unknown, reason?: string | null): Promise<boolean> {
     const p = this.find(target);
     if (!p) return false;
-    const why = reason === undefined ? await this.prompts().rejectReason(p.proposal.relPath) : (reason ?? undefined);
-    if (p.settled) return true;
-    if ((await currentText(p.fileUri)) !== p.proposal.original) {
-      // hunks accepted earlier are taken back
-      await writeThroughEditor(p.fileUri, p.proposal.original);
-    }
-    await this.finish(p, why ? { accepted: false, reason: why } : { accepted: false });
+    // a second Reject that asks while the box is open: the open box answers it
+    if (reason === undefined && p.asking) return true;
+    const why = reason === undefined ? await this.askWhy(p) : (reason ?? undefined);
+    await this.settle(p, async () => {
+      if ((await currentText(p.fileUri)) !== p.proposal.original) {
+        // hunks accepted earlier are taken back
+        await writeThroughEditor(p.fileUri, p.proposal.original);
+      }
+      await this.finish(p, why ? { accepted: false, reason: why } : { accepted: false });
+    });
     return true;
   }
 
@@ -160,6 +173,33 @@ export class EditReview extends Disposable {
     if (p.settled) await closeReviewTabs(p.proposalUri);
   }
 
+  /**
+   * Runs `work` (write the file, then finish) unless the proposal is settled or settling: the first
+   * answer wins and a later one waits for it, so what the core is told matches what is on disk.
+   */
+  private async settle(p: Pending, work: () => Promise<void>): Promise<void> {
+    if (p.settling) return p.settling;
+    if (p.settled) return;
+    p.settling = work().finally(() => (p.settling = undefined));
+    return p.settling;
+  }
+
+  /** The run stopped: an accept or reject already writing the file is waited for, else the edit is rejected. */
+  private async stop(p: Pending): Promise<void> {
+    if (p.settling) await p.settling.catch(() => undefined);
+    await this.finish(p, { accepted: false, reason: 'the run was stopped before the edit was reviewed' });
+  }
+
+  private async askWhy(p: Pending): Promise<string | undefined> {
+    const source = (p.asking = new vscode.CancellationTokenSource());
+    try {
+      return await this.prompts().rejectReason(p.proposal.relPath, source.token);
+    } finally {
+      if (p.asking === source) p.asking = undefined;
+      source.dispose();
+    }
+  }
+
   private onShowFailed(error: unknown): void {
     void vscode.window.showErrorMessage(
       vscode.l10n.t('BudgetML could not open the proposed edit: {0}', error instanceof Error ? error.message : String(error)),
@@ -168,7 +208,7 @@ export class EditReview extends Disposable {
 
   private async hunkAt(target: unknown, index: number, fingerprint?: string): Promise<{ p: Pending; hunk: Hunk } | undefined> {
     const p = this.find(target);
-    if (!p) return undefined;
+    if (!p || p.settling) return undefined;
     const [left, right] = await this.texts(p);
     const hunk = computeHunks(left, right)[index];
     if (!hunk || (fingerprint !== undefined && fingerprint !== hunkFingerprint(hunk))) {
@@ -198,6 +238,7 @@ export class EditReview extends Disposable {
   private async finish(p: Pending, decision: EditDecision): Promise<void> {
     if (p.settled) return;
     p.settled = true;
+    p.asking?.cancel();
     this.pending.delete(p.proposalUri.toString());
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.proposalUri.toString());
     if (doc?.isDirty) await doc.save();
