@@ -242,26 +242,13 @@ export class ModelClient {
   }
 
   private book(at: AttemptRef, reported: Usage, latencyMs: number, error?: string): void {
-    const { model, context, attempt, callId } = at;
+    const { model, context } = at;
     // an estimate of a stream that reported nothing: the prompt as counted for the budget is the better figure
     const usage = reported.estimated ? { ...reported, input: Math.min(reported.input, at.promptTokens) } : reported;
     const price = priceFor(model.id, this.deps.config.prices);
     const usd = callCost(price, usage);
     this.deps.ledger.record({ role: context.role, model: model.id, usage, usd, priced: price !== undefined });
-    this.logCall({
-      type: 'call',
-      callId,
-      step: context.step,
-      role: context.role,
-      model: model.id,
-      purpose: context.purpose,
-      attempt,
-      usage,
-      usd,
-      priced: price !== undefined,
-      latencyMs,
-      ...(error ? { error } : {}),
-    });
+    this.recordCall(at, { usage, usd, priced: price !== undefined, latencyMs, ...(error ? { error } : {}) });
     this.emitSpend(false);
     if (this.deps.budget.warningDue()) {
       const budgetUsd = this.deps.config.budgetUsd;
@@ -274,8 +261,17 @@ export class ModelClient {
   }
 
   private logFailure(model: ModelRef, context: CallContext, attempt: number, callId: string, error: unknown): void {
-    const usage = { input: 0, cachedInput: 0, output: 0 };
     const message = error instanceof Error ? error.message : String(error);
+    const usage = { input: 0, cachedInput: 0, output: 0 };
+    this.recordCall({ model, context, attempt, callId }, { usage, usd: 0, priced: true, latencyMs: 0, error: message });
+  }
+
+  /** The call record of one attempt: who asked, which model, and what it cost. */
+  private recordCall(
+    at: Pick<AttemptRef, 'model' | 'context' | 'attempt' | 'callId'>,
+    cost: Pick<CallRecord, 'usage' | 'usd' | 'priced' | 'latencyMs' | 'error'>,
+  ): void {
+    const { model, context, attempt, callId } = at;
     this.logCall({
       type: 'call',
       callId,
@@ -284,11 +280,7 @@ export class ModelClient {
       model: model.id,
       purpose: context.purpose,
       attempt,
-      usage,
-      usd: 0,
-      priced: true,
-      latencyMs: 0,
-      error: message,
+      ...cost,
     });
   }
 
