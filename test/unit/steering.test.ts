@@ -111,22 +111,28 @@ describe('the user’s notes', () => {
   });
 });
 
+/** A run paused after step 1 and stopped while it waits; `whilePaused` acts as the user does meanwhile. */
+async function pauseThenStop(whilePaused: (steering: FakeSteering) => void = () => {}) {
+  const openai = await serve([planner(LIST, 1), planner(FINAL, 2)]);
+  const steering = new FakeSteering();
+  const controller = new AbortController();
+  const run = await runSteered({
+    openai,
+    steering,
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === 'observation' && event.step === 1) steering.pause();
+      if (event.type !== 'paused') return;
+      whilePaused(steering);
+      setTimeout(() => controller.abort(), 50);
+    },
+  });
+  return { run, openai };
+}
+
 describe('notes the run ends with', () => {
   test('a note sent while the run is paused, then Stop: logged for the step a resumed run plans next', async () => {
-    const openai = await serve([planner(LIST, 1), planner(FINAL, 2)]);
-    const steering = new FakeSteering();
-    const controller = new AbortController();
-    const run = await runSteered({
-      openai,
-      steering,
-      signal: controller.signal,
-      onEvent: (event) => {
-        if (event.type === 'observation' && event.step === 1) steering.pause();
-        if (event.type !== 'paused') return;
-        steering.write('Try a deeper tree next.');
-        setTimeout(() => controller.abort(), 50);
-      },
-    });
+    const { run } = await pauseThenStop((steering) => steering.write('Try a deeper tree next.'));
     assert.equal(run.summary.status, 'cancelled', run.summary.message);
     assert.deepEqual(
       run.log.filter((r) => r.type === 'user-note').map((r) => [r.step, r.text]),
@@ -166,18 +172,7 @@ describe('pause and continue', () => {
   });
 
   test('stopping while paused ends the run as cancelled, without planning another step', async () => {
-    const openai = await serve([planner(LIST, 1), planner(FINAL, 2)]);
-    const steering = new FakeSteering();
-    const controller = new AbortController();
-    const run = await runSteered({
-      openai,
-      steering,
-      signal: controller.signal,
-      onEvent: (event) => {
-        if (event.type === 'observation' && event.step === 1) steering.pause();
-        if (event.type === 'paused') setTimeout(() => controller.abort(), 50);
-      },
-    });
+    const { run, openai } = await pauseThenStop();
     assert.equal(run.summary.status, 'cancelled', run.summary.message);
     assert.equal(plannerRequests(openai).length, 1);
     assert.ok(!typesOf(run.events).includes('continued'));
