@@ -31,7 +31,7 @@ export async function writeThroughEditor(uri: vscode.Uri, text: string): Promise
   throw new Error(`VS Code refused the edit to ${vscode.workspace.asRelativePath(uri)}`);
 }
 
-/** The edit that makes `uri` hold `text`; undefined when it already does (the document is saved then). */
+/** The edit that makes `uri` hold `text`; undefined when the document already does (the file is brought in line then). */
 async function editTo(uri: vscode.Uri, text: string): Promise<vscode.WorkspaceEdit | undefined> {
   const edit = new vscode.WorkspaceEdit();
   if (!(await exists(uri))) {
@@ -45,6 +45,10 @@ async function editTo(uri: vscode.Uri, text: string): Promise<vscode.WorkspaceEd
   }
   if (edit.size > 0) return edit;
   if (doc.isDirty) await doc.save();
+  // a document not yet reloaded after the file changed on disk already "holds" the text: write the file
+  else if (new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) !== text) {
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  }
   return undefined;
 }
 
