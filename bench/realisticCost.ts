@@ -71,15 +71,16 @@ function breakdown(server: FakeServer): string {
     .join('; ');
 }
 
-/** The fake server's own bill: its token totals per model at PRICES. */
-function ledgerUsd(server: FakeServer): number {
+/** The fake server's own bill: its token totals per model at PRICES (only the answers' with `part` 'output'). */
+function ledgerUsd(server: FakeServer, part: 'all' | 'output' = 'all'): number {
   let usd = 0;
   for (const request of server.requests) {
     const usage = request.usage;
     const model = (request.body as { model: string }).model;
     const price = PRICES[`openai:${model}` as keyof typeof PRICES];
     if (!usage || !price) continue;
-    usd += ((usage.input - usage.cachedInput) * price.input + usage.cachedInput * price.cachedInput + usage.output * price.output) / 1e6;
+    const prompt = (usage.input - usage.cachedInput) * price.input + usage.cachedInput * price.cachedInput;
+    usd += ((part === 'all' ? prompt : 0) + usage.output * price.output) / 1e6;
   }
   return usd;
 }
@@ -135,4 +136,9 @@ export async function realisticCost(): Promise<void> {
   console.log(`the expert's share of the cascade's cost: ${((100 * expertUsd) / cascade.run.summary.cost.usd).toFixed(0)} %`);
   console.log(`where the cascade's money goes: ${breakdown(cascade.server)}`);
   console.log(`cascade / expert-only = ${(cascade.usd / expert.usd).toFixed(3)} (target <= 0.12)`);
+  const outputs = (m: Measured) => ledgerUsd(m.server, 'output');
+  console.log(
+    `cascade / expert-only of the answers alone (the same scripted replies in both runs): ${(outputs(cascade) / outputs(expert)).toFixed(3)}; ` +
+      `the leaner the prompts, the closer the whole ratio comes to it`,
+  );
 }

@@ -120,6 +120,15 @@ describe('the Experiments table', () => {
     assert.deepEqual(experimentsTable(runs.slice(0, 11), 6), rows.slice(0, -1));
   });
 
+  test('without a baseline the table keeps the first run as the reference', () => {
+    const runs = Array.from({ length: 12 }, (_, i) => record({ id: i + 1, step: i + 1, kind: 'execute' }));
+    const rows = experimentsTable(runs, 6);
+    assert.match(rows[0], /^#1 step 1 /);
+    assert.match(rows[1], /earlier experiments omitted/);
+    assert.equal(rows.length, 7);
+    assert.match(rows.at(-1) ?? '', /^#12 step 12 /);
+  });
+
   test('an unchanged script says so', () => {
     assert.match(experimentRow(record({ changedSinceParent: { parent: 1, diff: '', hyperParams: {} } })), /same code as #1$/);
     assert.match(

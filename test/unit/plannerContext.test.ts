@@ -144,13 +144,13 @@ describe('the planner’s context', () => {
 
   test('folded steps become one summary line each, their score kept, dropped in blocks when there are too many', () => {
     const history = [...steps(3), trainingRun(4), ...steps(30).slice(4)];
-    const early = summaryOf(history.slice(0, 6), DEFAULT_LIMITS);
+    const early = summaryOf(history.slice(0, 6), DEFAULT_LIMITS.maxSummaryLines);
     assert.equal(early[3], 'Step 4: Execute Script (train.py) -> ok, experiment #2');
-    const lines = summaryOf(history, DEFAULT_LIMITS);
+    const lines = summaryOf(history, DEFAULT_LIMITS.maxSummaryLines);
     assert.ok(lines.length <= DEFAULT_LIMITS.maxSummaryLines + 1);
     assert.match(lines[0], /earlier steps omitted/);
     assert.match(lines[lines.length - 1], /^Step 30: List Files \(dir30\) -> observation 30/);
-    assert.equal(summaryOf(steps(4), DEFAULT_LIMITS).length, 4);
+    assert.equal(summaryOf(steps(4), DEFAULT_LIMITS.maxSummaryLines).length, 4);
   });
 
   test('the research log holds the baseline, then each folded step with its experiments under it, after the task', () => {
@@ -174,6 +174,30 @@ describe('the planner’s context', () => {
       /^Research problem:\nthe goal\n\nResearch log \([^\n]*\n#1 step 0 baseline train\.py: ok 1\.0 s \| accuracy 0\.1\nStep 1: [^\n]*\nStep 2: [^\n]*\n {2}#2 step 2 train\.py/,
     );
     assert.ok(!p.includes('#3 step 9'), 'a run of a step still in view is read in its observation');
+  });
+
+  test('steps whose lines are dropped from the research log keep their experiments and notes in it', () => {
+    const run = (id: number, at: number): ExperimentRecord => ({
+      id,
+      step: at,
+      kind: 'execute',
+      script: 'train.py',
+      command: 'python train.py',
+      interpreter: 'python',
+      startedAt: '2026-01-01T00:00:00Z',
+      durationMs: 1000,
+      exitCode: 0,
+      outcome: 'ok',
+      metrics: { accuracy: id / 10 },
+    });
+    const experiments = Array.from({ length: 10 }, (_, i) => run(i + 1, 3 * i + 1));
+    const notes = [{ step: 2, text: 'keep the seed fixed' }];
+    const p = buildPlannerMessages({ goal: 'the goal', steps: steps(30), experiments, notes }, MENU)[1].content;
+    assert.match(p, /\nSteps 1-\d+ \(lines omitted; their experiments and notes below\):\n {2}#1 step 1 train\.py/);
+    assert.ok(!p.includes('Step 1: List Files'), 'the line of an early step is dropped');
+    for (const e of experiments.filter((x) => x.step < 28))
+      assert.ok(p.includes(`#${e.id} step ${e.step} train.py`), `experiment #${e.id}`);
+    assert.ok(p.includes('Note from the user (step 2): keep the seed fixed'));
   });
 
   test('one system message, then one user message', () => {

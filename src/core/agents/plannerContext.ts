@@ -33,15 +33,18 @@ export interface ContextLimits {
   observationChars: number;
   /** characters of the last step's observation in the expert's compact context */
   expertObservationChars: number;
+  /** summary lines of the steps before the last in the expert's compact context (at least 2) */
+  expertSummaryLines: number;
 }
 
 export const DEFAULT_LIMITS: ContextLimits = {
-  recentSteps: 3,
+  recentSteps: 2,
   foldBatch: 3,
   maxSummaryLines: 6,
   maxTableRows: 5,
   observationChars: 2000,
-  expertObservationChars: 1500,
+  expertObservationChars: 1000,
+  expertSummaryLines: 4,
 };
 
 /** Leading characters of an observation kept in a prompt (the status line and a header or two). */
@@ -60,7 +63,8 @@ export function firstVisibleStep(stepCount: number, limits: ContextLimits): numb
 /**
  * The folded part of the run, oldest first and append-only between the rare drops: the baseline's
  * experiments, then per folded step its summary line with its experiments and the user's notes under
- * it. Beyond `maxSummaryLines` steps the oldest are dropped in blocks of half the limit.
+ * it. Beyond `maxSummaryLines` steps the oldest lose their lines in blocks of half the limit; their
+ * experiments and notes stay, so no measured result leaves the planner's context.
  */
 export function foldedLog(history: PlannerHistory, folded: readonly StepRecord[], limits: ContextLimits): string[] {
   const experiments = (history.experiments ?? []).filter((e) => e.outcome !== 'declined');
@@ -70,12 +74,14 @@ export function foldedLog(history: PlannerHistory, folded: readonly StepRecord[]
   ];
   const baseline = experiments.filter((e) => e.step === 0).map(experimentRow);
   const kept = keptSteps(folded, limits.maxSummaryLines);
-  const omitted = folded.length - kept.length;
-  return [
-    ...baseline,
-    ...(omitted > 0 ? [`(${omitted} earlier steps omitted)`] : []),
-    ...kept.flatMap((s) => [summaryLine(s), ...under(s.step)]),
-  ];
+  const omitted = folded.slice(0, folded.length - kept.length);
+  const omittedLines = omitted.length > 0 ? [omissionLine(omitted), ...omitted.flatMap((s) => under(s.step))] : [];
+  return [...baseline, ...omittedLines, ...kept.flatMap((s) => [summaryLine(s), ...under(s.step)])];
+}
+
+function omissionLine(omitted: readonly StepRecord[]): string {
+  const [first, last] = [omitted[0].step, omitted[omitted.length - 1].step];
+  return `Steps ${first}-${last} (lines omitted; their experiments and notes below):`;
 }
 
 /** The folded steps kept: all up to `max`, beyond it the newest, dropping the oldest in blocks of half of `max`. */
@@ -89,11 +95,11 @@ function keptSteps(folded: readonly StepRecord[], max: number): readonly StepRec
  * Summary lines of the folded steps. When they overflow, the oldest are dropped in blocks of half the
  * limit, so the summary changes by appending most of the time.
  */
-export function summaryOf(folded: readonly StepRecord[], limits: ContextLimits): string[] {
+export function summaryOf(folded: readonly StepRecord[], maxLines: number): string[] {
   const lines = folded.map(summaryLine);
-  if (lines.length <= limits.maxSummaryLines) return lines;
-  const block = Math.ceil(limits.maxSummaryLines / 2);
-  const dropped = Math.ceil((lines.length - limits.maxSummaryLines) / block) * block;
+  if (lines.length <= maxLines) return lines;
+  const block = Math.ceil(maxLines / 2);
+  const dropped = Math.ceil((lines.length - maxLines) / block) * block;
   return [`(${dropped} earlier steps omitted)`, ...lines.slice(dropped)];
 }
 
@@ -186,7 +192,7 @@ export function buildExpertMessages(
   const content = [
     taskMessage(goal),
     experimentsSection(experimentsTable(history.experiments ?? [], limits.maxTableRows)),
-    summarySection(summaryOf(steps.slice(0, -1), limits), 'Research log, one line per step'),
+    summarySection(summaryOf(steps.slice(0, -1), limits.expertSummaryLines), 'Research log, one line per step'),
     ...notes,
     planSection(last),
     last ? `\n\nThe last step:${renderStep(last, cutObservation(last.observation, budget))}` : '',

@@ -8,15 +8,16 @@ const IMPORTANT =
 
 /**
  * The Experiments table as the planner sees it: one line per script run it may rely on, oldest
- * first. Beyond `maxRows`, the earliest runs after the baseline are left out in blocks of half the
- * room (the baseline's runs stay), so the table changes by appending most of the time and the
- * prompt's prefix stays cacheable.
+ * first. Beyond `maxRows`, the earliest runs after the reference are left out in blocks of half the
+ * room (the reference stays: the baseline's runs, or the first run when no baseline was measured), so
+ * the table changes by appending most of the time and the prompt's prefix stays cacheable.
  */
 export function experimentsTable(records: readonly ExperimentRecord[], maxRows = Infinity): string[] {
   const shown = records.filter((r) => r.outcome !== 'declined');
   if (shown.length <= maxRows) return shown.map(experimentRow);
-  const baseline = shown.filter((r) => r.step === 0);
-  const later = shown.filter((r) => r.step !== 0);
+  const measured = shown.filter((r) => r.step === 0);
+  const baseline = measured.length > 0 ? measured : shown.slice(0, 1);
+  const later = shown.filter((r) => !baseline.includes(r));
   const room = Math.max(1, maxRows - baseline.length);
   const block = Math.ceil(room / 2);
   const dropped = Math.min(later.length, Math.ceil((later.length - room) / block) * block);
