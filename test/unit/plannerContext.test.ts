@@ -57,6 +57,23 @@ function trainingRun(n: number): StepRecord {
   return { ...base, response: { ...base.response, action: 'Execute Script', actionInput: { script_name: 'train.py' } } };
 }
 
+/** A measured run of train.py at `at` (step 0: the baseline). */
+function experiment(id: number, at: number): ExperimentRecord {
+  return {
+    id,
+    step: at,
+    kind: at === 0 ? 'baseline' : 'execute',
+    script: 'train.py',
+    command: 'python train.py',
+    interpreter: 'python',
+    startedAt: '2026-01-01T00:00:00Z',
+    durationMs: 1000,
+    exitCode: 0,
+    outcome: 'ok',
+    metrics: { accuracy: id / 10 },
+  };
+}
+
 describe('the planner’s context', () => {
   test('at least the last 3 steps stay in view, and at most 3 + a fold batch - 1', () => {
     for (let count = 0; count <= 40; count++) {
@@ -154,19 +171,6 @@ describe('the planner’s context', () => {
   });
 
   test('the research log holds the baseline, then each folded step with its experiments under it, after the task', () => {
-    const experiment = (id: number, at: number): ExperimentRecord => ({
-      id,
-      step: at,
-      kind: at === 0 ? 'baseline' : 'execute',
-      script: 'train.py',
-      command: 'python train.py',
-      interpreter: 'python',
-      startedAt: '2026-01-01T00:00:00Z',
-      durationMs: 1000,
-      exitCode: 0,
-      outcome: 'ok',
-      metrics: { accuracy: id / 10 },
-    });
     const experiments = [experiment(1, 0), experiment(2, 2), experiment(3, 9)];
     const p = buildPlannerMessages({ goal: 'the goal', steps: steps(9), experiments }, MENU)[1].content;
     assert.match(
@@ -177,20 +181,7 @@ describe('the planner’s context', () => {
   });
 
   test('steps whose lines are dropped from the research log keep their experiments and notes in it', () => {
-    const run = (id: number, at: number): ExperimentRecord => ({
-      id,
-      step: at,
-      kind: 'execute',
-      script: 'train.py',
-      command: 'python train.py',
-      interpreter: 'python',
-      startedAt: '2026-01-01T00:00:00Z',
-      durationMs: 1000,
-      exitCode: 0,
-      outcome: 'ok',
-      metrics: { accuracy: id / 10 },
-    });
-    const experiments = Array.from({ length: 10 }, (_, i) => run(i + 1, 3 * i + 1));
+    const experiments = Array.from({ length: 10 }, (_, i) => experiment(i + 1, 3 * i + 1));
     const notes = [{ step: 2, text: 'keep the seed fixed' }];
     const p = buildPlannerMessages({ goal: 'the goal', steps: steps(30), experiments, notes }, MENU)[1].content;
     assert.match(p, /\nSteps 1-\d+ \(lines omitted; their experiments and notes below\):\n {2}#1 step 1 train\.py/);
