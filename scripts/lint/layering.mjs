@@ -15,7 +15,14 @@ export const LAYERS = {
     builtins: true,
     why: 'the core is IDE- and process-agnostic',
   },
-  'src/node': { folders: ['src/node'], packages: [], builtins: true, why: 'src/node uses Node built-ins only' },
+  'src/node': {
+    folders: ['src/node'],
+    // the ports it implements (ScriptExecutor backends), the settings that choose them, the pure nvidia-smi reader
+    files: ['src/core/host.ts', 'src/core/config.ts', 'src/core/compute/gpu.ts'],
+    packages: [],
+    builtins: true,
+    why: 'src/node uses Node built-ins and the core ports it implements only',
+  },
   'src/cli': {
     folders: ['src/cli', 'src/core', 'src/shared', 'src/node'],
     packages: '*',
@@ -55,7 +62,9 @@ export function problemOf(specifier, file) {
   const layer = LAYERS[layerOf(file)];
   if (!layer) return undefined;
   if (specifier.startsWith('.')) {
-    const target = layerOf(resolve(dirname(file), specifier)) ?? relative(ROOT, resolve(dirname(file), specifier));
+    const path = relative(ROOT, resolve(dirname(file), specifier));
+    if (layer.files?.includes(`${path.replace(/\.ts$/, '')}.ts`)) return undefined;
+    const target = layerOf(resolve(dirname(file), specifier)) ?? path;
     const folder = target.replace(/\.ts$/, '');
     return layer.folders.some((allowed) => allowed === folder || allowed === target)
       ? undefined

@@ -14,6 +14,8 @@ import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args';
 import { formatUsd } from '../shared/money';
 import { newRunId } from '../shared/runs';
 import { NodeHost } from './nodeHost';
+import { computeExecutor } from '../node/compute/computeExecutor';
+import type { LogLevel } from '../core/host';
 
 /** Exit code for bad arguments, config or task. */
 const EXIT_USAGE = 2;
@@ -38,12 +40,15 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
   const say = (line: string) => args.quiet || process.stderr.write(line + '\n');
+  const log = (level: LogLevel, message: string) => level !== 'info' && say(`[${level}] ${message}`);
+  const executor = computeExecutor(config.compute, { log, runDir, workspace: task.workspace, python: config.python });
+  if (config.compute.backend !== 'local') say(`scripts run on ${executor.describe()}`);
   let summary: RunSummary;
   try {
     summary = await runAgent({
       task,
       config,
-      host: new NodeHost((level, message) => level !== 'info' && say(`[${level}] ${message}`)),
+      host: new NodeHost(log, executor),
       keys: keysFromEnv(config),
       runDir,
       resume: args.resume,

@@ -27,6 +27,35 @@ export const priceSchema = z.strictObject({
 });
 export type Price = z.infer<typeof priceSchema>;
 
+/** Where scripts run. The SSH host is an alias of the user's ssh config; SLURM jobs read the workspace on a shared file system. */
+export const computeSchema = z.strictObject({
+  backend: z.enum(['local', 'ssh', 'slurm']).default('local'),
+  ssh: z
+    .strictObject({
+      /** a Host of ~/.ssh/config (or of `configFile`) */
+      host: z
+        .string()
+        .min(1)
+        .regex(/^[^\s-][^\s]*$/, 'an ssh host alias: no spaces, not starting with "-"'),
+      configFile: z.string().min(1).optional(),
+      /** the folder on the remote the workspace is copied to (absolute, or relative to the remote home) */
+      remoteDir: z.string().min(1),
+      /** the remote interpreter; default python3 */
+      python: z.string().min(1).optional(),
+    })
+    .optional(),
+  slurm: z
+    .strictObject({
+      partition: z.string().min(1).optional(),
+      /** more sbatch options, e.g. ["--gres=gpu:1", "--time=02:00:00"] */
+      sbatchArgs: z.array(z.string().min(1)).default([]),
+      /** how often the job's state is read (seconds) */
+      pollSec: z.number().positive().default(2),
+    })
+    .optional(),
+});
+export type ComputeSettings = z.infer<typeof computeSchema>;
+
 export const configSchema = z.strictObject({
   providers: z
     .strictObject({
@@ -61,6 +90,8 @@ export const configSchema = z.strictObject({
       pass: z.array(z.string().min(1)).default([]),
     })
     .default({ exclude: [], pass: [] }),
+  /** where scripts run: on this machine, on a server over SSH, or as SLURM jobs */
+  compute: computeSchema.default({ backend: 'local' }),
   /** a reply stream that sends nothing for this long is cancelled, booked and retried */
   requestIdleTimeoutSec: z.number().positive().default(60),
   lifelines: z.number().int().nonnegative().default(5),
@@ -89,6 +120,12 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** The compute settings checked for the backend they name: what is missing, in one line. */
+function computeProblem(compute: ComputeSettings): string | undefined {
+  if (compute.backend === 'ssh' && !compute.ssh) return 'compute.backend is "ssh" but compute.ssh { host, remoteDir } is not set';
+  return undefined;
+}
+
 /** Parses a config object; the error names every wrong key. */
 export function parseConfig(raw: unknown): Config {
   const result = configSchema.safeParse(raw ?? {});
@@ -96,6 +133,8 @@ export function parseConfig(raw: unknown): Config {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`invalid config: ${problems.join('; ')}`);
   }
+  const problem = computeProblem(result.data.compute);
+  if (problem) throw new ConfigError(`invalid config: ${problem}`);
   return result.data;
 }
 

@@ -1,9 +1,11 @@
 /**
- * The Host port: what the agent needs from its surroundings and must not decide alone.
- * The CLI implements it with Node's fs and child_process; the extension with VS Code's
- * diff review and integrated terminal. Reading and listing files is done by the core itself
- * (see workspace.ts): only writes that need the user's approval and script runs go through here.
+ * The ports through which the agent acts on its surroundings, each what the agent must not decide
+ * alone or cannot do itself: approving edits (EditApprover), running scripts (ScriptExecutor: on this
+ * machine, over SSH or as SLURM jobs) and reporting (Logger). The CLI and the extension each put the
+ * three together as a Host. Reading and listing files is done by the core itself (see workspace.ts).
  */
+
+import type { GpuProbe } from './compute/gpu';
 
 export interface EditProposal {
   /** absolute, already confined to the workspace */
@@ -46,6 +48,10 @@ export interface ScriptRequest {
 export interface ScriptExit {
   /** null when the process was killed or never started */
   exitCode: number | null;
+  /** why the compute backend could not start or finish the script, when it knows (a dropped connection, a failed job) */
+  failure?: string;
+  /** the GPUs where the script ran, as nvidia-smi saw them when it started (backends that probe) */
+  gpu?: GpuProbe;
   timedOut: boolean;
   cancelled: boolean;
   /** the user declined to run it */
@@ -55,10 +61,19 @@ export interface ScriptExit {
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
-export interface Host {
+export interface EditApprover {
   /** Shows the proposal to the user (or applies it when approval is off) and writes the file when accepted. */
   proposeEdit(proposal: EditProposal, signal: AbortSignal): Promise<EditDecision>;
+}
+
+export interface ScriptExecutor {
   /** Runs a process; every chunk of its output (stdout and stderr interleaved) goes to `onOutput`. */
   runScript(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptExit>;
+}
+
+export interface Logger {
   log(level: LogLevel, message: string): void;
 }
+
+/** The three ports together, as the run is given them. */
+export interface Host extends EditApprover, ScriptExecutor, Logger {}

@@ -6,6 +6,7 @@ import { DECIDE_COMMAND } from './decisions/decisionNotice';
 import type { EditReview } from './editReview/editReview';
 import type { ExperimentsView } from './experiments/experimentsView';
 import { selectModels } from './modelPicker';
+import { selectCompute } from './computePicker';
 import type { UserPrompts } from './prompts';
 import type { RunController } from './runController';
 import { openInEditor } from './runReport';
@@ -45,6 +46,7 @@ export function registerCommands(subscriptions: vscode.Disposable[], deps: Comma
     'budgetml.openDecision': async (id) => (await decisions.open(String(id))) || nothingWaiting(),
     'budgetml.setApiKey': (provider) => keys.setInteractively(asString(provider)),
     'budgetml.selectModels': () => selectModels(),
+    'budgetml.selectCompute': () => selectCompute(),
     'budgetml.testConnection': () => testConnection(deps.settingKeys, keys, deps.channel),
     'budgetml.openSample': () => openSample(context.extensionUri),
     'budgetml.runDemo': () => runDemo(context.extensionUri, context.globalState),

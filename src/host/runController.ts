@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { RunEvent } from '../core/events';
 import type { RunSummary } from '../core/run';
 import type { Task } from '../core/task/task';
+import type { LogLevel } from '../core/host';
+import { computeExecutor } from '../node/compute/computeExecutor';
 import { loadAgentCore, type AgentCore } from './agentCoreLoader';
 import { Disposable } from './disposable';
 import { OLLAMA_BASE_URL } from './modelSources';
@@ -207,6 +209,7 @@ export class RunController extends Disposable {
     this._onDidChangeSteering.fire(steering);
     void vscode.commands.executeCommand('setContext', 'budgetml.running', true);
     this.announce(inputs, runDir, resume, run.replay);
+    this.useCompute(inputs, task, runDir);
     let settled!: () => void;
     const progress = showRunProgress(new Promise<void>((resolve) => (settled = resolve)), inputs.config.maxSteps);
     try {
@@ -230,12 +233,23 @@ export class RunController extends Disposable {
       return summary;
     } finally {
       settled();
+      this.deps.host.useCompute(undefined);
       this.active = undefined;
       steeringChanged.dispose();
       steering.dispose();
       this._onDidChangeSteering.fire(undefined);
       void vscode.commands.executeCommand('setContext', 'budgetml.running', false);
     }
+  }
+
+  /** Scripts of this run go to the compute backend the settings name (this machine by default). */
+  private useCompute(inputs: RunInputs, task: Task, runDir: string): void {
+    const { compute, python } = inputs.config;
+    if (compute.backend === 'local') return this.deps.host.useCompute(undefined);
+    const log = (level: LogLevel, message: string) => this.deps.host.log(level, message);
+    const executor = computeExecutor(compute, { log, runDir, workspace: task.workspace, python });
+    this.deps.host.log('info', `Scripts of this run run on ${executor.describe()}`);
+    this.deps.host.useCompute(executor);
   }
 
   private announce(inputs: RunInputs, runDir: string, resume: boolean, replay: boolean): void {

@@ -7,6 +7,7 @@ import type { EditReview } from './editReview/editReview';
 import { writeThroughEditor } from './editReview/workspaceText';
 import { defaultPrompts, type UserPrompts } from './prompts';
 import type { ScriptRunner } from './terminal/scriptRunner';
+import type { ComputeExecutor } from '../node/compute/computeExecutor';
 
 export interface ApprovalSettings {
   autoApproveEdits: boolean;
@@ -91,6 +92,16 @@ export class VsCodeHost implements Host {
     const how = result.timedOut ? 'hit the time limit' : result.cancelled ? 'was stopped' : `exited with ${result.exitCode}`;
     channel.info(`${request.display} ${how} (${result.via})`);
     return result;
+  }
+
+  /** Runs the scripts of the current run on a compute backend (SSH, SLURM); undefined: this machine. */
+  useCompute(executor: ComputeExecutor | undefined): void {
+    this.deps.scripts.remote = executor;
+  }
+
+  /** Where scripts run now, for the user. */
+  get computeTarget(): string {
+    return this.deps.scripts.remote?.describe() ?? vscode.l10n.t('this machine');
   }
 
   log(level: LogLevel, message: string): void {

@@ -3,20 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLI_PRICES, ROOT, runCli, writeConfig } from '../fixtures/cliRunner';
+import { CLI_PRICES, runCli, writeConfig } from '../fixtures/cliRunner';
 import type { FakeServer } from '../fixtures/fakeLlmScript';
 import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { fenced, plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
+import { DIABETES_TASK, ridgeReplies, RIDGE_EDIT } from '../fixtures/ridgeTrajectory';
 
-const TASK = join(ROOT, 'test/fixtures/tasks/diabetes-tree');
+const TASK = DIABETES_TASK;
 const PRICES = CLI_PRICES;
-
-function ridgeScript(): string {
-  const original = readFileSync(join(TASK, 'env/train.py'), 'utf8');
-  return original
-    .replace('from sklearn.tree import DecisionTreeRegressor', 'from sklearn.linear_model import Ridge')
-    .replace('model = DecisionTreeRegressor(max_depth=2, random_state=0)', 'model = Ridge(alpha=0.1)');
-}
 
 describe('budgetml run on an MLAgentBench task, from a scripted trajectory with real Python', () => {
   let server: FakeServer;
@@ -27,23 +20,11 @@ describe('budgetml run on an MLAgentBench task, from a scripted trajectory with 
     const steps = [
       { action: 'List Files', input: { dir_path: '.' } },
       { action: 'Inspect Script Lines', input: { script_name: 'train.py', start_line_number: '1', end_line_number: '20' } },
-      {
-        action: 'Edit Script (AI)',
-        input: {
-          script_name: 'train.py',
-          edit_instruction: 'Replace the decision tree with Ridge regression (alpha 0.1).',
-          save_name: 'train.py',
-        },
-      },
+      RIDGE_EDIT,
       { action: 'Execute Script', input: { script_name: 'train.py' } },
       { action: 'Final Answer', input: { final_answer: 'Ridge regression lowers the test MAE from about 46.3 to about 40.7.' } },
     ];
-    server = await startFakeOpenAI({
-      replies: [
-        ...steps.map((s, i) => ({ match: PLANNER_MATCH, model: 'cheap-planner', text: plannerReply(s, i + 1) })),
-        { match: 'Replace the decision tree with Ridge', model: 'cheap-worker', text: fenced(ridgeScript()) },
-      ],
-    });
+    server = await startFakeOpenAI({ replies: ridgeReplies(steps) });
     dir = mkdtempSync(join(tmpdir(), 'budgetml-cli-'));
     const config = writeConfig(dir, server.url);
     result = await runCli(['run', TASK, '--config', config, '--out', join(dir, 'run'), '--json'], { FAKE_OPENAI_KEY: 'sk-test-e2e' });

@@ -58,9 +58,12 @@ describe('the layering rule', () => {
     await assertRefused('src/core/run.ts', '../host/runLog', /src\/host/);
   });
 
-  test('src/node uses Node built-ins only', async () => {
+  test('src/node uses Node built-ins and the core ports it implements only', async () => {
     await assertAllowed('src/node/processTree.ts', 'node:child_process');
+    await assertAllowed('src/node/compute/localExecutor.ts', '../../core/host');
+    await assertAllowed('src/node/compute/computeExecutor.ts', '../../core/config');
     await assertRefused('src/node/processTree.ts', '../core/run', /src\/core/);
+    await assertRefused('src/node/compute/sshExecutor.ts', '../../core/workspace', /src\/core/);
     await assertRefused('src/node/processTree.ts', 'zod', /not an allowed package/);
   });
 

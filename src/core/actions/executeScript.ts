@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { cudaOutOfMemoryHint } from '../compute/gpu';
 import type { ScriptExit } from '../host';
 import type { ExperimentResult } from '../experiments/recorder';
 import { experimentLine } from '../experiments/table';
@@ -30,7 +31,9 @@ export const executeScript: ActionDef<typeof input> = {
       }
       const output = capture.totalChars > 0 ? capture.text() : '(the script printed nothing)';
       const artifacts = { output: path.relative(ctx.dirs.run, outputFile).split(path.sep).join('/') };
-      return { observation: `${describeExit(exit, rel, ctx.scriptTimeoutSec)}\n${output}\n\n${experimentLine(record)}`, artifacts };
+      const oom = cudaOutOfMemoryHint(output);
+      const hint = oom ? `\n\n${oom}` : '';
+      return { observation: `${describeExit(exit, rel, ctx.scriptTimeoutSec)}\n${output}${hint}\n\n${experimentLine(record)}`, artifacts };
     }),
 };
 
@@ -79,6 +82,7 @@ function describeExit(exit: ScriptExit, rel: string, timeoutSec: number | undefi
     const limit = timeoutSec !== undefined ? ` of ${timeoutSec} second${timeoutSec === 1 ? '' : 's'}` : '';
     return `${rel} was stopped because it ran past the time limit${limit}. Make it faster (smaller data, fewer epochs) or save progress as it goes. Here is the output before it stopped:`;
   }
+  if (exit.failure) return `${rel} did not run to its end: ${exit.failure}. Here is the output:`;
   if (exit.exitCode === null) return `${rel} was killed or could not be started. Here is the output:`;
   if (exit.exitCode !== 0) {
     return `The script has been executed, but it failed with exit code ${exit.exitCode}. Here is the output:`;

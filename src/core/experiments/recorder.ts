@@ -177,6 +177,7 @@ export class ExperimentRecorder {
       if (score.score !== null) record.metrics = { ...record.metrics, [score.metric]: score.score };
     }
     if (outcome === 'failed' || outcome === 'timeout') record.error = errorLine(capture.text(), exit);
+    if (exit.gpu) record.env = { ...(record.env ?? { python: 'unknown', packages: {} }), gpu: exit.gpu };
     return record;
   }
 
@@ -231,6 +232,7 @@ function outcomeOf(exit: ScriptExit): ExperimentRecord['outcome'] {
 /** The line that says what went wrong: the last `XxxError: …` line, else the last line printed. */
 export function errorLine(output: string, exit: ScriptExit): string {
   if (exit.timedOut) return 'stopped at the time limit';
+  if (exit.failure) return clip(exit.failure, 300);
   const lines = output
     .split('\n')
     .map((l) => l.trim())

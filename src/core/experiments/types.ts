@@ -1,3 +1,4 @@
+import type { GpuProbe } from '../compute/gpu';
 /**
  * An experiment: one script run of a run (the baseline's training and scoring, each Execute Script,
  * the final scoring), kept as one JSON line in the run folder's `experiments.jsonl`.
@@ -31,6 +32,8 @@ export interface PythonEnv {
   python: string;
   /** distribution versions of the modules the script imports; "missing" when not importable */
   packages: Record<string, string>;
+  /** the GPUs where it ran, as nvidia-smi saw them when it started */
+  gpu?: GpuProbe;
 }
 
 export interface ExperimentRecord {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ScriptRequest } from '../../core/host';
+import type { ScriptExit, ScriptRequest } from '../../core/host';
+import type { ComputeExecutor } from '../../node/compute/computeExecutor';
 import { runTaggedProcess, type ProcessEnd } from '../../node/scriptProcess';
 import { EscapeStripper } from './ansi';
 import { TERMINAL_NAME, type ScriptRun, type TerminalPath } from './types';
@@ -11,8 +12,9 @@ import { TERMINAL_NAME, type ScriptRun, type TerminalPath } from './types';
 export class PtyPath implements TerminalPath {
   private terminal: vscode.Terminal | undefined;
 
-  async run(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun> {
-    const pty = new ProcessPty(request);
+  /** `remote`: a compute backend (SSH, SLURM) that runs the script; the terminal shows what it streams back. */
+  async run(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal, remote?: ComputeExecutor): Promise<ScriptRun> {
+    const pty = new ProcessPty(request, remote);
     this.terminal?.dispose();
     const terminal = vscode.window.createTerminal({
       name: TERMINAL_NAME,
@@ -43,7 +45,10 @@ class ProcessPty implements vscode.Pseudoterminal {
   private running = false;
   private readonly cancel = new AbortController();
 
-  constructor(private readonly request: ScriptRequest) {}
+  constructor(
+    private readonly request: ScriptRequest,
+    private readonly remote?: ComputeExecutor,
+  ) {}
 
   open(): void {
     this.opened = true;
@@ -60,7 +65,8 @@ class ProcessPty implements vscode.Pseudoterminal {
   }
 
   async start(onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun> {
-    this.show(`\x1b[2m${this.request.cwd}\x1b[0m\r\n\x1b[1m$ ${this.request.display}\x1b[0m\r\n`);
+    const where = this.remote ? this.remote.describe() : this.request.cwd;
+    this.show(`\x1b[2m${where}\x1b[0m\r\n\x1b[1m$ ${this.request.display}\x1b[0m\r\n`);
     const stripper = new EscapeStripper();
     const forward = (text: string) => {
       this.show(text.replace(/\r?\n/g, '\r\n'));
@@ -71,18 +77,38 @@ class ProcessPty implements vscode.Pseudoterminal {
     const onAbort = () => this.stop();
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
-    const end = await runTaggedProcess(this.request, forward, this.cancel.signal).finally(() =>
-      signal.removeEventListener('abort', onAbort),
-    );
+    const ended = this.remote ? this.runRemote(this.remote, forward) : this.runHere(forward);
+    const exit = await ended.finally(() => signal.removeEventListener('abort', onAbort));
     this.running = false;
     const rest = stripper.flush();
     if (rest) onOutput(rest);
-    if (end.startError) {
-      onOutput(`${end.startError}\n`);
-      this.show(`${end.startError}\r\n`);
+    if (exit.startError) {
+      onOutput(`${exit.startError}\n`);
+      this.show(`${exit.startError}\r\n`);
     }
-    this.show(`\r\n\x1b[2m${noteOf(end)}\x1b[0m\r\n`);
-    return { exitCode: end.exitCode, timedOut: end.timedOut, cancelled: end.cancelled, via: 'pseudoterminal' };
+    this.show(`\r\n\x1b[2m${exit.note}\x1b[0m\r\n`);
+    const { note: _note, startError: _startError, ...result } = exit;
+    return { ...result, via: 'pseudoterminal' };
+  }
+
+  private async runHere(forward: (text: string) => void): Promise<ScriptExit & { note: string; startError?: string }> {
+    const end = await runTaggedProcess(this.request, forward, this.cancel.signal);
+    const exit = { exitCode: end.exitCode, timedOut: end.timedOut, cancelled: end.cancelled, note: noteOf(end) };
+    return end.startError ? { ...exit, startError: end.startError } : exit;
+  }
+
+  private async runRemote(
+    remote: ComputeExecutor,
+    forward: (text: string) => void,
+  ): Promise<ScriptExit & { note: string; startError?: string }> {
+    const exit = await remote.runScript(this.request, forward, this.cancel.signal);
+    if (exit.failure) this.show(`\r\n\x1b[31m${exit.failure}\x1b[0m`);
+    const note = exit.timedOut
+      ? vscode.l10n.t('time limit reached: the run was ended on {0}', remote.describe())
+      : exit.cancelled
+        ? vscode.l10n.t('stopped: the run was ended on {0}', remote.describe())
+        : vscode.l10n.t('exit code {0}', String(exit.exitCode));
+    return { ...exit, note };
   }
 
   /** The run is over: the terminal stays open to show the output until the next run replaces it. */

@@ -1,4 +1,5 @@
 import type { ScriptRequest } from '../../core/host';
+import type { ComputeExecutor } from '../../node/compute/computeExecutor';
 import { Disposable } from '../disposable';
 import { PtyPath } from './ptyRunner';
 import { ShellIntegrationPath } from './shellRunner';
@@ -26,7 +27,11 @@ export class ScriptRunner extends Disposable {
     this.pty = this._register(new PtyPath());
   }
 
+  /** a compute backend (SSH, SLURM) that runs the scripts of the current run; unset: this machine */
+  remote: ComputeExecutor | undefined;
+
   async run(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun> {
+    if (this.remote) return this.pty.run(request, onOutput, signal, this.remote);
     if (!this.forcePseudoterminal) {
       const result = await this.shell.run(request, onOutput, signal);
       if (result) return result;
