@@ -63,7 +63,8 @@ async function askSsh(config: vscode.WorkspaceConfiguration, title: string): Pro
     value: saved.remoteDir ?? `budgetml/${folder}`,
   });
   if (!remoteDir?.trim()) return false;
-  await config.update('compute.ssh', { ...saved, host: name.trim(), remoteDir: remoteDir.trim() }, settingsTarget());
+  await config.update('compute.ssh.host', name.trim(), settingsTarget());
+  await config.update('compute.ssh.remoteDir', remoteDir.trim(), settingsTarget());
   return true;
 }
 
@@ -75,8 +76,7 @@ async function askSlurm(config: vscode.WorkspaceConfiguration, title: string): P
     value: saved.partition ?? '',
   });
   if (partition === undefined) return false;
-  const { partition: _old, ...rest } = saved;
-  await config.update('compute.slurm', partition.trim() ? { ...rest, partition: partition.trim() } : rest, settingsTarget());
+  await config.update('compute.slurm.partition', partition.trim() || undefined, settingsTarget());
   return true;
 }
 

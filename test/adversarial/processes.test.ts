@@ -46,8 +46,8 @@ test('background children of a script that ended are ended with it', { skip: !li
   const request = job(ESCAPE);
   let output = '';
   const started = Date.now();
-  const exit = await host.runScript(request, (c) => (output += c), new AbortController().signal);
-  assert.deepEqual(exit, { exitCode: 0, timedOut: false, cancelled: false });
+  const { exitCode, timedOut, cancelled } = await host.runScript(request, (c) => (output += c), new AbortController().signal);
+  assert.deepEqual({ exitCode, timedOut, cancelled }, { exitCode: 0, timedOut: false, cancelled: false });
   assert.match(output, /ready/);
   assert.ok(Date.now() - started < 10000);
   assertNothingLeft(request.cwd);

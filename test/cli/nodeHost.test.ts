@@ -72,7 +72,7 @@ test('cancelling ends the script; output and exit codes come back otherwise', as
     () => {},
     new AbortController().signal,
   );
-  assert.deepEqual(failed, { exitCode: 3, timedOut: false, cancelled: false });
+  assert.deepEqual([failed.exitCode, failed.timedOut, failed.cancelled], [3, false, false]);
 });
 
 test('a program that cannot start is an exit without a code and a sentence in the output', async () => {

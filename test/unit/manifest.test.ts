@@ -124,6 +124,7 @@ describe('package.json commands', () => {
     'Reject Edit',
     'Set API Key',
     'Select Models',
+    'Select Compute',
     'Test Connection',
     'Open Sample Project',
     'Run the Recorded Demo',

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ComputeSettings } from '../../core/config';
 import type { Logger, ScriptExecutor } from '../../core/host';
+import { DetachedExecutor } from './detachedExecutor';
 import { LocalExecutor } from './localExecutor';
 import { SlurmExecutor } from './slurmExecutor';
 import { SshExecutor } from './sshExecutor';
@@ -38,7 +39,7 @@ export function computeExecutor(settings: ComputeSettings, context: ComputeConte
         jobsDir: path.join(context.runDir, 'jobs'),
       });
     default:
-      return new LocalExecutor();
+      return new DetachedExecutor(path.join(context.runDir, 'detached'));
   }
 }
 

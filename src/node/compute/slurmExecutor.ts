@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import type { Logger, ScriptExecutor, ScriptExit, ScriptRequest } from '../../core/host';
 import { gpuFromResult, NVIDIA_SMI_COMMAND } from './gpuProbe';
 import { lastLine, runCommand, shellWord, type CommandResult } from './runCommand';
+import { Attachments } from './attachments';
+import { FileTail } from './fileTail';
 import { jobEnd, parseJobState, parseSacct, type JobState } from './slurmState';
 
 export interface SlurmSettings {
@@ -17,6 +19,12 @@ export interface SlurmOptions {
   jobsDir: string;
 }
 
+/** A submitted job as noted in the run folder. */
+interface NotedJob {
+  jobId: string;
+  outputFile: string;
+}
+
 /** Reads of a job's state that may fail in a row before the run gives up on it. */
 const MAX_UNREADABLE = 5;
 
@@ -28,11 +36,14 @@ const MAX_UNREADABLE = 5;
  */
 export class SlurmExecutor implements ScriptExecutor {
   private jobs = 0;
+  private readonly attachments: Attachments<NotedJob>;
 
   constructor(
     private readonly settings: SlurmSettings,
     private readonly options: SlurmOptions,
-  ) {}
+  ) {
+    this.attachments = new Attachments(path.join(options.jobsDir, 'attached'));
+  }
 
   describe(): string {
     return `SLURM${this.settings.partition ? ` (partition ${this.settings.partition})` : ''}`;
@@ -40,12 +51,24 @@ export class SlurmExecutor implements ScriptExecutor {
 
   async runScript(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptExit> {
     if (signal.aborted) return { exitCode: null, timedOut: false, cancelled: true };
+    const key = Attachments.keyOf(request);
+    const job = (await this.attachments.find(key)) ?? (await this.submitNoted(request, key));
+    if ('failure' in job) return { exitCode: null, timedOut: false, cancelled: false, failure: job.failure };
+    const exit = await this.follow(job.jobId, job.outputFile, request, onOutput, signal);
+    await this.attachments.clear(key);
+    return exit;
+  }
+
+  /** Submits the job and notes it, so a resumed run follows it instead of submitting it again. */
+  private async submitNoted(request: ScriptRequest, key: string): Promise<NotedJob | { failure: string }> {
     await fs.mkdir(this.options.jobsDir, { recursive: true });
     const outputFile = path.join(this.options.jobsDir, `job-${Date.now()}-${++this.jobs}.out`);
     const submitted = await this.submit(request, outputFile);
-    if ('failure' in submitted) return { exitCode: null, timedOut: false, cancelled: false, failure: submitted.failure };
+    if ('failure' in submitted) return submitted;
     this.options.log('info', `Submitted ${request.display} as SLURM job ${submitted.jobId}`);
-    return this.follow(submitted.jobId, outputFile, request, onOutput, signal);
+    const job = { jobId: submitted.jobId, outputFile };
+    await this.attachments.note(key, job);
+    return job;
   }
 
   private async submit(request: ScriptRequest, outputFile: string): Promise<{ jobId: string } | { failure: string }> {
@@ -149,33 +172,4 @@ function sleep(ms: number, signal: AbortSignal, ignoreAbort: boolean): Promise<v
     }
     if (!ignoreAbort) signal.addEventListener('abort', done, { once: true });
   });
-}
-
-/** Reads what was added to a file since the last read, as UTF-8 text (a character cut between reads is kept for the next). */
-class FileTail {
-  private offset = 0;
-  private readonly decoder = new TextDecoder();
-
-  constructor(private readonly file: string) {}
-
-  async read(onText: (text: string) => void): Promise<void> {
-    let handle: fs.FileHandle;
-    try {
-      handle = await fs.open(this.file, 'r');
-    } catch {
-      return; // not created yet: the job has not started
-    }
-    try {
-      const buffer = Buffer.alloc(64 * 1024);
-      for (;;) {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
-        if (bytesRead === 0) break;
-        this.offset += bytesRead;
-        const text = this.decoder.decode(buffer.subarray(0, bytesRead), { stream: true });
-        if (text) onText(text);
-      }
-    } finally {
-      await handle.close();
-    }
-  }
 }
