@@ -8,11 +8,12 @@ import { experimentRecording } from './experiments';
 import { activationTime, extensionBundle, sidebarFirstRender } from './vscode';
 import { timedHost } from './timedHost';
 import { realisticCost } from './realisticCost';
+import { computeOverhead } from './compute';
 
 /**
  * Prints the figures the project is held to. Nothing here asserts: it measures.
  *   npm run bench            every part
- *   npm run bench -- core    one part: core, cascade, bundle, activation, sidebar, experiments, realistic
+ *   npm run bench -- core    one part: core, cascade, bundle, activation, sidebar, experiments, realistic, compute
  */
 
 const ENV = join(DIABETES_TASK, 'env');
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
     sidebar: () => sidebarFirstRender(),
     experiments: experimentRecording,
     realistic: realisticCost,
+    compute: computeOverhead,
   };
   for (const [name, part] of Object.entries(parts)) if (!only || only === name) await part();
 }

@@ -53,5 +53,9 @@ test('a CLI killed while a training script runs: --resume follows that script in
   assert.equal(JSON.parse(stdout).status, 'final_answer');
   assert.equal(readFileSync(starts, 'utf8'), 'start\n', 'the script ran once');
   const step = readLog(join(dir, 'run')).find((r) => r.type === 'step' && r.step === 1);
-  assert.match(step.observation, /epoch 1 loss=1\.000[\s\S]*epoch 4 loss=0\.250\ntest_accuracy: 0\.91/, 'its whole output, as if watched');
+  assert.match(
+    step?.observation ?? '',
+    /epoch 1 loss=1\.000[\s\S]*epoch 4 loss=0\.250\ntest_accuracy: 0\.91/,
+    'its whole output, as if watched',
+  );
 });
