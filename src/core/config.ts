@@ -56,6 +56,13 @@ export const computeSchema = z.strictObject({
 });
 export type ComputeSettings = z.infer<typeof computeSchema>;
 
+/** Where a script runs, for the user; undefined: on this machine. The task's scoring stays here under SSH. */
+export function computeTarget(compute: ComputeSettings, purpose: 'agent' | 'eval'): string | undefined {
+  if (compute.backend === 'ssh' && compute.ssh && purpose === 'agent') return `${compute.ssh.host}:${compute.ssh.remoteDir}`;
+  if (compute.backend === 'slurm') return compute.slurm?.partition ? `SLURM (${compute.slurm.partition})` : 'SLURM';
+  return undefined;
+}
+
 export const configSchema = z.strictObject({
   providers: z
     .strictObject({

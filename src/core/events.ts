@@ -47,6 +47,8 @@ export type RunEvent =
       startedAt: number;
       /** the time limit it runs under; null: none */
       timeoutSec: number | null;
+      /** where it runs when not on this machine: an SSH host and folder, SLURM */
+      where?: string;
     }
   /** the last non-empty line a running script printed (at most a few a second) */
   | { type: 'script-output'; step: number; line: string }

@@ -64,6 +64,8 @@ export type NowView =
       /** the last line it printed */
       lastLine: string;
       timeoutSec: number | null;
+      /** where it runs when not on this machine (an SSH host and folder, SLURM) */
+      where?: string;
     }
   | { kind: 'waiting'; since: number; decision: 'run' | 'edit' }
   | { kind: 'paused'; since: number };

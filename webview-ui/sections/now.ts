@@ -71,6 +71,8 @@ function line(now: NowView): Child[] {
           { class: 'now-head' },
           icon('terminal'),
           h('code', { class: 'now-what', title: now.command }, now.command),
+          now.where && sep(),
+          now.where && h('span', { class: 'muted', title: `runs on ${now.where}` }, `on ${now.where}`),
           sep(),
           elapsed,
           now.timeoutSec !== null && sep(),

@@ -1,3 +1,4 @@
+import { computeTarget, type ComputeSettings } from '../config';
 import type { Host, ScriptExit, ScriptRequest } from '../host';
 import type { RunEventListener } from '../events';
 import type { ResearchLog } from '../memory/researchLog';
@@ -48,6 +49,8 @@ export interface RecorderDeps {
   workspace: string;
   python: string;
   host: Host;
+  /** where scripts run (the record and the sidebar say so); unset: this machine */
+  compute?: ComputeSettings;
   log: ResearchLog;
   emit: RunEventListener;
   /** the whole environment of every script (without the provider keys); unset: the host's */
@@ -87,6 +90,7 @@ export class ExperimentRecorder {
     const id = this.records.length + 1;
     const { emit } = this.deps;
     const startedAt = new Date();
+    const where = this.deps.compute && computeTarget(this.deps.compute, run.request.purpose);
     emit({
       type: 'experiment-started',
       id,
@@ -96,6 +100,7 @@ export class ExperimentRecorder {
       command: run.request.display,
       startedAt: startedAt.getTime(),
       timeoutSec: run.request.timeoutSec ?? null,
+      ...(where ? { where } : {}),
     });
     const capture = new OutputCapture(run.outputFile, { displayPath: run.displayPath, redactor: this.deps.redactor });
     const metrics = new MetricTracker((name, value) => emit({ type: 'metric', experiment: id, step: run.step, name, value }));

@@ -103,6 +103,7 @@ export async function openRun(options: RunOptions): Promise<RunContext> {
       workspace: options.task.workspace,
       python: config.python,
       host: options.host,
+      compute: config.compute,
       log,
       emit,
       redactor,

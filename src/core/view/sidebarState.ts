@@ -132,8 +132,8 @@ function fold(state: SidebarState, input: SidebarInput, options: SidebarOptions)
     case 'score':
       return scored(state, input);
     case 'experiment-started': {
-      const { command, startedAt, timeoutSec, step } = input;
-      const script = { kind: 'script' as const, command, startedAt, lastLine: '', timeoutSec, step };
+      const { command, startedAt, timeoutSec, step, where } = input;
+      const script = { kind: 'script' as const, command, startedAt, lastLine: '', timeoutSec, step, ...(where ? { where } : {}) };
       const running = { id: input.id, step: input.step, kind: input.kind, metrics: {} };
       return withActivity({ ...state, running }, scriptStarted(state.activity, script));
     }

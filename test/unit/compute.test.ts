@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { computeTarget, parseConfig } from '../../src/core/config';
 import { jobEnd, parseJobState, parseSacct } from '../../src/node/compute/slurmState';
 
 const SCONTROL = (state: string, exit = '0:0', reason = 'None') =>
@@ -47,5 +48,28 @@ describe('SLURM job states', () => {
     assert.match(ended('NODE_FAIL').failure ?? '', /ended NODE_FAIL/);
     const stopped = jobEnd(parseJobState(SCONTROL('CANCELLED', '0:15'))!, { timedOut: false, cancelled: true });
     assert.deepEqual(stopped, { exitCode: null, timedOut: false, cancelled: true });
+  });
+});
+
+describe('where a script runs, as the sidebar and the log say it', () => {
+  test('this machine (nothing said), an SSH host and folder (the scoring stays here), SLURM with its partition', () => {
+    assert.equal(computeTarget({ backend: 'local' }, 'agent'), undefined);
+    const ssh = { backend: 'ssh' as const, ssh: { host: 'gpu-box', remoteDir: 'work/proj' } };
+    assert.equal(computeTarget(ssh, 'agent'), 'gpu-box:work/proj');
+    assert.equal(computeTarget(ssh, 'eval'), undefined);
+    assert.equal(computeTarget({ backend: 'slurm', slurm: { partition: 'gpu', sbatchArgs: [], pollSec: 2 } }, 'eval'), 'SLURM (gpu)');
+    assert.equal(computeTarget({ backend: 'slurm' }, 'agent'), 'SLURM');
+  });
+
+  test('the settings name what a backend lacks', () => {
+    assert.throws(
+      () => parseConfig({ compute: { backend: 'ssh' } }),
+      /compute\.backend is "ssh" but compute\.ssh \{ host, remoteDir \} is not set/,
+    );
+    assert.throws(
+      () => parseConfig({ compute: { backend: 'ssh', ssh: { host: '-oProxyCommand=x', remoteDir: 'w' } } }),
+      /compute\.ssh\.host/,
+    );
+    assert.equal(parseConfig({ compute: { backend: 'slurm' } }).compute.backend, 'slurm');
   });
 });
