@@ -131,39 +131,24 @@ describe('the Now line', () => {
     assert.equal(fold([{ type: 'experiment', time: iso(T0), experiment: record }], running).view.now, null);
   });
 
+  const scriptStarted: RunEvent = {
+    type: 'experiment-started',
+    id: 1,
+    step: 2,
+    kind: 'execute',
+    script: 't.py',
+    command: 'python t.py',
+    startedAt: T0,
+    timeoutSec: null,
+  };
+
   test('a script on a compute backend says where it runs', () => {
-    const state = fold([
-      started,
-      {
-        type: 'experiment-started',
-        id: 1,
-        step: 2,
-        kind: 'execute',
-        script: 't.py',
-        command: 'python t.py',
-        startedAt: T0,
-        timeoutSec: null,
-        where: 'gpu-box:work/proj',
-      },
-    ]);
+    const state = fold([started, { ...scriptStarted, where: 'gpu-box:work/proj' }]);
     assert.equal(state.view.now?.kind === 'script' && state.view.now.where, 'gpu-box:work/proj');
   });
 
   test('a worker call during the script shows the call, then the script again', () => {
-    const state = fold([
-      started,
-      {
-        type: 'experiment-started',
-        id: 1,
-        step: 2,
-        kind: 'execute',
-        script: 't.py',
-        command: 'python t.py',
-        startedAt: T0,
-        timeoutSec: null,
-      },
-      callStarted('w1', 2, T0 + 10, 'worker'),
-    ]);
+    const state = fold([started, scriptStarted, callStarted('w1', 2, T0 + 10, 'worker')]);
     assert.equal(state.view.now?.kind, 'model');
     assert.equal(fold([call('w1', 2, 0.001, 'worker')], state).view.now?.kind, 'script');
   });
