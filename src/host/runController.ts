@@ -1,10 +1,11 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../core/events';
 import type { RunSummary } from '../core/run';
 import type { Task } from '../core/task/task';
 import type { LogLevel } from '../core/host';
 import { computeExecutor } from '../node/compute/computeExecutor';
+import { DetachedExecutor } from '../node/compute/detachedExecutor';
 import { loadAgentCore, type AgentCore } from './agentCoreLoader';
 import { Disposable } from './disposable';
 import { OLLAMA_BASE_URL } from './modelSources';
@@ -60,6 +61,8 @@ const WINDOW_CLOSED = 'the window was closed or reloaded; BudgetML: Resume Run c
 /** Starts, stops and resumes runs; their events drive the log channel, the sidebar and the spend meter. */
 export class RunController extends Disposable {
   private active: ActiveRun | undefined;
+  /** aborted when the window closes or reloads */
+  private readonly leaving = new AbortController();
   /** a Start Task / Resume Run is under way (asking for the goal, or running) */
   private busy = false;
   private lastRunDir: string | undefined;
@@ -75,7 +78,8 @@ export class RunController extends Disposable {
 
   constructor(private readonly deps: RunControllerDeps) {
     super();
-    this._register(new vscode.Disposable(() => this.active?.controller.abort(WINDOW_CLOSED)));
+    // the window goes: scripts running detached are left running for Resume Run, then the run stops
+    this._register(new vscode.Disposable(() => (this.leaving.abort(), this.active?.controller.abort(WINDOW_CLOSED))));
   }
 
   get running(): boolean {
@@ -242,13 +246,18 @@ export class RunController extends Disposable {
     }
   }
 
-  /** Scripts of this run go to the compute backend the settings name (this machine by default). */
+  /**
+   * Scripts of this run go to the compute backend the settings name. On this machine they run detached,
+   * their output in the run folder: a window reload leaves them running and Resume Run follows them.
+   */
   private useCompute(inputs: RunInputs, task: Task, runDir: string): void {
     const { compute, python } = inputs.config;
-    if (compute.backend === 'local') return this.deps.host.useCompute(undefined);
     const log = (level: LogLevel, message: string) => this.deps.host.log(level, message);
-    const executor = computeExecutor(compute, { log, runDir, workspace: task.workspace, python });
-    this.deps.host.log('info', `Scripts of this run run on ${executor.describe()}`);
+    const executor =
+      compute.backend === 'local'
+        ? new DetachedExecutor(join(runDir, 'detached'), { leaving: this.leaving.signal })
+        : computeExecutor(compute, { log, runDir, workspace: task.workspace, python });
+    if (executor.remote) this.deps.host.log('info', `Scripts of this run run on ${executor.describe()}`);
     this.deps.host.useCompute(executor);
   }
 

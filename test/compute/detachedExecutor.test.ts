@@ -110,7 +110,7 @@ describe('local scripts run detached: they outlive the process that started them
     );
     assert.deepEqual([timed.exitCode, timed.timedOut], [null, true]);
     writeFileSync(join(dir, 'flood.py'), 'while True:\n    print("x" * 1000)\n');
-    const flood = await new DetachedExecutor(runDir(), 1024 * 1024).runScript(
+    const flood = await new DetachedExecutor(runDir(), { maxOutputBytes: 1024 * 1024 }).runScript(
       scriptRequest(dir, 'flood.py'),
       () => {},
       new AbortController().signal,

@@ -12,7 +12,7 @@ import { TERMINAL_NAME, type ScriptRun, type TerminalPath } from './types';
 export class PtyPath implements TerminalPath {
   private terminal: vscode.Terminal | undefined;
 
-  /** `remote`: a compute backend (SSH, SLURM) that runs the script; the terminal shows what it streams back. */
+  /** `remote`: a compute backend (detached, SSH, SLURM) that runs the script; the terminal shows what it streams back. */
   async run(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal, remote?: ComputeExecutor): Promise<ScriptRun> {
     const pty = new ProcessPty(request, remote);
     this.terminal?.dispose();
@@ -65,7 +65,7 @@ class ProcessPty implements vscode.Pseudoterminal {
   }
 
   async start(onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun> {
-    const where = this.remote ? this.remote.describe() : this.request.cwd;
+    const where = this.remote?.remote ? this.remote.describe() : this.request.cwd;
     this.show(`\x1b[2m${where}\x1b[0m\r\n\x1b[1m$ ${this.request.display}\x1b[0m\r\n`);
     const stripper = new EscapeStripper();
     const forward = (text: string) => {

@@ -27,7 +27,7 @@ export class ScriptRunner extends Disposable {
     this.pty = this._register(new PtyPath());
   }
 
-  /** a compute backend (SSH, SLURM) that runs the scripts of the current run; unset: this machine */
+  /** the compute backend of the current run (detached on this machine, SSH, SLURM); unset: the terminal's shell */
   remote: ComputeExecutor | undefined;
 
   async run(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptRun> {

@@ -9,6 +9,8 @@ import { SshExecutor } from './sshExecutor';
 /** A backend that can also say where it runs scripts. */
 export interface ComputeExecutor extends ScriptExecutor {
   describe(): string;
+  /** scripts run on another machine (the terminal and the sidebar say where) */
+  readonly remote: boolean;
 }
 
 export interface ComputeContext {

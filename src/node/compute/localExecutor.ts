@@ -11,6 +11,8 @@ export class LocalExecutor implements ScriptExecutor {
     return { exitCode: end.exitCode, timedOut: end.timedOut, cancelled: end.cancelled, gpu: await gpu };
   }
 
+  readonly remote = false;
+
   describe(): string {
     return 'this machine';
   }

@@ -45,6 +45,8 @@ export class SlurmExecutor implements ScriptExecutor {
     this.attachments = new Attachments(path.join(options.jobsDir, 'attached'));
   }
 
+  readonly remote = true;
+
   describe(): string {
     return `SLURM${this.settings.partition ? ` (partition ${this.settings.partition})` : ''}`;
   }

@@ -59,6 +59,8 @@ export class SshExecutor implements ScriptExecutor {
   }
 
   /** Where scripts run, for the user. */
+  readonly remote = true;
+
   describe(): string {
     return `${this.target.host}:${this.target.remoteDir}`;
   }
