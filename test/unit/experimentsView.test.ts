@@ -214,6 +214,16 @@ describe('the live run', () => {
 describe('the comparison', () => {
   const side = (id: number): CompareSide => ({ run, record: byId(id) });
 
+  it('shows the GPUs an experiment ran on, in its tooltip and where two runs differ', () => {
+    const a100 = { index: 0, name: 'NVIDIA A100-SXM4-80GB', memoryUsedMiB: 1024, memoryTotalMiB: 81920, utilizationPct: 35 };
+    const onGpu: ExperimentRecord = { ...byId(3), env: { ...byId(3).env!, gpu: { kind: 'gpus', gpus: [a100] } } };
+    assert.ok(experimentTooltip(onGpu).includes('**GPU:** 1 GPU: NVIDIA A100\\-SXM4\\-80GB 1/80 GiB, 35 %'), experimentTooltip(onGpu));
+    const noGpu: ExperimentRecord = { ...byId(2), env: { ...byId(2).env!, gpu: { kind: 'none', reason: 'nvidia-smi not found' } } };
+    const model = compareModel({ run, record: noGpu }, { run, record: onGpu }, taskDirection(run));
+    const gpuRow = model.sections.find((s) => s.title.startsWith('Environment'))!.rows.find((r) => r.name === 'GPU');
+    assert.deepEqual([gpuRow?.left, gpuRow?.right], ['no GPU (nvidia-smi not found)', '1 GPU: NVIDIA A100-SXM4-80GB 1/80 GiB, 35 %']);
+  });
+
   it('puts metrics side by side with the difference and the better one', () => {
     const model = compareModel(side(2), side(3), taskDirection(run));
     assert.equal(model.title, 'Compare #2 ↔ #3');

@@ -1,3 +1,4 @@
+import { gpuSummary } from '../../core/compute/gpu';
 import type { DataFile, ExperimentRecord, Literal } from '../../core/experiments/types';
 import { l10n } from '../l10n';
 import {
@@ -168,7 +169,12 @@ function seedRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] {
 /** Only what differs: the Python version, package versions (a package one side lacks shows "—"). */
 function envRows(a: ExperimentRecord, b: ExperimentRecord): CompareRow[] {
   if (!a.env && !b.env) return [];
-  const rows = [row('Python', a.env?.python ?? '—', b.env?.python ?? '—'), ...literalRows(a.env?.packages, b.env?.packages, String)];
+  const gpu = (r: ExperimentRecord) => (r.env?.gpu ? gpuSummary(r.env.gpu) : '—');
+  const rows = [
+    row('Python', a.env?.python ?? '—', b.env?.python ?? '—'),
+    row('GPU', gpu(a), gpu(b)),
+    ...literalRows(a.env?.packages, b.env?.packages, String),
+  ];
   return rows.filter((r) => r.changed);
 }
 

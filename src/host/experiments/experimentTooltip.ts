@@ -1,3 +1,4 @@
+import { gpuSummary } from '../../core/compute/gpu';
 import type { ExperimentRecord } from '../../core/experiments/types';
 import { l10n } from '../l10n';
 import {
@@ -50,6 +51,7 @@ export function experimentTooltip(record: ExperimentRecord): string {
     sections.push(
       `**${l10n.t('Environment:')}** Python ${escapeMarkdown(record.env.python)}${packages.length ? ` · ${packages.join(', ')}` : ''}`,
     );
+    if (record.env.gpu) sections.push(`**${l10n.t('GPU:')}** ${escapeMarkdown(gpuSummary(record.env.gpu))}`);
   }
   const data = (record.data ?? []).map(
     (file) => `${codeSpan(file.path)} ${formatBytes(file.size)}${file.sha256 ? ` · sha256 ${file.sha256.slice(0, 12)}` : ''}`,
