@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { EditDecision, EditProposal, Host, LogLevel, ScriptExit, ScriptRequest } from '../core/host';
-import { askToRun, type RunAnswer } from './decisions/askToRun';
+import { ApprovedScripts } from './decisions/approvedScripts';
 import type { DecisionBoard } from './decisions/decisionBoard';
-import { editDraft, runDraft } from './decisions/drafts';
+import { editDraft } from './decisions/drafts';
 import type { EditReview } from './editReview/editReview';
 import { writeThroughEditor } from './editReview/workspaceText';
 import { defaultPrompts, type UserPrompts } from './prompts';
@@ -41,7 +41,22 @@ export class VsCodeHost implements Host {
   /** the step the run is at (set by the run controller): decisions say which step asks */
   step = 0;
 
-  constructor(private readonly deps: VsCodeHostDeps) {}
+  /** Scripts run in the terminal (or on the run's compute backend), each once trusted and approved. */
+  private readonly approvedScripts: ApprovedScripts;
+
+  constructor(private readonly deps: VsCodeHostDeps) {
+    this.approvedScripts = new ApprovedScripts(
+      { runScript: (request, onOutput, signal) => this.runInTerminal(request, onOutput, signal) },
+      {
+        channel: deps.channel,
+        decisions: deps.decisions,
+        isTrusted: () => this.isTrusted(),
+        autoRun: () => this.settings.autoRunScripts,
+        step: () => this.step,
+        declineReason: (command, token) => this.prompts.declineReason(command, token),
+      },
+    );
+  }
 
   private get settings(): ApprovalSettings {
     return (this.deps.settings ?? liveApprovalSettings)();
@@ -71,22 +86,12 @@ export class VsCodeHost implements Host {
     }
   }
 
-  async runScript(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptExit> {
+  runScript(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptExit> {
+    return this.approvedScripts.runScript(request, onOutput, signal);
+  }
+
+  private async runInTerminal(request: ScriptRequest, onOutput: (chunk: string) => void, signal: AbortSignal): Promise<ScriptExit> {
     const { channel, scripts } = this.deps;
-    if (!this.isTrusted()) {
-      channel.warn(`Did not run ${request.display}: the workspace is not trusted`);
-      return declined(
-        'the workspace is not trusted, so BudgetML runs no scripts in it; the user can trust it with "Workspaces: Manage Workspace Trust"',
-      );
-    }
-    if (!this.settings.autoRunScripts) {
-      const answer = await this.confirmRun(request, signal);
-      if (signal.aborted || !answer) return { exitCode: null, timedOut: false, cancelled: true };
-      if (!answer.run) {
-        channel.info(`The user declined to run ${request.display}${answer.reason ? `: ${answer.reason}` : ''}`);
-        return declined(answer.reason ? `the user declined to run it: ${answer.reason}` : 'the user declined to run it');
-      }
-    }
     channel.info(`Running ${request.display} in ${request.cwd}`);
     const result = await scripts.run(request, onOutput, signal);
     const how = result.timedOut ? 'hit the time limit' : result.cancelled ? 'was stopped' : `exited with ${result.exitCode}`;
@@ -107,20 +112,6 @@ export class VsCodeHost implements Host {
   log(level: LogLevel, message: string): void {
     this.deps.channel[level](message);
   }
-
-  /** Run / Decline, as a card on the decision board; undefined when the run stopped first. */
-  private confirmRun(request: ScriptRequest, signal: AbortSignal): Promise<RunAnswer | undefined> {
-    return askToRun(
-      this.deps.decisions,
-      runDraft(request, this.step),
-      (command, token) => this.prompts.declineReason(command, token),
-      signal,
-    );
-  }
-}
-
-function declined(reason: string): ScriptExit {
-  return { exitCode: null, timedOut: false, cancelled: false, declined: true, declineReason: reason };
 }
 
 function describeDecision(decision: EditDecision): string {
