@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger, ScriptExecutor, ScriptExit, ScriptRequest } from '../../core/host';
 import { gpuFromResult, NVIDIA_SMI_COMMAND } from './gpuProbe';
@@ -65,9 +66,21 @@ export class SshExecutor implements ScriptExecutor {
     return `${this.target.host}:${this.target.remoteDir}`;
   }
 
+  /**
+   * One connection carries the copies, the run and a stop (OpenSSH multiplexing, kept a minute after
+   * the last use), so each script run pays for the handshake once at most.
+   */
   private sshArgs(): string[] {
     const config = this.target.configFile ? ['-F', this.target.configFile] : [];
-    return [...config, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR'];
+    const shared = [
+      '-o',
+      'ControlMaster=auto',
+      '-o',
+      `ControlPath=${path.join(os.tmpdir(), 'budgetml-ssh-%C')}`,
+      '-o',
+      'ControlPersist=60',
+    ];
+    return [...config, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', ...shared];
   }
 
   /** Copies the workspace to the remote ('up') or what the script wrote back ('back'); a failure in one line. */
