@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger, ScriptExecutor, ScriptExit, ScriptRequest } from '../../core/host';
@@ -72,14 +73,7 @@ export class SshExecutor implements ScriptExecutor {
    */
   private sshArgs(): string[] {
     const config = this.target.configFile ? ['-F', this.target.configFile] : [];
-    const shared = [
-      '-o',
-      'ControlMaster=auto',
-      '-o',
-      `ControlPath=${path.join(os.tmpdir(), 'budgetml-ssh-%C')}`,
-      '-o',
-      'ControlPersist=60',
-    ];
+    const shared = ['-o', 'ControlMaster=auto', '-o', `ControlPath=${path.join(controlDir(), '%C')}`, '-o', 'ControlPersist=60'];
     return [...config, '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', ...shared];
   }
 
@@ -183,6 +177,13 @@ export class SshExecutor implements ScriptExecutor {
     // the remote command runs in the remote folder: the path relative to it names the copy
     return rel.startsWith('..') || path.isAbsolute(rel) ? arg : rel.split(path.sep).join('/') || '.';
   }
+}
+
+/** The folder of the shared connections' sockets: this user's only. */
+function controlDir(): string {
+  const dir = path.join(os.tmpdir(), `budgetml-ssh-${os.userInfo().uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
 }
 
 function withSlash(dir: string): string {
