@@ -41,23 +41,8 @@ const BOOLEAN_FLAGS = new Set(['json', 'resume', 'quiet']);
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const [command, ...rest] = argv;
   if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
-  const values: Record<string, string> = {};
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (BOOLEAN_FLAGS.has(name)) flags.add(name);
-    else if (VALUE_FLAGS.has(name)) {
-      const value = inline ?? rest[++i];
-      if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-      values[name] = value;
-    } else throw new UsageError(`unknown option --${name}`);
-  }
+  const { lists, flags, positional } = parseFlags(rest, VALUE_FLAGS, BOOLEAN_FLAGS);
+  const values = Object.fromEntries(Object.entries(lists).map(([name, given]) => [name, given.at(-1)!]));
   if (positional.length !== 1) throw new UsageError(positional.length ? `one task expected, got ${positional.length}` : 'no task given');
   return {
     task: positional[0],
@@ -76,7 +61,33 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   };
 }
 
-function positiveNumber(name: string, text: string, integer: boolean): number {
+/** Flags and positional arguments: `--name value`, `--name=value`, `--flag`; every value given for a name, in order. */
+export function parseFlags(
+  args: readonly string[],
+  valueFlags: ReadonlySet<string>,
+  booleanFlags: ReadonlySet<string>,
+): { lists: Record<string, string[]>; flags: Set<string>; positional: string[] } {
+  const lists: Record<string, string[]> = {};
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (booleanFlags.has(name)) flags.add(name);
+    else if (valueFlags.has(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+      (lists[name] ??= []).push(value);
+    } else throw new UsageError(`unknown option --${name}`);
+  }
+  return { lists, flags, positional };
+}
+
+export function positiveNumber(name: string, text: string, integer: boolean): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
     throw new UsageError(`--${name} must be a positive ${integer ? 'whole number' : 'number'}, got "${text}"`);

@@ -14,6 +14,9 @@ import { parseRunArgs, UsageError, USAGE, type RunArgs } from './args';
 import { formatUsd } from '../shared/money';
 import { newRunId } from '../shared/runs';
 import { NodeHost } from './nodeHost';
+import { bench } from './bench/bench';
+import { BENCH_USAGE } from './bench/benchArgs';
+import { benchRunCommand } from './bench/slurmArray';
 import { computeExecutor } from '../node/compute/computeExecutor';
 import type { LogLevel } from '../core/host';
 
@@ -22,9 +25,11 @@ const EXIT_USAGE = 2;
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(`${USAGE}\n\n${BENCH_USAGE}\n`);
     return argv.length === 0 ? EXIT_USAGE : 0;
   }
+  if (argv[0] === 'bench') return benchCommand(argv);
+  if (argv[0] === 'bench-run') return benchRunCommand(argv);
   let prepared: Prepared;
   try {
     prepared = prepare(parseRunArgs(argv));
@@ -67,6 +72,18 @@ async function main(argv: string[]): Promise<number> {
   if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else say(`${summary.status}: ${summary.steps} steps, ${formatUsd(summary.cost.usd)}; summary in ${join(runDir, 'summary.json')}`);
   return 0;
+}
+
+async function benchCommand(argv: readonly string[]): Promise<number> {
+  try {
+    return await bench(argv);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`budgetml: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
 }
 
 interface Prepared {
