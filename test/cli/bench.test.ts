@@ -1,43 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLI_PRICES, copyTask, runCli, writeConfig, type CliResult } from '../fixtures/cliRunner';
+import { benchConfigs, benchCost, billed, BENCH_KEY, startBenchServer } from '../fixtures/benchFixture';
+import { copyTask, ROOT, runCli, type CliResult } from '../fixtures/cliRunner';
 import type { FakeServer } from '../fixtures/fakeLlmScript';
-import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
-import { plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
-
-const KEY = { FAKE_OPENAI_KEY: 'sk-test-bench-runner' };
-const FINAL = { action: 'Final Answer', input: { final_answer: 'The baseline stays; nothing was changed.' } };
-
-/** A server that answers every planner request of either model with a Final Answer, as often as asked. */
-function startServer(): Promise<FakeServer> {
-  return startFakeOpenAI({
-    replies: ['cheap-planner', 'expert'].map((model) => ({ match: PLANNER_MATCH, model, text: plannerReply(FINAL, 1), repeat: -1 })),
-  });
-}
-
-/** Two configurations, cheap.json (the cheap planner) and expert.json (the expert for everything). */
-function configs(dir: string, url: string): { cheap: string; expert: string } {
-  const cheap = join(dir, 'cheap.json');
-  renameSync(writeConfig(mkdtempSync(join(dir, 'c-')), url), cheap);
-  const expert = join(dir, 'expert.json');
-  const models = { planner: ['openai:expert'], worker: ['openai:expert'], expert: 'openai:expert' };
-  renameSync(writeConfig(mkdtempSync(join(dir, 'e-')), url, { models }), expert);
-  return { cheap, expert };
-}
-
-/** What the fake server billed, at the CLI tests' prices. */
-function ledger(server: FakeServer): number {
-  return server.requests.reduce((sum, r) => {
-    const price = CLI_PRICES[`openai:${(r.body as { model: string }).model}` as keyof typeof CLI_PRICES];
-    const u = r.usage;
-    return u
-      ? sum + ((u.input - u.cachedInput) * price.input + u.cachedInput * (price.cachedInput ?? price.input) + u.output * price.output) / 1e6
-      : sum;
-  }, 0);
-}
 
 describe('budgetml bench: two tasks × two configurations × 3 runs, two at a time', () => {
   let server: FakeServer;
@@ -45,14 +14,14 @@ describe('budgetml bench: two tasks × two configurations × 3 runs, two at a ti
   let result: CliResult;
 
   before(async () => {
-    server = await startServer();
+    server = await startBenchServer();
     const dir = mkdtempSync(join(tmpdir(), 'budgetml-bench-runner-'));
-    const { cheap, expert } = configs(dir, server.url);
+    const { cheap, expert } = benchConfigs(dir, server.url);
     out = join(dir, 'bench');
     const tasks = [copyTask('diabetes-tree'), copyTask('house-price')];
     result = await runCli(
       ['bench', ...tasks, '--config', cheap, '--config', expert, '--runs', '3', '--parallel', '2', '--out', out, '--json'],
-      KEY,
+      BENCH_KEY,
     );
   });
   after(() => server?.close());
@@ -77,9 +46,9 @@ describe('budgetml bench: two tasks × two configurations × 3 runs, two at a ti
 
   test('the sum of the runs’ costs is what the server billed', () => {
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    const total = results.runs.reduce((sum: number, r: { costUsd: number }) => sum + r.costUsd, 0);
+    const total = benchCost(results);
     assert.ok(total > 0);
-    assert.ok(Math.abs(total - ledger(server)) < 1e-12, `runs ${total}, server ${ledger(server)}`);
+    assert.ok(Math.abs(total - billed(server)) < 1e-12, `runs ${total}, server ${billed(server)}`);
   });
 
   test('each configuration has its figures, overall and per task; the expert costs more per run', () => {
@@ -116,5 +85,59 @@ describe('budgetml bench: two tasks × two configurations × 3 runs, two at a ti
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, /<table>[\s\S]*diabetes-tree[\s\S]*<svg/);
     assert.doesNotMatch(html, /<script|https?:\/\/|src=/);
+  });
+});
+
+describe('budgetml bench: Ctrl-C stops cleanly, --resume continues and skips the finished runs', () => {
+  test('a bench stopped during its second run, then resumed', async () => {
+    // every reply takes a second, so the stop lands while a run waits for its model
+    const server = await startBenchServer(1000);
+    const dir = mkdtempSync(join(tmpdir(), 'budgetml-bench-resume-'));
+    const { cheap } = benchConfigs(dir, server.url);
+    const out = join(dir, 'bench');
+    const args = ['bench', copyTask('diabetes-tree'), '--config', cheap, '--runs', '3', '--out', out];
+    const bench = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...BENCH_KEY },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    bench.stderr.on('data', (d) => (stderr += d));
+    const first = join(out, 'runs/diabetes-tree/cheap/1/summary.json');
+    // the second run has asked its planner (its reply is on the way)
+    while (!(existsSync(first) && server.requests.length >= 2)) await new Promise((r) => setTimeout(r, 50));
+    bench.kill('SIGINT');
+    const code = await new Promise((done) => bench.once('close', done));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /stopped: continue with budgetml bench … --out .* --resume/);
+    const stopped = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    assert.deepEqual(
+      stopped.runs.map((r: { status: string }) => r.status),
+      ['final_answer', 'cancelled', 'not run'],
+    );
+    const firstWritten = statSync(first).mtimeMs;
+
+    const resumed = await runCli([...args, '--resume', '--json'], BENCH_KEY);
+    await server.close();
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const results = JSON.parse(resumed.stdout);
+    assert.deepEqual(
+      results.runs.map((r: { status: string }) => r.status),
+      ['final_answer', 'final_answer', 'final_answer'],
+    );
+    assert.equal(statSync(first).mtimeMs, firstWritten, 'the finished run was not run again');
+    const log = readFileSync(join(out, 'runs/diabetes-tree/cheap/2/log.jsonl'), 'utf8');
+    assert.equal((log.match(/"type":"resume"/g) ?? []).length, 1, 'the stopped run was resumed in its folder');
+    // the request the stop cut off was never billed by the server; the run booked it at its estimate, once
+    const records = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const cut = records.filter((r) => r.type === 'call' && r.error).reduce((sum, r) => sum + r.usd, 0);
+    assert.ok(cut > 0, 'the cut-off call is booked');
+    assert.ok(
+      Math.abs(benchCost(results) - (billed(server) + cut)) < 1e-9,
+      `runs ${benchCost(results)}, server ${billed(server)} + cut ${cut}`,
+    );
   });
 });

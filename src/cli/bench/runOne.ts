@@ -45,7 +45,8 @@ export function runOne(run: PlannedRun, cli: CliCommand, limits: RunLimits, sign
   return new Promise((resolve) => {
     const child = spawn(cli.command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child.stderr.pipe(log);
-    const stop = () => child.pid && signalGroup(child.pid);
+    // the run itself is told, not its process group: it stops its scripts and model calls cleanly
+    const stop = () => child.pid && interrupt(child.pid);
     signal.addEventListener('abort', stop, { once: true });
     child.on('error', (error) => {
       log.end(`could not start budgetml run: ${error.message}\n`);
@@ -64,9 +65,9 @@ export function runOne(run: PlannedRun, cli: CliCommand, limits: RunLimits, sign
   });
 }
 
-function signalGroup(pid: number): void {
+function interrupt(pid: number): void {
   try {
-    process.kill(-pid, 'SIGINT');
+    process.kill(pid, 'SIGINT');
   } catch {
     // already ended
   }
