@@ -7,6 +7,7 @@ import type { EditReview } from './editReview/editReview';
 import type { ExperimentsView } from './experiments/experimentsView';
 import { selectModels } from './modelPicker';
 import { selectCompute } from './computePicker';
+import { openBenchmarkReport } from './benchReport';
 import type { UserPrompts } from './prompts';
 import type { RunController } from './runController';
 import { openInEditor } from './runReport';
@@ -47,6 +48,7 @@ export function registerCommands(subscriptions: vscode.Disposable[], deps: Comma
     'budgetml.setApiKey': (provider) => keys.setInteractively(asString(provider)),
     'budgetml.selectModels': () => selectModels(),
     'budgetml.selectCompute': () => selectCompute(),
+    'budgetml.openBenchmarkReport': (target) => openBenchmarkReport(target),
     'budgetml.testConnection': () => testConnection(deps.settingKeys, keys, deps.channel),
     'budgetml.openSample': () => openSample(context.extensionUri),
     'budgetml.runDemo': () => runDemo(context.extensionUri, context.globalState),

@@ -1,5 +1,6 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { budgetml, EXTENSION_ID, inWorkspace, paletteRows, screenshot, setSetting, sleep, useDarkTheme, waitFor } from './helpers';
 
@@ -103,6 +104,34 @@ describe('activation and commands', () => {
 
   it('says so, and does nothing, when Accept Edit finds no proposal', async () => {
     assert.equal(await vscode.commands.executeCommand('budgetml.acceptEdit'), false);
+  });
+
+  it('Open Benchmark Report shows a bench’s report.html in a webview beside the editor', async () => {
+    const { reportHtml } = await import('../../src/cli/bench/report');
+    const config = {
+      runs: 3,
+      successRate: 1 / 3,
+      meanCostUsd: 0.012,
+      medianCostUsd: 0.011,
+      meanSteps: 9,
+      meanEscalations: 1,
+      meanLifelinesUsed: 0,
+    };
+    const results = { tasks: ['digits'], runs: [], configs: [{ name: 'cascade', ...config, tasks: { digits: config } }] };
+    const file = inWorkspace('bench-report.html');
+    fs.writeFileSync(file, reportHtml(results));
+    try {
+      await vscode.commands.executeCommand('budgetml.openBenchmarkReport', vscode.Uri.file(file));
+      const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+      const tab = await waitFor(
+        () => tabs().find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('budgetml.benchmarkReport')),
+        'the report tab',
+      );
+      assert.equal(tab.label, 'Benchmark Report');
+    } finally {
+      fs.rmSync(file, { force: true });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('the commands the sidebar offers all exist', async () => {

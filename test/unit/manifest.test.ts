@@ -125,6 +125,7 @@ describe('package.json commands', () => {
     'Set API Key',
     'Select Models',
     'Select Compute',
+    'Open Benchmark Report',
     'Test Connection',
     'Open Sample Project',
     'Run the Recorded Demo',
