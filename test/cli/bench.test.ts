@@ -141,3 +141,29 @@ describe('budgetml bench: Ctrl-C stops cleanly, --resume continues and skips the
     );
   });
 });
+
+describe('budgetml bench --budget: the whole bench never passes it', () => {
+  test('three expert runs under a budget that pays for the first: the server bills no more than the budget', async () => {
+    const server = await startBenchServer();
+    const dir = mkdtempSync(join(tmpdir(), 'budgetml-bench-budget-'));
+    const { expert } = benchConfigs(dir, server.url);
+    const out = join(dir, 'bench');
+    // a planner call's worst case (its ~900-token prompt and at least 256 tokens of answer) is about $0.005 at the expert's prices
+    const budget = 0.006;
+    const result = await runCli(
+      ['bench', copyTask('diabetes-tree'), '--config', expert, '--runs', '3', '--budget', String(budget), '--out', out, '--json'],
+      BENCH_KEY,
+    );
+    await server.close();
+    assert.equal(result.code, 0, result.stderr);
+    const results = JSON.parse(result.stdout);
+    assert.ok(billed(server) > 0 && billed(server) <= budget, `the server billed ${billed(server)}`);
+    assert.ok(benchCost(results) <= budget, `the runs booked ${benchCost(results)}`);
+    const statuses = results.runs.map((r: { status: string }) => r.status);
+    assert.equal(statuses[0], 'final_answer', statuses.join());
+    assert.ok(
+      statuses.some((s: string) => s === 'not run' || s === 'budget_exhausted'),
+      statuses.join(),
+    );
+  });
+});
