@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { finished } from '../fixtures/cliRunner';
 import { plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
 import { DIABETES_TASK, PYTHON, readLog, startFakeOpenAI, TEST_PRICES, type FakeServer } from '../fixtures/runHarness';
 
@@ -84,12 +85,7 @@ test('a run killed mid-step resumes from its log without repeating a finished st
 
   // second life: only steps 3..5 are asked for
   const second = await startFakeOpenAI({ replies: STEPS.slice(2).map((s, i) => ({ match: PLANNER_MATCH, text: plannerReply(s, i + 3) })) });
-  const resumed = startCli(second, dir, ['--resume']);
-  let stdout = '';
-  let stderr = '';
-  resumed.stdout.on('data', (d) => (stdout += d));
-  resumed.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise((done) => resumed.once('close', done));
+  const { code, stdout, stderr } = await finished(startCli(second, dir, ['--resume']));
   await second.close();
   assert.equal(code, 0, stderr);
   const summary = JSON.parse(stdout);

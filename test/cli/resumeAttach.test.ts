@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { finished } from '../fixtures/cliRunner';
 import { plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
 import { DIABETES_TASK, PYTHON, readLog, startFakeOpenAI, TEST_PRICES, type FakeServer } from '../fixtures/runHarness';
 
@@ -42,12 +43,7 @@ test('a CLI killed while a training script runs: --resume follows that script in
   const second = await startFakeOpenAI({
     replies: [RUN, DONE].map((s, i) => ({ match: PLANNER_MATCH, text: plannerReply(s, i + 1) })),
   });
-  const resumed = startCli(second, dir, ['--resume']);
-  let stdout = '';
-  let stderr = '';
-  resumed.stdout.on('data', (d) => (stdout += d));
-  resumed.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise((done) => resumed.once('close', done));
+  const { code, stdout, stderr } = await finished(startCli(second, dir, ['--resume']));
   await second.close();
   assert.equal(code, 0, stderr);
   assert.equal(JSON.parse(stdout).status, 'final_answer');
