@@ -80,6 +80,16 @@ describe('SSH backend: the workspace is copied to the remote, the script runs th
     assert.equal(left, '', 'no process of the run is left on the remote');
   });
 
+  test('a Stop while the workspace is being copied: the script does not run on', async () => {
+    writeFileSync(join(dir, 'late.py'), 'import time\ntime.sleep(2)\nopen("late-marker", "w").write("ran")\n');
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 30);
+    const exit = await executor().runScript(request('late.py'), () => {}, stop.signal);
+    assert.deepEqual([exit.exitCode, exit.cancelled], [null, true]);
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(onRemote(`test -e ${remoteDir}/late-marker && echo ran || echo stopped`).trim(), 'stopped');
+  });
+
   test('the time limit ends the remote run', async () => {
     writeFileSync(join(dir, 'hang.py'), 'import time\ntime.sleep(60)\n');
     const exit = await executor().runScript(request('hang.py', { timeoutSec: 2 }), () => {}, new AbortController().signal);

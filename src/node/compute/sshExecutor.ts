@@ -108,6 +108,8 @@ export class SshExecutor implements ScriptExecutor {
       const timer = request.timeoutSec ? setTimeout(() => ((timedOut = true), end()), request.timeoutSec * 1000) : undefined;
       const onAbort = () => ((cancelled = true), end());
       signal.addEventListener('abort', onAbort, { once: true });
+      // stopped while the workspace was being copied: ended as soon as its process group is known
+      if (signal.aborted) cancelled = true;
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         if (pgid !== undefined) return onOutput(chunk);
         head += chunk;
