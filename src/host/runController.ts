@@ -4,7 +4,7 @@ import type { RunEvent } from '../core/events';
 import type { RunSummary } from '../core/run';
 import type { Task } from '../core/task/task';
 import type { LogLevel } from '../core/host';
-import { computeExecutor } from '../node/compute/computeExecutor';
+import { computeExecutor, DETACHABLE } from '../node/compute/computeExecutor';
 import { DetachedExecutor } from '../node/compute/detachedExecutor';
 import { loadAgentCore, type AgentCore } from './agentCoreLoader';
 import { Disposable } from './disposable';
@@ -253,6 +253,7 @@ export class RunController extends Disposable {
   private useCompute(inputs: RunInputs, task: Task, runDir: string): void {
     const { compute, python } = inputs.config;
     const log = (level: LogLevel, message: string) => this.deps.host.log(level, message);
+    if (compute.backend === 'local' && !DETACHABLE) return this.deps.host.useCompute(undefined); // the terminal's shell
     const executor =
       compute.backend === 'local'
         ? new DetachedExecutor(join(runDir, 'detached'), { leaving: this.leaving.signal })

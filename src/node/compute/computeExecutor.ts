@@ -22,6 +22,9 @@ export interface ComputeContext {
   python: string;
 }
 
+/** Whether scripts can run detached here (a POSIX shell writes their exit code). */
+export const DETACHABLE = process.platform !== 'win32';
+
 /** The executor the compute settings name. */
 export function computeExecutor(settings: ComputeSettings, context: ComputeContext): ComputeExecutor {
   switch (settings.backend) {
@@ -41,7 +44,8 @@ export function computeExecutor(settings: ComputeSettings, context: ComputeConte
         jobsDir: path.join(context.runDir, 'jobs'),
       });
     default:
-      return new DetachedExecutor(path.join(context.runDir, 'detached'));
+      // detached under a POSIX shell; on Windows a plain child process
+      return DETACHABLE ? new DetachedExecutor(path.join(context.runDir, 'detached')) : new LocalExecutor();
   }
 }
 
