@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { emptySidebarView } from '../../src/shared/viewModels';
 import type { EditDecision, EditProposal } from '../../src/core/host';
 import type { BudgetmlApi } from '../../src/host/api';
-import { budgetml, closeAllEditors, focusReport, inWorkspace, screenshot, setSetting, sleep, waitFor } from './helpers';
+import { budgetml, closeAllEditors, focusReport, inWorkspace, screenshot, setSetting, sleep, waitFor, openBoxes } from './helpers';
 
 const ORIGINAL = fs.readFileSync(inWorkspace('train.py'), 'utf8');
 const PROPOSED = ORIGINAL.replace('learning_rate = 0.01', 'learning_rate = 0.003').replace('epochs = 10', 'epochs = 20');
@@ -35,26 +35,6 @@ function reviewTab(): vscode.Tab | undefined {
 async function waitForReviewTab(): Promise<{ tab: vscode.Tab; proposalUri: vscode.Uri }> {
   const tab = await waitFor(reviewTab, 'the diff of the proposal');
   return { tab, proposalUri: (tab.input as vscode.TabInputTextDiff).modified };
-}
-
-/** Stands in for the input box asking why: stays open until its token is cancelled. */
-function openBoxes(): {
-  all: { what: string; closed: boolean }[];
-  open(what: string, token: vscode.CancellationToken): Promise<string | undefined>;
-} {
-  const all: { what: string; closed: boolean }[] = [];
-  return {
-    all,
-    open: (what, token) =>
-      new Promise((resolve) => {
-        const box = { what, closed: false };
-        all.push(box);
-        token.onCancellationRequested(() => {
-          box.closed = true;
-          resolve(undefined);
-        });
-      }),
-  };
 }
 
 function onDisk(relPath: string): string {

@@ -134,3 +134,23 @@ export async function paletteRows(query: string, name: string): Promise<string[]
   await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   return JSON.parse(fs.readFileSync(file, 'utf8')) as string[];
 }
+
+/** Stands in for the input box asking why: stays open until its token is cancelled. */
+export function openBoxes(): {
+  all: { what: string; closed: boolean }[];
+  open(what: string, token: vscode.CancellationToken): Promise<string | undefined>;
+} {
+  const all: { what: string; closed: boolean }[] = [];
+  return {
+    all,
+    open: (what, token) =>
+      new Promise((resolve) => {
+        const box = { what, closed: false };
+        all.push(box);
+        token.onCancellationRequested(() => {
+          box.closed = true;
+          resolve(undefined);
+        });
+      }),
+  };
+}

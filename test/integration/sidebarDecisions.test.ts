@@ -10,7 +10,7 @@ import type { FakeServer } from '../fixtures/fakeLlmScript';
 import { startFakeOpenAI } from '../fixtures/fakeOpenAI';
 import { fenced, plannerReply, PLANNER_MATCH } from '../fixtures/plannerReplies';
 import { planner, readLog, resetSettings, useFakeModels } from './fakeRun';
-import { budgetml, closeAllEditors, inWorkspace, setSetting, sleep, waitFor, workspaceDir } from './helpers';
+import { budgetml, closeAllEditors, inWorkspace, setSetting, sleep, waitFor, workspaceDir, openBoxes } from './helpers';
 
 /** The decision the sidebar shows now, once it is of `kind`. */
 function pendingCard<K extends DecisionView['kind']>(api: BudgetmlApi, kind: K): Promise<Extract<DecisionView, { kind: K }>> {
@@ -26,26 +26,6 @@ function pendingCard<K extends DecisionView['kind']>(api: BudgetmlApi, kind: K):
 
 function markRequest(): ScriptRequest {
   return { command: 'python3', args: ['mark.py'], cwd: workspaceDir(), purpose: 'agent', display: 'python3 mark.py' };
-}
-
-/** Stands in for the input box asking why: stays open until its token is cancelled. */
-function openBoxes(): {
-  all: { what: string; closed: boolean }[];
-  open(what: string, token: vscode.CancellationToken): Promise<string | undefined>;
-} {
-  const all: { what: string; closed: boolean }[] = [];
-  return {
-    all,
-    open: (what, token) =>
-      new Promise((resolve) => {
-        const box = { what, closed: false };
-        all.push(box);
-        token.onCancellationRequested(() => {
-          box.closed = true;
-          resolve(undefined);
-        });
-      }),
-  };
 }
 
 describe('decisions, steering and Restricted Mode', function () {
